@@ -1,0 +1,245 @@
+//! The operator's command line: parsing and running `satudata` commands.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use satudata_catalog::Actor;
+use satudata_catalog::accounts::NewAccount;
+use satudata_catalog::organizations::NewOrganization;
+
+use crate::{AppState, Config, open_catalog, router};
+/// Satu Data Indonesia catalog and publishing service.
+#[derive(Debug, Parser)]
+#[command(name = "satudata", version, about)]
+pub struct Cli {
+    /// TOML configuration file (settings there are overridden by SATUDATA_* variables).
+    #[arg(long, global = true, env = "SATUDATA_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the service (migrating the database first).
+    Serve,
+    /// Runs pending database migrations and exits.
+    Migrate,
+    /// Manages accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manages API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manages OPDs.
+    #[command(subcommand)]
+    Org(OrgCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds an account.
+    Add(UserAdd),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAdd {
+    /// E-mail (the login name).
+    #[arg(long)]
+    email: String,
+    /// Display name.
+    #[arg(long)]
+    name: String,
+    /// admin, walidata, produsen or pembina.
+    #[arg(long)]
+    role: String,
+    /// Slug of the OPD (required for produsen).
+    #[arg(long)]
+    org: Option<String>,
+    /// Read the password from standard input (first line).
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Creates a token for an account and prints it, alone, on standard output.
+    Create {
+        /// The account's e-mail.
+        #[arg(long)]
+        email: String,
+        /// Days until the token expires (never, when absent).
+        #[arg(long)]
+        expires_in: Option<u32>,
+        /// A label to tell tokens apart.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Adds an OPD.
+    Add {
+        /// URL name, e.g. dinkes.
+        #[arg(long)]
+        slug: String,
+        /// Full name, e.g. "Dinas Kesehatan".
+        #[arg(long)]
+        name: String,
+        /// Short name.
+        #[arg(long)]
+        short_name: Option<String>,
+        /// Kind: dinas, badan, kantor, sekretariat, inspektorat, satuan, rsud, kecamatan,
+        /// kelurahan, lainnya.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+/// Runs a command; on success returns what belongs on standard output (the token of
+/// `token create`, nothing otherwise). Errors are one line for the terminal.
+pub async fn run(command: Command, config: Config) -> Result<String, String> {
+    let catalog = open_catalog(&config).await.map_err(|e| describe(&e))?;
+    let operator = Actor::Operator;
+    match command {
+        Command::Serve => serve(config, catalog).await.map(|()| String::new()),
+        Command::Migrate => {
+            eprintln!("migrations are up to date");
+            Ok(String::new())
+        }
+        Command::User(UserCommand::Add(add)) => {
+            let password = if add.password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
+            let new = NewAccount {
+                email: add.email,
+                name: add.name,
+                role: add.role,
+                organization: add.org,
+                password,
+            };
+            let account = catalog
+                .create_account(&operator, new)
+                .await
+                .map_err(|e| describe(&e))?;
+            eprintln!("account {} ({}) created", account.email, account.role);
+            Ok(String::new())
+        }
+        Command::Token(TokenCommand::Create {
+            email,
+            expires_in,
+            label,
+        }) => {
+            let account = catalog
+                .account_by_email(&email)
+                .await
+                .map_err(|e| describe(&e))?;
+            let issued = catalog
+                .issue_token(&account, &label, expires_in)
+                .await
+                .map_err(|e| describe(&e))?;
+            Ok(issued.token)
+        }
+        Command::Org(OrgCommand::Add {
+            slug,
+            name,
+            short_name,
+            kind,
+        }) => {
+            let new = NewOrganization {
+                slug,
+                name,
+                short_name,
+                kind,
+                ..Default::default()
+            };
+            let org = catalog
+                .create_organization(&operator, new)
+                .await
+                .map_err(|e| describe(&e))?;
+            eprintln!("OPD {} ({}) created", org.slug, org.name);
+            Ok(String::new())
+        }
+    }
+}
+
+async fn serve(config: Config, catalog: satudata_catalog::Catalog) -> Result<(), String> {
+    let state = AppState::new(catalog, &config.public_url());
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {} (key `listen`): {e}", config.listen))?;
+    tracing::info!(
+        listen = %config.listen,
+        database = %redact(&config.database_url),
+        storage = %state.catalog.storage().describe(),
+        "satudata is serving; API docs at {}/api/docs",
+        state.base_url
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| format!("server failed: {e}"))
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn read_password() -> Result<String, String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    let password = input.lines().next().unwrap_or_default().to_owned();
+    if password.is_empty() {
+        return Err("no password on standard input".to_owned());
+    }
+    Ok(password)
+}
+
+/// A catalog error as one line for the terminal.
+pub fn describe(error: &satudata_catalog::Error) -> String {
+    use satudata_catalog::Error as E;
+    match error {
+        E::Invalid { field, message } => format!("{field}: {} / {}", message.id, message.en),
+        E::NotFound(m)
+        | E::Conflict(m)
+        | E::Forbidden(m)
+        | E::Unauthenticated(m)
+        | E::Unreadable(m) => {
+            format!("{} / {}", m.id, m.en)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A database URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,192 @@
+//! Layered configuration: defaults < TOML file (`--config`) < `SATUDATA_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Everything the service can be told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on (`SATUDATA_LISTEN`).
+    pub listen: SocketAddr,
+    /// `sqlite://PATH` or `postgres://USER:PASS@HOST/DB` (`SATUDATA_DATABASE_URL`).
+    pub database_url: String,
+    /// `file://DIR`, `s3://BUCKET` or `memory://` (`SATUDATA_STORAGE`).
+    pub storage: String,
+    /// Public URL used in links (`SATUDATA_BASE_URL`); defaults to `http://<listen>`.
+    pub base_url: Option<String>,
+    /// Largest upload in bytes (`SATUDATA_MAX_UPLOAD_BYTES`), 2 GiB by default.
+    pub max_upload_bytes: u64,
+    /// Endpoint of an S3-compatible store (`SATUDATA_S3_ENDPOINT`); `AWS_ENDPOINT` also works.
+    pub s3_endpoint: Option<String>,
+    /// S3 region (`SATUDATA_S3_REGION`); `AWS_REGION` also works.
+    pub s3_region: Option<String>,
+    /// Allow plain-http S3 endpoints (`SATUDATA_S3_ALLOW_HTTP`).
+    pub s3_allow_http: bool,
+    /// Log filter, e.g. `info` or `satudata=debug` (`SATUDATA_LOG`).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite://data/satudata.db".to_owned(),
+            storage: "file://data/objects".to_owned(),
+            base_url: None,
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
+            s3_endpoint: None,
+            s3_region: None,
+            s3_allow_http: false,
+            log: "info".to_owned(),
+        }
+    }
+}
+
+/// A configuration that cannot be used, with the key at fault in the message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Loads the layers; `file`, when given, must exist.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_figment(Self::figment(file)?)
+    }
+
+    fn figment(file: Option<&Path>) -> Result<Figment, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Self::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        // SATUDATA_CONFIG names the file itself; it is not a setting.
+        Ok(figment.merge(Env::prefixed("SATUDATA_").ignore(&["config"])))
+    }
+
+    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let config: Self = figment.extract().map_err(|e| {
+            let errors: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
+            ConfigError(format!("invalid configuration: {}", errors.join("; ")))
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, why: String| {
+            Err(ConfigError(format!(
+                "invalid configuration key `{key}`: {why}"
+            )))
+        };
+        let db = self.database_url.as_str();
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres://")
+            || db.starts_with("postgresql://"))
+        {
+            return bad(
+                "database_url",
+                format!("'{db}' must start with sqlite:// or postgres://"),
+            );
+        }
+        let storage = self.storage.as_str();
+        let storage_ok = storage
+            .strip_prefix("file://")
+            .is_some_and(|d| !d.is_empty())
+            || storage.strip_prefix("s3://").is_some_and(|b| !b.is_empty())
+            || storage == "memory://";
+        if !storage_ok {
+            return bad(
+                "storage",
+                format!("'{storage}' must be file://DIR, s3://BUCKET or memory://"),
+            );
+        }
+        if let Some(url) = &self.base_url {
+            let ok = url.starts_with("http://") || url.starts_with("https://");
+            if !ok || url.len() < "http://x".len() {
+                return bad(
+                    "base_url",
+                    format!("'{url}' must be an absolute http(s) URL"),
+                );
+            }
+        }
+        if self.max_upload_bytes == 0 {
+            return bad("max_upload_bytes", "must be greater than zero".to_owned());
+        }
+        Ok(())
+    }
+
+    /// The public base URL.
+    pub fn public_url(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use figment::Jail;
+
+    use super::Config;
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail fixes the closure's error type"
+    )]
+    fn environment_overrides_file_overrides_defaults() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "satudata.toml",
+                "listen = \"0.0.0.0:9000\"\nstorage = \"memory://\"\n",
+            )?;
+            jail.set_env("SATUDATA_LISTEN", "127.0.0.1:9100");
+            let config = Config::load(Some("satudata.toml".as_ref())).map_err(|e| e.to_string())?;
+            assert_eq!(config.listen.port(), 9100);
+            assert_eq!(config.storage, "memory://");
+            assert_eq!(config.database_url, "sqlite://data/satudata.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail fixes the closure's error type"
+    )]
+    fn bad_values_name_their_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SATUDATA_LISTEN", "not-an-address");
+            let err = Config::load(None)
+                .err()
+                .map(|e| e.to_string().to_lowercase())
+                .unwrap_or_default();
+            assert!(err.contains("listen"), "{err}");
+            jail.clear_env();
+            jail.set_env("SATUDATA_STORAGE", "ftp://x");
+            let err = Config::load(None)
+                .err()
+                .map(|e| e.to_string().to_lowercase())
+                .unwrap_or_default();
+            assert!(err.contains("storage"), "{err}");
+            jail.set_env("SATUDATA_STORAGE", "memory://");
+            jail.set_env("SATUDATA_MAX_UPLOAD_BYTES", "lots");
+            let err = Config::load(None)
+                .err()
+                .map(|e| e.to_string().to_lowercase())
+                .unwrap_or_default();
+            assert!(err.contains("max_upload_bytes"), "{err}");
+            Ok(())
+        });
+    }
+}

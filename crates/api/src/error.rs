@@ -1,0 +1,215 @@
+//! The one error type of the HTTP layer and its JSON envelope.
+//!
+//! Every error leaves the service as `{"error": {"code", "message", "message_en", "field"?}}`
+//! with a 4xx or 5xx status: domain errors, malformed JSON, bad query strings, unknown routes and
+//! methods alike. Internal causes are logged, never returned.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use satudata_catalog::{Error as CatalogError, Message};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code: `bad_request`, `validation_failed`, `unauthenticated`,
+    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `payload_too_large`,
+    /// `unsupported_media_type`, `unreadable_table`, `internal`.
+    pub code: &'static str,
+    /// Message in Bahasa Indonesia.
+    pub message: String,
+    /// The same message in English.
+    pub message_en: String,
+    /// The request field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An HTTP error: a status and the envelope's content.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    /// An error from parts.
+    pub fn new(status: StatusCode, code: &'static str, message: Message) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                code,
+                message: message.id.into_owned(),
+                message_en: message.en.into_owned(),
+                field: None,
+            },
+        }
+    }
+
+    /// A 400 for a malformed request.
+    pub fn bad_request(id: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            Message::new(id.into(), en.into()),
+        )
+    }
+
+    /// The 404 of an unknown route.
+    pub fn no_route() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            Message::new("Alamat tidak ditemukan", "No such route"),
+        )
+    }
+
+    /// The 405 of a known route with another method.
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            Message::new(
+                "Metode HTTP tidak didukung di alamat ini",
+                "Method not allowed on this route",
+            ),
+        )
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(error: CatalogError) -> Self {
+        let (status, code, message, field) = match error {
+            CatalogError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            CatalogError::Invalid { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                message,
+                Some(field.into_owned()),
+            ),
+            CatalogError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            CatalogError::Unauthenticated(m) => {
+                (StatusCode::UNAUTHORIZED, "unauthenticated", m, None)
+            }
+            CatalogError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
+            CatalogError::TooLarge { limit } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                Message::new(
+                    format!("Berkas melebihi batas unggah {limit} bita"),
+                    format!("The file exceeds the upload limit of {limit} bytes"),
+                ),
+                None,
+            ),
+            CatalogError::UnsupportedMediaType(kind) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                Message::new(
+                    format!("Jenis berkas '{kind}' tidak didukung; kirim CSV (text/csv)"),
+                    format!("Media type '{kind}' is not supported; send CSV (text/csv)"),
+                ),
+                None,
+            ),
+            CatalogError::Unreadable(m) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unreadable_table",
+                m,
+                None,
+            ),
+            error @ (CatalogError::Database(_)
+            | CatalogError::Storage(_)
+            | CatalogError::Internal(_)) => {
+                tracing::error!(%error, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    Message::new(
+                        "Terjadi kesalahan di server; coba lagi nanti",
+                        "Something went wrong on the server; try again later",
+                    ),
+                    None,
+                )
+            }
+        };
+        let mut api = Self::new(status, code, message);
+        api.body.field = field;
+        api
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let detail = rejection.body_text();
+        let (status, code, id) = match &rejection {
+            JsonRejection::JsonDataError(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "Isi JSON tidak sesuai skema",
+            ),
+            JsonRejection::MissingJsonContentType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Kirim JSON dengan Content-Type: application/json",
+            ),
+            JsonRejection::BytesRejection(_)
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "Isi permintaan terlalu besar",
+                )
+            }
+            _ => (StatusCode::BAD_REQUEST, "bad_request", "JSON tidak sah"),
+        };
+        Self::new(
+            status,
+            code,
+            Message::new(format!("{id}: {detail}"), detail),
+        )
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        let detail = rejection.body_text();
+        Self::bad_request(format!("Parameter kueri tidak sah: {detail}"), detail)
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        let detail = rejection.body_text();
+        Self::bad_request(format!("Alamat tidak sah: {detail}"), detail)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let mut response = (status, axum::Json(ErrorEnvelope { error: self.body })).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;

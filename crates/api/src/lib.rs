@@ -1,0 +1,40 @@
+//! HTTP layer of satudata: axum routes, the error envelope, OpenAPI, configuration and the
+//! start-up of the service. Handlers are thin: extract, call one catalog service, map to a
+//! response type.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+mod routes;
+pub mod state;
+pub mod views;
+
+use satudata_catalog::{Catalog, S3Options, Settings, Storage, db};
+
+pub use config::Config;
+pub use routes::{openapi, router};
+pub use state::AppState;
+
+/// Opens the database (running migrations) and the object store that `config` names.
+pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> {
+    let storage = Storage::open(
+        &config.storage,
+        &S3Options {
+            endpoint: config.s3_endpoint.clone(),
+            region: config.s3_region.clone(),
+            allow_http: config.s3_allow_http,
+        },
+    )?;
+    let conn = db::connect(&config.database_url).await?;
+    db::migrate(&conn).await?;
+    let catalog = Catalog::new(
+        conn,
+        storage,
+        Settings {
+            max_upload_bytes: config.max_upload_bytes,
+        },
+    );
+    catalog.portal().await?;
+    Ok(catalog)
+}

@@ -1,0 +1,109 @@
+//! The router: every route, its OpenAPI description, Swagger UI and the fallbacks.
+
+mod accounts;
+mod datasets;
+mod health;
+mod organizations;
+mod portal;
+mod versions;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::{ApiError, ErrorEnvelope};
+use crate::state::AppState;
+
+/// Largest JSON body accepted (uploads have their own, configurable limit).
+const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "satudata",
+        description = "Katalog dan layanan publikasi Satu Data Indonesia untuk Pemerintah Daerah. \
+                       / Satu Data Indonesia catalog and publishing service for regional governments.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(ErrorEnvelope)),
+    tags(
+        (name = "meta", description = "Health"),
+        (name = "portal", description = "The Pemda running the portal"),
+        (name = "organizations", description = "OPD (Organisasi Perangkat Daerah)"),
+        (name = "datasets", description = "Datasets and their Satu Data metadata"),
+        (name = "versions", description = "Uploaded versions of a dataset's table"),
+        (name = "accounts", description = "Accounts, sign-in and API tokens"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token from `satudata token create` or POST /api/v1/auth/token",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(versions::create_version, versions::list_versions))
+        // Uploads stream with their own limit; the default 2 MB body limit must not cut them.
+        .layer(DefaultBodyLimit::disable());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(portal::show_portal, portal::update_portal))
+        .routes(routes!(
+            organizations::list_organizations,
+            organizations::create_organization
+        ))
+        .routes(routes!(
+            organizations::show_organization,
+            organizations::update_organization
+        ))
+        .routes(routes!(datasets::list_datasets, datasets::create_dataset))
+        .routes(routes!(
+            datasets::show_dataset,
+            datasets::update_dataset,
+            datasets::delete_dataset
+        ))
+        .routes(routes!(versions::show_version))
+        .routes(routes!(accounts::show_me))
+        .routes(routes!(accounts::list_users, accounts::create_user))
+        .routes(routes!(accounts::sign_in))
+        .routes(routes!(accounts::list_tokens))
+        .routes(routes!(accounts::revoke_token))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .merge(uploads)
+}
+
+/// The OpenAPI description of the API, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// The complete router over a state.
+pub fn router(state: AppState) -> Router {
+    let (router, api) = api_router().split_for_parts();
+    router
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", api))
+        .fallback(|| async { ApiError::no_route() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .with_state(state)
+}

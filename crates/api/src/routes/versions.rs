@@ -1,0 +1,189 @@
+//! `/api/v1/datasets/{slug}/versions`: uploads and their records.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use futures_util::StreamExt;
+use satudata_catalog::versions::Upload;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::extract::{AppPath, Auth};
+use crate::state::AppState;
+use crate::views::{VersionListResponse, VersionResponse};
+
+/// The multipart form of an upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadForm {
+    /// The table file (CSV). The part's own Content-Type and file name are used.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// Uploads a new version of a dataset's table: the file as the raw request body with its
+/// `Content-Type` (`text/csv`), or as the `file` part of a `multipart/form-data` form.
+/// The body streams to storage; it is never held in memory.
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{slug}/versions",
+    tag = "versions",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("X-Filename" = Option<String>, Header, description = "Original file name for a raw upload"),
+    ),
+    request_body(
+        description = "The table",
+        content((String = "text/csv"), (UploadForm = "multipart/form-data"))
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = VersionResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 413, description = "Upload larger than the limit", body = ErrorEnvelope), (status = 415, description = "Unsupported media type", body = ErrorEnvelope),
+        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+    )
+)]
+pub async fn create_version(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath(slug): AppPath<String>,
+    request: Request,
+) -> ApiResult<(
+    StatusCode,
+    [(header::HeaderName, String); 1],
+    Json<VersionResponse>,
+)> {
+    let headers = request.headers().clone();
+    let content_type = media_type(&headers)?;
+    let version = if content_type == "multipart/form-data" {
+        let mut form = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| {
+                ApiError::bad_request(format!("Formulir tidak sah: {e}"), e.to_string())
+            })?;
+        let field = loop {
+            match form.next_field().await {
+                Ok(Some(field)) if field.name() == Some("file") => break field,
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return Err(ApiError::bad_request(
+                        "Formulir tidak memuat bagian 'file'",
+                        "The form has no 'file' part",
+                    ));
+                }
+                Err(e) => {
+                    return Err(ApiError::bad_request(
+                        format!("Formulir tidak sah: {e}"),
+                        e.to_string(),
+                    ));
+                }
+            }
+        };
+        let upload = Upload {
+            media_type: field
+                .content_type()
+                .map_or_else(|| "text/csv".to_owned(), base_type),
+            filename: field.file_name().map(str::to_owned),
+            declared_len: None,
+            body: field.boxed(),
+        };
+        state.catalog.upload_version(&actor, &slug, upload).await?
+    } else {
+        let declared_len = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok());
+        let filename = headers
+            .get("x-filename")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body: Body = request.into_body();
+        let upload = Upload {
+            media_type: content_type,
+            filename,
+            declared_len,
+            body: body.into_data_stream(),
+        };
+        state.catalog.upload_version(&actor, &slug, upload).await?
+    };
+    let location = state.url(&format!(
+        "/api/v1/datasets/{slug}/versions/{}",
+        version.number
+    ));
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(version.into()),
+    ))
+}
+
+/// A dataset's versions, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{slug}/versions",
+    tag = "versions",
+    params(("slug" = String, Path, description = "Slug or id of the dataset")),
+    security((), ("bearer" = [])),
+    responses((status = 200, description = "OK", body = VersionListResponse), (status = 404, description = "Not found or not visible", body = ErrorEnvelope))
+)]
+pub async fn list_versions(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath(slug): AppPath<String>,
+) -> ApiResult<Json<VersionListResponse>> {
+    let versions = state.catalog.list_versions(&actor, &slug).await?;
+    Ok(Json(VersionListResponse {
+        items: versions.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// One version of a dataset.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{slug}/versions/{number}",
+    tag = "versions",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "OK", body = VersionResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+    )
+)]
+pub async fn show_version(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number)): AppPath<(String, i32)>,
+) -> ApiResult<Json<VersionResponse>> {
+    Ok(Json(
+        state.catalog.version(&actor, &slug, number).await?.into(),
+    ))
+}
+
+/// The media type of a request without parameters; a missing one is an error.
+fn media_type(headers: &HeaderMap) -> ApiResult<String> {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(base_type)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::from(satudata_catalog::Error::UnsupportedMediaType(
+                "(none)".to_owned(),
+            ))
+        })
+}
+
+fn base_type(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}

@@ -1,0 +1,408 @@
+//! Response types: what the API returns, separate from the database entities.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use satudata_catalog::datasets::DatasetRecord;
+use satudata_catalog::entity::dataset::MsInd;
+use satudata_catalog::entity::{account, api_token, dataset_version, organization, portal};
+use satudata_catalog::paging::Paged;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// The portal: the Pemda running this service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortalResponse {
+    /// Name of the Pemda.
+    pub name: String,
+    /// Kemendagri region code (`00` until set).
+    pub region_code: String,
+    /// Public URL.
+    pub base_url: Option<String>,
+    /// Contact person or unit.
+    pub contact_name: Option<String>,
+    /// Contact e-mail.
+    pub contact_email: Option<String>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<portal::Model> for PortalResponse {
+    fn from(p: portal::Model) -> Self {
+        Self {
+            name: p.name,
+            region_code: p.region_code,
+            base_url: p.base_url,
+            contact_name: p.contact_name,
+            contact_email: p.contact_email,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// An OPD.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationResponse {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL name.
+    pub slug: String,
+    /// Full name.
+    pub name: String,
+    /// Short name.
+    pub short_name: Option<String>,
+    /// Kind of OPD.
+    pub kind: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Contact e-mail.
+    pub email: Option<String>,
+    /// Contact phone.
+    pub phone: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<organization::Model> for OrganizationResponse {
+    fn from(o: organization::Model) -> Self {
+        Self {
+            id: o.uuid,
+            slug: o.slug,
+            name: o.name,
+            short_name: o.short_name,
+            kind: o.kind,
+            description: o.description,
+            email: o.email,
+            phone: o.phone,
+            website: o.website,
+            address: o.address,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// An OPD as it appears inside another object.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationSummary {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL name.
+    pub slug: String,
+    /// Full name.
+    pub name: String,
+    /// Short name.
+    pub short_name: Option<String>,
+}
+
+impl From<&organization::Model> for OrganizationSummary {
+    fn from(o: &organization::Model) -> Self {
+        Self {
+            id: o.uuid,
+            slug: o.slug.clone(),
+            name: o.name.clone(),
+            short_name: o.short_name.clone(),
+        }
+    }
+}
+
+/// A page of OPDs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationListResponse {
+    /// The OPDs.
+    pub items: Vec<OrganizationResponse>,
+    /// Matches in all pages.
+    pub total: u64,
+    /// Page size used.
+    pub limit: u64,
+    /// Items skipped.
+    pub offset: u64,
+}
+
+impl From<Paged<organization::Model>> for OrganizationListResponse {
+    fn from(p: Paged<organization::Model>) -> Self {
+        Self {
+            items: p.items.into_iter().map(Into::into).collect(),
+            total: p.total,
+            limit: p.page.limit,
+            offset: p.page.offset,
+        }
+    }
+}
+
+/// A dataset with its Satu Data metadata.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatasetResponse {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL name.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Owning OPD.
+    pub organization: OrganizationSummary,
+    /// Topic group.
+    pub topik: Option<String>,
+    /// Keywords.
+    pub tags: Vec<String>,
+    /// SPDX licence id.
+    pub license: String,
+    /// Terbuka, Terbatas or Tertutup.
+    pub akses: String,
+    /// Update frequency.
+    pub frekuensi: Option<String>,
+    /// Presentation level.
+    pub tingkat_penyajian: Option<String>,
+    /// Kemendagri code of the region covered.
+    pub cakupan_wilayah: Option<String>,
+    /// First day covered.
+    pub temporal_start: Option<NaiveDate>,
+    /// Last day covered.
+    pub temporal_end: Option<NaiveDate>,
+    /// Measure.
+    pub ukuran: Option<String>,
+    /// Unit.
+    pub satuan: Option<String>,
+    /// Contact point's name.
+    pub contact_name: Option<String>,
+    /// Contact point's e-mail.
+    pub contact_email: Option<String>,
+    /// Data Prioritas year.
+    pub prioritas_tahun: Option<i32>,
+    /// MS-Ind metadata.
+    pub msind: MsInd,
+    /// Whether the public sees it.
+    pub is_public: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Links to related resources.
+    pub links: DatasetLinks,
+}
+
+/// Links of a dataset.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatasetLinks {
+    /// This dataset.
+    #[serde(rename = "self")]
+    pub self_: String,
+    /// Its versions.
+    pub versions: String,
+}
+
+impl DatasetResponse {
+    /// The response for a record.
+    pub fn new(record: DatasetRecord, state: &AppState) -> Self {
+        let DatasetRecord {
+            dataset: d,
+            organization,
+            tags,
+        } = record;
+        let base = state.url(&format!("/api/v1/datasets/{}", d.slug));
+        Self {
+            id: d.uuid,
+            organization: OrganizationSummary::from(&organization),
+            tags,
+            links: DatasetLinks {
+                versions: format!("{base}/versions"),
+                self_: base,
+            },
+            slug: d.slug,
+            title: d.title,
+            description: d.description,
+            topik: d.topik,
+            license: d.license,
+            akses: d.akses,
+            frekuensi: d.frekuensi,
+            tingkat_penyajian: d.tingkat_penyajian,
+            cakupan_wilayah: d.cakupan_wilayah,
+            temporal_start: d.temporal_start,
+            temporal_end: d.temporal_end,
+            ukuran: d.ukuran,
+            satuan: d.satuan,
+            contact_name: d.contact_name,
+            contact_email: d.contact_email,
+            prioritas_tahun: d.prioritas_tahun,
+            msind: d.msind,
+            is_public: d.is_public,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+/// A page of datasets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatasetListResponse {
+    /// The datasets.
+    pub items: Vec<DatasetResponse>,
+    /// Matches in all pages.
+    pub total: u64,
+    /// Page size used.
+    pub limit: u64,
+    /// Items skipped.
+    pub offset: u64,
+}
+
+/// One uploaded version of a dataset's table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionResponse {
+    /// Stable id.
+    pub id: Uuid,
+    /// 1, 2, 3 ... within the dataset.
+    pub number: i32,
+    /// SHA-256 of the bytes as uploaded, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub byte_size: i64,
+    /// File name the uploader gave (display only).
+    pub original_filename: Option<String>,
+    /// Media type as uploaded.
+    pub media_type: String,
+    /// Uploaded at.
+    pub created_at: DateTime<Utc>,
+    /// Whether the file parsed as a delimited table.
+    pub is_table: bool,
+    /// Data rows after the header.
+    pub row_count: Option<i64>,
+    /// Columns in the header.
+    pub column_count: Option<i64>,
+    /// What the reader found: delimiter, encoding, header, ragged and blank rows.
+    #[schema(value_type = Object)]
+    pub table: serde_json::Value,
+}
+
+impl From<dataset_version::Model> for VersionResponse {
+    fn from(v: dataset_version::Model) -> Self {
+        Self {
+            id: v.uuid,
+            number: v.number,
+            sha256: v.sha256,
+            byte_size: v.byte_size,
+            original_filename: v.original_filename,
+            media_type: v.media_type,
+            created_at: v.created_at,
+            is_table: v.is_table,
+            row_count: v.row_count,
+            column_count: v.column_count,
+            table: v.table_info,
+        }
+    }
+}
+
+/// The versions of a dataset, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionListResponse {
+    /// The versions.
+    pub items: Vec<VersionResponse>,
+}
+
+/// An account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountResponse {
+    /// Stable id.
+    pub id: Uuid,
+    /// E-mail.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// admin, walidata, produsen or pembina.
+    pub role: String,
+    /// The OPD of a produsen.
+    pub organization: Option<OrganizationSummary>,
+    /// Whether the account may sign in.
+    pub active: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl AccountResponse {
+    /// The response for an account and its OPD.
+    pub fn new(a: account::Model, organization: Option<&organization::Model>) -> Self {
+        Self {
+            id: a.uuid,
+            email: a.email,
+            name: a.name,
+            role: a.role,
+            organization: organization.map(Into::into),
+            active: a.active,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// An API token without its secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Id, for revoking.
+    pub id: i32,
+    /// The token's first characters.
+    pub prefix: String,
+    /// Label.
+    pub label: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Expiry, if any.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Revoked at, if revoked.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// Last used (to the nearest few minutes).
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<api_token::Model> for TokenResponse {
+    fn from(t: api_token::Model) -> Self {
+        Self {
+            id: t.id,
+            prefix: t.prefix,
+            label: t.label,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+/// A new token; `token` is shown this once only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenCreateResponse {
+    /// The secret: send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// The token's record.
+    #[serde(flatten)]
+    pub record: TokenResponse,
+}
+
+/// A list of tokens.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenListResponse {
+    /// The tokens, newest first.
+    pub items: Vec<TokenResponse>,
+}
+
+/// A list of accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountListResponse {
+    /// The accounts.
+    pub items: Vec<AccountResponse>,
+}
+
+/// Health of the service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthResponse {
+    /// `ok` when the database answers.
+    pub status: &'static str,
+    /// Version of satudata.
+    pub version: &'static str,
+}

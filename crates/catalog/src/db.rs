@@ -1,0 +1,70 @@
+//! Connecting to the database and running migrations.
+
+use std::time::Duration;
+
+use satudata_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+use crate::error::{Error, Result};
+
+/// Opens `url` (`sqlite://PATH` or `postgres://...`). For SQLite the file and its folder are
+/// created when missing.
+pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+    let url = prepare_url(url)?;
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30))
+        .max_connections(if url.starts_with("sqlite:") { 8 } else { 20 });
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        use sea_orm::ConnectionTrait;
+        // WAL lets readers proceed while an upload commits; foreign keys are off by default.
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+        )
+        .await?;
+    }
+    Ok(db)
+}
+
+/// Runs every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+fn prepare_url(url: &str) -> Result<String> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        if path == ":memory:" || path.is_empty() {
+            return Ok(url.to_owned());
+        }
+        if let Some(parent) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Error::Internal(format!(
+                    "cannot create database folder {}: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
+        let query = if query.is_empty() {
+            "mode=rwc".to_owned()
+        } else {
+            query.to_owned()
+        };
+        return Ok(format!("sqlite://{path}?{query}"));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(url.to_owned());
+    }
+    Err(Error::invalid(
+        "database_url",
+        format!("URL basis data '{url}' harus diawali sqlite:// atau postgres://"),
+        format!("database URL '{url}' must start with sqlite:// or postgres://"),
+    ))
+}

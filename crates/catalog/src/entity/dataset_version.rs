@@ -1,0 +1,33 @@
+//! Immutable uploads of a dataset's table.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "dataset_version")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub uuid: Uuid,
+    pub dataset_id: i32,
+    /// 1, 2, 3 ... within the dataset.
+    pub number: i32,
+    pub object_key: String,
+    pub sha256: String,
+    pub byte_size: i64,
+    pub original_filename: Option<String>,
+    pub media_type: String,
+    pub uploaded_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub is_table: bool,
+    pub row_count: Option<i64>,
+    pub column_count: Option<i64>,
+    /// What the table probe found (delimiter, encoding, header, ragged and blank rows).
+    #[sea_orm(column_type = "JsonBinary")]
+    pub table_info: Json,
+    #[sea_orm(belongs_to, from = "dataset_id", to = "id")]
+    pub dataset: HasOne<super::dataset::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,9 @@
+//! sea-orm entities, one file per table. Services in the parent module are the only users.
+
+pub mod account;
+pub mod api_token;
+pub mod dataset;
+pub mod dataset_tag;
+pub mod dataset_version;
+pub mod organization;
+pub mod portal;

@@ -1,0 +1,81 @@
+//! The Satu Data catalog: organisations, accounts, datasets and their versions, stored in a
+//! relational database (SQLite or PostgreSQL) and an object store.
+//!
+//! [`Catalog`] is the one handle the API holds; its services live in one module per aggregate
+//! (`organizations`, `accounts`, `datasets`, `versions`, `portal`) and take an [`Actor`] that
+//! says who is asking.
+
+pub mod accounts;
+pub mod actor;
+pub mod datasets;
+pub mod db;
+pub mod entity;
+pub mod error;
+pub mod fields;
+pub mod organizations;
+pub mod paging;
+pub mod portal;
+pub mod search;
+pub mod storage;
+pub mod versions;
+pub mod vocab;
+
+use sea_orm::DatabaseConnection;
+
+pub use actor::{Actor, Principal, Role};
+pub use error::{Error, Message, Result};
+pub use storage::{S3Options, Storage};
+
+/// Limits and defaults the services apply.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest accepted upload in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// The catalog: database, object store and settings.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    db: DatabaseConnection,
+    storage: Storage,
+    settings: Settings,
+}
+
+impl Catalog {
+    /// A catalog over an open (and migrated) database and a store.
+    pub fn new(db: DatabaseConnection, storage: Storage, settings: Settings) -> Self {
+        Self {
+            db,
+            storage,
+            settings,
+        }
+    }
+
+    /// The database connection.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The object store.
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+}

@@ -1,0 +1,154 @@
+//! The object store behind one type: local filesystem (default), S3-compatible or in-memory.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use object_store::{
+    ObjectStore, ObjectStoreExt, WriteMultipart, aws::AmazonS3Builder, local::LocalFileSystem,
+    memory::InMemory, path::Path,
+};
+
+use crate::error::{Error, Result};
+
+/// Size of the parts an upload is cut into; with two parts in flight this bounds upload memory.
+const PART_SIZE: usize = 8 * 1024 * 1024;
+/// Parts uploaded concurrently.
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// Where the catalog keeps files.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    description: String,
+}
+
+/// Settings for an S3-compatible store beyond the usual `AWS_*` variables.
+#[derive(Debug, Clone, Default)]
+pub struct S3Options {
+    /// Endpoint of an S3-compatible service (MinIO, Ceph, Garage ...).
+    pub endpoint: Option<String>,
+    /// Region; `AWS_REGION` otherwise.
+    pub region: Option<String>,
+    /// Allow `http://` endpoints (for a store on the same host or network).
+    pub allow_http: bool,
+}
+
+impl Storage {
+    /// Opens `file://DIR`, `s3://BUCKET` or `memory://`.
+    pub fn open(url: &str, s3: &S3Options) -> Result<Self> {
+        let bad = |why_id: String, why_en: String| Error::invalid("storage", why_id, why_en);
+        let (store, description): (Arc<dyn ObjectStore>, String) =
+            if let Some(dir) = url.strip_prefix("file://") {
+                if dir.is_empty() {
+                    return Err(bad(
+                        "file:// memerlukan nama folder".into(),
+                        "file:// needs a folder".into(),
+                    ));
+                }
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    bad(
+                        format!("folder '{dir}' tidak dapat dibuat: {e}"),
+                        format!("cannot create folder '{dir}': {e}"),
+                    )
+                })?;
+                let fs = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
+                (Arc::new(fs), format!("file://{dir}"))
+            } else if let Some(bucket) = url.strip_prefix("s3://") {
+                let bucket = bucket.trim_end_matches('/');
+                if bucket.is_empty() || bucket.contains('/') {
+                    return Err(bad(
+                        format!("'{url}' harus berbentuk s3://NAMA_BUCKET"),
+                        format!("'{url}' must look like s3://BUCKET"),
+                    ));
+                }
+                let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+                if let Some(endpoint) = &s3.endpoint {
+                    builder = builder.with_endpoint(endpoint);
+                }
+                if let Some(region) = &s3.region {
+                    builder = builder.with_region(region);
+                }
+                if s3.allow_http {
+                    builder = builder.with_allow_http(true);
+                }
+                let store = builder.build().map_err(|e| {
+                    bad(
+                        format!("konfigurasi S3 tidak sah: {e}"),
+                        format!("invalid S3 configuration: {e}"),
+                    )
+                })?;
+                (Arc::new(store), format!("s3://{bucket}"))
+            } else if url == "memory://" || url == "memory:" {
+                (Arc::new(InMemory::new()), "memory://".to_owned())
+            } else {
+                return Err(bad(
+                    format!("'{url}' harus diawali file://, s3:// atau memory://"),
+                    format!("'{url}' must start with file://, s3:// or memory://"),
+                ));
+            };
+        Ok(Self { store, description })
+    }
+
+    /// The store's URL, for logs.
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+
+    /// Starts a streaming write to `key`.
+    pub async fn writer(&self, key: &str) -> Result<ObjectWriter> {
+        let upload = self.store.put_multipart(&Path::from(key)).await?;
+        Ok(ObjectWriter {
+            inner: WriteMultipart::new_with_chunk_size(upload, PART_SIZE),
+        })
+    }
+
+    /// Reads a whole object (small objects only).
+    pub async fn read(&self, key: &str) -> Result<Bytes> {
+        Ok(self.store.get(&Path::from(key)).await?.bytes().await?)
+    }
+
+    /// Deletes an object; a missing object is not an error.
+    pub async fn delete(&self, key: &str) -> Result<()> {
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Size of an object in bytes, or `None` when missing.
+    pub async fn size(&self, key: &str) -> Result<Option<u64>> {
+        match self.store.head(&Path::from(key)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A streaming write: memory stays bounded by the part size times the parts in flight.
+#[derive(Debug)]
+pub struct ObjectWriter {
+    inner: WriteMultipart,
+}
+
+impl ObjectWriter {
+    /// Appends bytes, waiting when too many parts are still uploading.
+    pub async fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.inner.wait_for_capacity(PARTS_IN_FLIGHT).await?;
+        self.inner.write(bytes);
+        Ok(())
+    }
+
+    /// Completes the object.
+    pub async fn finish(self) -> Result<()> {
+        self.inner.finish().await?;
+        Ok(())
+    }
+
+    /// Gives up; nothing is left in the store.
+    pub async fn abort(self) {
+        if let Err(e) = self.inner.abort().await {
+            tracing::warn!(error = %e, "aborting an object upload failed");
+        }
+    }
+}

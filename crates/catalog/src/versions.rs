@@ -1,0 +1,296 @@
+//! Dataset versions: every upload is streamed to the object store, hashed and probed on the way,
+//! and recorded as an immutable, numbered version.
+
+use bytes::Bytes;
+use chrono::Utc;
+use futures_util::{Stream, StreamExt};
+use satudata_validation::{ProbeError, TableProbe, TableShape};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::entity::{dataset, dataset_version};
+use crate::error::{Error, Message, Result};
+use crate::storage::ObjectWriter;
+use crate::{Actor, Catalog};
+
+/// Media types accepted as delimited text tables.
+pub const TABLE_MEDIA_TYPES: &[&str] = &[
+    "text/csv",
+    "application/csv",
+    "text/plain",
+    "text/tab-separated-values",
+    "application/vnd.ms-excel",
+];
+
+/// An upload as it arrives: metadata and a stream of chunks.
+#[derive(Debug)]
+pub struct Upload<S> {
+    /// The media type the client declared (`Content-Type`), parameters stripped.
+    pub media_type: String,
+    /// The file name the client gave, kept for display only (never used in storage keys).
+    pub filename: Option<String>,
+    /// The declared length, when known; rejected early when above the limit.
+    pub declared_len: Option<u64>,
+    /// The bytes.
+    pub body: S,
+}
+
+impl Catalog {
+    /// Streams an upload into the store and records it as the dataset's next version.
+    ///
+    /// Memory stays bounded whatever the size: chunks go to the store as they come, while a
+    /// SHA-256 and the table probe see each chunk once. A failed or rejected upload leaves
+    /// nothing behind, neither object nor row.
+    pub async fn upload_version<S, E>(
+        &self,
+        actor: &Actor,
+        key: &str,
+        upload: Upload<S>,
+    ) -> Result<dataset_version::Model>
+    where
+        S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        actor.require_signed_in()?;
+        let dataset = self.dataset_row(actor, key).await?;
+        actor.require_dataset_writer(dataset.organization_id)?;
+        let media_type = upload.media_type.trim().to_ascii_lowercase();
+        if !TABLE_MEDIA_TYPES.contains(&media_type.as_str()) {
+            return Err(Error::UnsupportedMediaType(media_type));
+        }
+        let limit = self.settings().max_upload_bytes;
+        if upload.declared_len.is_some_and(|n| n > limit) {
+            return Err(Error::TooLarge { limit });
+        }
+        if upload.declared_len == Some(0) {
+            return Err(empty_upload());
+        }
+        let filename = clean_filename(upload.filename.as_deref());
+
+        let version_uuid = Uuid::now_v7();
+        let object_key = format!("datasets/{}/versions/{version_uuid}/source", dataset.uuid);
+        let writer = self.storage().writer(&object_key).await?;
+        let received = receive(writer, upload.body, limit).await?;
+        let shape = match received.probe.finish() {
+            Ok(shape) => shape,
+            Err(problem) => {
+                self.storage().delete(&object_key).await?;
+                return Err(probe_error(problem));
+            }
+        };
+        let recorded = self
+            .record_version(
+                &dataset,
+                actor,
+                version_uuid,
+                &object_key,
+                &received.sha256,
+                received.bytes,
+                filename,
+                media_type,
+                &shape,
+            )
+            .await;
+        if recorded.is_err() {
+            // Nothing may point at the object; do not leave it behind.
+            self.storage().delete(&object_key).await?;
+        }
+        recorded
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private call site that spells out the record"
+    )]
+    async fn record_version(
+        &self,
+        dataset: &dataset::Model,
+        actor: &Actor,
+        uuid: Uuid,
+        object_key: &str,
+        sha256: &str,
+        bytes: u64,
+        filename: Option<String>,
+        media_type: String,
+        shape: &TableShape,
+    ) -> Result<dataset_version::Model> {
+        let table_info = serde_json::json!({
+            "delimiter": char::from(shape.delimiter).to_string(),
+            "encoding": shape.encoding.as_str(),
+            "header": shape.header,
+            "ragged_rows": shape.ragged_rows,
+            "blank_rows": shape.blank_rows,
+        });
+        // Two uploads racing for the same number: the unique index lets one win, the other retries.
+        for _ in 0..5 {
+            let number = self.next_version_number(dataset.id).await?;
+            let row = dataset_version::ActiveModel {
+                uuid: Set(uuid),
+                dataset_id: Set(dataset.id),
+                number: Set(number),
+                object_key: Set(object_key.to_owned()),
+                sha256: Set(sha256.to_owned()),
+                byte_size: Set(i64::try_from(bytes).unwrap_or(i64::MAX)),
+                original_filename: Set(filename.clone()),
+                media_type: Set(media_type.clone()),
+                uploaded_by: Set(actor.account_id()),
+                created_at: Set(Utc::now()),
+                is_table: Set(true),
+                row_count: Set(i64::try_from(shape.row_count).ok()),
+                column_count: Set(i64::try_from(shape.column_count).ok()),
+                table_info: Set(table_info.clone()),
+                ..Default::default()
+            };
+            match row.insert(self.db()).await {
+                Ok(model) => return Ok(model),
+                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Error::Conflict(Message::new(
+            "Terlalu banyak unggahan bersamaan untuk dataset ini; coba lagi",
+            "Too many concurrent uploads for this dataset; try again",
+        )))
+    }
+
+    async fn next_version_number(&self, dataset_id: i32) -> Result<i32> {
+        let last = dataset_version::Entity::find()
+            .filter(dataset_version::Column::DatasetId.eq(dataset_id))
+            .order_by_desc(dataset_version::Column::Number)
+            .limit(1)
+            .one(self.db())
+            .await?;
+        Ok(last.map_or(1, |v| v.number + 1))
+    }
+
+    /// A dataset's versions, newest first.
+    pub async fn list_versions(
+        &self,
+        actor: &Actor,
+        key: &str,
+    ) -> Result<Vec<dataset_version::Model>> {
+        let dataset = self.dataset_row(actor, key).await?;
+        Ok(dataset_version::Entity::find()
+            .filter(dataset_version::Column::DatasetId.eq(dataset.id))
+            .order_by_desc(dataset_version::Column::Number)
+            .all(self.db())
+            .await?)
+    }
+
+    /// One version of a dataset by number.
+    pub async fn version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+    ) -> Result<dataset_version::Model> {
+        let dataset = self.dataset_row(actor, key).await?;
+        dataset_version::Entity::find()
+            .filter(dataset_version::Column::DatasetId.eq(dataset.id))
+            .filter(dataset_version::Column::Number.eq(number))
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::not_found("Versi", "version", &format!("{key}/{number}")))
+    }
+}
+
+struct Received {
+    sha256: String,
+    bytes: u64,
+    probe: TableProbe,
+}
+
+/// Pumps the body into the writer; on any failure the partial object is aborted.
+async fn receive<S, E>(mut writer: ObjectWriter, mut body: S, limit: u64) -> Result<Received>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut hasher = Sha256::new();
+    let mut probe = TableProbe::new();
+    let mut bytes = 0u64;
+    let failure = loop {
+        let chunk = match body.next().await {
+            None => break None,
+            Some(Ok(chunk)) => chunk,
+            Some(Err(e)) => {
+                break Some(Error::Unreadable(Message::new(
+                    format!("Unggahan terputus: {e}"),
+                    format!("The upload was interrupted: {e}"),
+                )));
+            }
+        };
+        bytes += chunk.len() as u64;
+        if bytes > limit {
+            break Some(Error::TooLarge { limit });
+        }
+        hasher.update(&chunk);
+        probe.feed(&chunk);
+        if let Err(e) = writer.write(&chunk).await {
+            break Some(e);
+        }
+    };
+    if let Some(error) = failure {
+        writer.abort().await;
+        return Err(error);
+    }
+    if bytes == 0 {
+        writer.abort().await;
+        return Err(empty_upload());
+    }
+    writer.finish().await?;
+    Ok(Received {
+        sha256: hex::encode(hasher.finalize()),
+        bytes,
+        probe,
+    })
+}
+
+fn empty_upload() -> Error {
+    Error::invalid(
+        "body",
+        "Berkas yang diunggah kosong",
+        "The uploaded file is empty",
+    )
+}
+
+fn probe_error(problem: ProbeError) -> Error {
+    let id = match problem {
+        ProbeError::Empty => return empty_upload(),
+        ProbeError::Binary => "Berkas ini biner, bukan tabel teks berpemisah (CSV)",
+        ProbeError::Utf16 => "Teks UTF-16 belum didukung; simpan sebagai CSV UTF-8",
+    };
+    Error::Unreadable(Message::new(id, problem.to_string()))
+}
+
+/// Keeps the last path segment of a client's file name, without control characters.
+fn clean_filename(name: Option<&str>) -> Option<String> {
+    let base = name?.rsplit(['/', '\\']).next()?.trim();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
+    (!clean.is_empty() && clean != "." && clean != "..").then_some(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_filename;
+
+    #[test]
+    fn file_names_lose_their_paths() {
+        assert_eq!(
+            clean_filename(Some("../../etc/passwd")).as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(
+            clean_filename(Some("C:\\data\\penduduk.csv")).as_deref(),
+            Some("penduduk.csv")
+        );
+        assert_eq!(clean_filename(Some("..")), None);
+        assert_eq!(clean_filename(None), None);
+    }
+}

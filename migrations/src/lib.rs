@@ -1,0 +1,24 @@
+//! Database migrations, written with portable SeaQuery DDL so that the same migration runs on
+//! SQLite and PostgreSQL. Migrations never import entity types: they describe the schema as it was
+//! on the day they were written.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_catalog;
+mod m20261127_000002_create_search;
+
+pub use sea_orm_migration::MigratorTrait;
+
+/// All migrations, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_catalog::Migration),
+            Box::new(m20261127_000002_create_search::Migration),
+        ]
+    }
+}

@@ -1,0 +1,246 @@
+//! The authorisation matrix: every endpoint × anonymous / produsen of the owning OPD / produsen of
+//! another OPD / walidata / admin / pembina.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, twin};
+
+twin!(authorisation_matrix);
+
+/// Callers in the order of every expectation row.
+const CALLERS: [&str; 6] = [
+    "anonymous",
+    "produsen",
+    "other_produsen",
+    "walidata",
+    "admin",
+    "pembina",
+];
+
+fn token(app: &TestApp, caller: usize) -> Option<String> {
+    let t = &app.tokens;
+    match caller {
+        1 => Some(t.produsen.clone()),
+        2 => Some(t.other_produsen.clone()),
+        3 => Some(t.walidata.clone()),
+        4 => Some(t.admin.clone()),
+        5 => Some(t.pembina.clone()),
+        _ => None,
+    }
+}
+
+enum Payload {
+    None,
+    Json(Value),
+    Csv(&'static [u8]),
+}
+
+async fn check(
+    app: &TestApp,
+    method: Method,
+    uri: impl Fn(usize) -> String,
+    payload: impl Fn(usize) -> Payload,
+    expected: [u16; 6],
+) {
+    for (caller, want) in expected.into_iter().enumerate() {
+        let uri = uri(caller);
+        let token = token(app, caller);
+        let (content_type, body) = match payload(caller) {
+            Payload::None => (None, Body::empty()),
+            Payload::Json(v) => (Some("application/json"), Body::from(v.to_string())),
+            Payload::Csv(b) => (Some("text/csv"), Body::from(b)),
+        };
+        let response = app
+            .call(method.clone(), &uri, token.as_deref(), content_type, body)
+            .await;
+        assert_eq!(
+            response.status.as_u16(),
+            want,
+            "{method} {uri} as {}: {}",
+            CALLERS[caller],
+            response.json
+        );
+        if want >= 400 {
+            crate::support::assert_envelope(&response.json);
+        }
+    }
+}
+
+async fn private_dataset(app: &TestApp, title: &str) -> String {
+    let slug = app
+        .dataset(json!({"title": title, "organization": "dinkes"}))
+        .await;
+    app.upload(&slug, Some(&app.tokens.produsen), "text/csv", b"a,b\n1,2\n")
+        .await
+        .expect(StatusCode::CREATED);
+    slug
+}
+
+async fn authorisation_matrix(app: TestApp) {
+    let ds = private_dataset(&app, "Data Rahasia Dinkes").await;
+    let fixed = |uri: &str| {
+        let uri = uri.to_owned();
+        move |_: usize| uri.clone()
+    };
+    let none = |_: usize| Payload::None;
+
+    check(&app, Method::GET, fixed("/healthz"), none, [200; 6]).await;
+    check(&app, Method::GET, fixed("/api/v1/portal"), none, [200; 6]).await;
+    check(
+        &app,
+        Method::PATCH,
+        fixed("/api/v1/portal"),
+        |_| Payload::Json(json!({"name": "Pemerintah Kota Mojokerto", "region_code": "35.76"})),
+        [401, 403, 403, 403, 200, 403],
+    )
+    .await;
+
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/organizations"),
+        none,
+        [200; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/organizations/dinkes"),
+        none,
+        [200; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::POST,
+        fixed("/api/v1/organizations"),
+        |c| Payload::Json(json!({"slug": format!("opd-{c}"), "name": "OPD Baru"})),
+        [401, 403, 403, 201, 201, 403],
+    )
+    .await;
+    check(
+        &app,
+        Method::PATCH,
+        fixed("/api/v1/organizations/dinkes"),
+        |_| Payload::Json(json!({"phone": "0321-123"})),
+        [401, 403, 403, 200, 200, 403],
+    )
+    .await;
+
+    check(&app, Method::GET, fixed("/api/v1/datasets"), none, [200; 6]).await;
+    check(
+        &app,
+        Method::POST,
+        fixed("/api/v1/datasets"),
+        |_| Payload::Json(json!({"title": "Dataset Uji", "organization": "dinkes"})),
+        [401, 201, 403, 201, 201, 403],
+    )
+    .await;
+    let path = format!("/api/v1/datasets/{ds}");
+    check(
+        &app,
+        Method::GET,
+        fixed(&path),
+        none,
+        [404, 200, 404, 200, 200, 200],
+    )
+    .await;
+    check(
+        &app,
+        Method::PATCH,
+        fixed(&path),
+        |_| Payload::Json(json!({"satuan": "Unit"})),
+        [401, 200, 404, 200, 200, 403],
+    )
+    .await;
+    let versions = format!("{path}/versions");
+    check(
+        &app,
+        Method::GET,
+        fixed(&versions),
+        none,
+        [404, 200, 404, 200, 200, 200],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed(&format!("{versions}/1")),
+        none,
+        [404, 200, 404, 200, 200, 200],
+    )
+    .await;
+    check(
+        &app,
+        Method::POST,
+        fixed(&versions),
+        |_| Payload::Csv(b"a,b\n3,4\n"),
+        [401, 201, 404, 201, 201, 403],
+    )
+    .await;
+
+    // Once public, another OPD's produsen sees it but still may not change it.
+    app.patch_json(&path, Some(&app.tokens.admin), json!({"is_public": true}))
+        .await
+        .expect(StatusCode::OK);
+    check(&app, Method::GET, fixed(&path), none, [200; 6]).await;
+    check(
+        &app,
+        Method::PATCH,
+        fixed(&path),
+        |_| Payload::Json(json!({"satuan": "Buah"})),
+        [401, 200, 403, 200, 200, 403],
+    )
+    .await;
+    check(
+        &app,
+        Method::POST,
+        fixed(&versions),
+        |_| Payload::Csv(b"a,b\n5,6\n"),
+        [401, 201, 403, 201, 201, 403],
+    )
+    .await;
+
+    // Deleting: a fresh dataset per caller, so that each attempt meets a live one.
+    let mut doomed = Vec::new();
+    for caller in CALLERS {
+        doomed.push(private_dataset(&app, &format!("Untuk Dihapus {caller}")).await);
+    }
+    check(
+        &app,
+        Method::DELETE,
+        |c| format!("/api/v1/datasets/{}", doomed[c]),
+        none,
+        [401, 204, 404, 204, 204, 403],
+    )
+    .await;
+
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/me"),
+        none,
+        [401, 200, 200, 200, 200, 200],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/me/tokens"),
+        none,
+        [401, 200, 200, 200, 200, 200],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/users"),
+        none,
+        [401, 403, 403, 200, 200, 403],
+    )
+    .await;
+    check(&app, Method::POST, fixed("/api/v1/users"), |c| Payload::Json(json!({"email": format!("baru{c}@mojokertokota.go.id"), "name": "Baru", "role": "pembina"})), [401, 403, 403, 403, 201, 403]).await;
+}

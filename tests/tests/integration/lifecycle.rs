@@ -1,0 +1,234 @@
+//! OPD → accounts → dataset → upload → read back.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::support::{TestApp, twin};
+
+twin!(
+    create_upload_and_read_back,
+    multipart_upload_and_version_numbers,
+    metadata_round_trip
+);
+
+const CSV: &[u8] = b"kode_wilayah;nama_wilayah;jenis_kelamin;jumlah;satuan;tahun\n\
+35.76.01;Prajuritkulon;Laki-laki;1234;Jiwa;2024\n\
+35.76.01;Prajuritkulon;Perempuan;1301;Jiwa;2024\n\
+35.76.02;Magersari;Laki-laki;2210;Jiwa;2024\n";
+
+async fn create_upload_and_read_back(app: TestApp) {
+    let t = &app.tokens;
+    let org = app
+        .post_json(
+            "/api/v1/organizations",
+            Some(&t.walidata),
+            json!({"slug": "dispendukcapil", "name": "Dinas Kependudukan dan Pencatatan Sipil"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(org.json["kind"], "lainnya");
+    assert!(org.headers.contains_key("location"));
+
+    let dataset = app
+        .post_json(
+            "/api/v1/datasets",
+            Some(&t.produsen),
+            json!({"title": "Jumlah Penduduk Berdasarkan Jenis Kelamin di Kota Mojokerto", "organization": "dinkes"}),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let slug = dataset.json["slug"].as_str().expect("slug").to_owned();
+    assert_eq!(
+        slug,
+        "jumlah-penduduk-berdasarkan-jenis-kelamin-di-kota-mojokerto"
+    );
+    assert_eq!(dataset.json["license"], "CC-BY-4.0");
+    assert_eq!(dataset.json["akses"], "Terbuka");
+    assert_eq!(dataset.json["organization"]["slug"], "dinkes");
+
+    let uri = format!("/api/v1/datasets/{slug}/versions");
+    let upload = app
+        .call(
+            Method::POST,
+            &uri,
+            Some(&t.produsen),
+            Some("text/csv; charset=utf-8"),
+            CSV.to_vec(),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let v = &upload.json;
+    assert_eq!(v["number"], 1);
+    assert_eq!(v["sha256"], hex::encode(Sha256::digest(CSV)));
+    assert_eq!(v["byte_size"], CSV.len());
+    assert_eq!(
+        (v["row_count"].as_i64(), v["column_count"].as_i64()),
+        (Some(3), Some(6))
+    );
+    assert_eq!(v["table"]["delimiter"], ";");
+    assert_eq!(v["table"]["header"][0], "kode_wilayah");
+    assert_eq!(v["media_type"], "text/csv");
+
+    // The stored object holds exactly the uploaded bytes.
+    let files = app.stored_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(std::fs::read(&files[0]).expect("stored file"), CSV);
+    assert!(
+        files[0].ends_with("source"),
+        "key must not come from a file name: {files:?}"
+    );
+
+    let read = app
+        .get(
+            &format!("/api/v1/datasets/{slug}/versions/1"),
+            Some(&t.produsen),
+        )
+        .await;
+    let read = read.expect(StatusCode::OK);
+    assert_eq!(read.json["sha256"], v["sha256"]);
+    let shown = app
+        .get(&format!("/api/v1/datasets/{slug}"), Some(&t.pembina))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        shown.json["title"],
+        "Jumlah Penduduk Berdasarkan Jenis Kelamin di Kota Mojokerto"
+    );
+    // By id too.
+    let id = shown.json["id"].as_str().expect("id").to_owned();
+    app.get(&format!("/api/v1/datasets/{id}"), Some(&t.pembina))
+        .await
+        .expect(StatusCode::OK);
+}
+
+async fn multipart_upload_and_version_numbers(app: TestApp) {
+    let t = &app.tokens;
+    let slug = app
+        .dataset(json!({"title": "Jumlah Sekolah", "organization": "disdik"}))
+        .await;
+    app.upload(&slug, Some(&t.walidata), "text/csv", b"a,b\n1,2\n")
+        .await
+        .expect(StatusCode::CREATED);
+
+    let boundary = "satudata-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"catatan\"\r\n\r\nabaikan\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../sekolah 2024.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(b"npsn,nama,jenjang\n20501234,SDN Kranggan 1,SD\n20501235,SMPN 2,SMP\n");
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let uri = format!("/api/v1/datasets/{slug}/versions");
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let second = app
+        .call(Method::POST, &uri, Some(&t.other_produsen), Some(&ct), body)
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(second.json["number"], 2);
+    assert_eq!(second.json["original_filename"], "sekolah 2024.csv");
+    assert_eq!(
+        (
+            second.json["row_count"].as_i64(),
+            second.json["column_count"].as_i64()
+        ),
+        (Some(2), Some(3))
+    );
+
+    let list = app
+        .get(&uri, Some(&t.walidata))
+        .await
+        .expect(StatusCode::OK);
+    let numbers: Vec<i64> = list.json["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|v| v["number"].as_i64())
+        .collect();
+    assert_eq!(numbers, [2, 1]);
+    assert_eq!(app.stored_files().len(), 2);
+}
+
+async fn metadata_round_trip(app: TestApp) {
+    let t = &app.tokens;
+    let body = json!({
+        "title": "Angka Partisipasi Murni SD",
+        "organization": "disdik",
+        "description": "APM SD per kecamatan",
+        "topik": "pendidikan dan tenaga kerja",
+        "tags": ["Pendidikan", "APM", "apm"],
+        "license": "CC0-1.0",
+        "akses": "terbatas",
+        "frekuensi": "tahunan",
+        "tingkat_penyajian": "kecamatan",
+        "cakupan_wilayah": "35.76",
+        "temporal_start": "2020-01-01",
+        "temporal_end": "2024-12-31",
+        "ukuran": "Persentase",
+        "satuan": "Persen",
+        "contact_name": "Bidang Data Disdik",
+        "contact_email": "Data@Disdik.MojokertoKota.go.id",
+        "prioritas_tahun": 2025,
+        "msind": {
+            "nama_indikator": "APM SD",
+            "konsep": "Partisipasi sekolah",
+            "definisi": "Proporsi anak usia 7-12 yang bersekolah di SD",
+            "metode_perhitungan": "murid SD usia 7-12 / penduduk usia 7-12 x 100",
+            "klasifikasi_penyajian": ["Kecamatan"],
+            "indikator_komposit": false,
+            "level_estimasi": "kabupaten/kota"
+        }
+    });
+    let created = app
+        .post_json("/api/v1/datasets", Some(&t.walidata), body)
+        .await
+        .expect(StatusCode::CREATED);
+    let d = &created.json;
+    assert_eq!(d["topik"], "Pendidikan dan Tenaga Kerja");
+    assert_eq!(d["tags"], json!(["apm", "pendidikan"]));
+    assert_eq!(d["akses"], "Terbatas");
+    assert_eq!(d["frekuensi"], "Tahunan");
+    assert_eq!(d["tingkat_penyajian"], "Kecamatan");
+    assert_eq!(d["contact_email"], "data@disdik.mojokertokota.go.id");
+    assert_eq!(d["msind"]["level_estimasi"], "Kabupaten/Kota");
+    assert_eq!(d["prioritas_tahun"], 2025);
+    let slug = d["slug"].as_str().expect("slug");
+
+    // Merge-patch: absent stays, null clears, tags replace.
+    let patched = app
+        .patch_json(
+            &format!("/api/v1/datasets/{slug}"),
+            Some(&t.other_produsen),
+            json!({"prioritas_tahun": null, "tags": ["sd"], "satuan": "%"}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(patched.json["prioritas_tahun"], serde_json::Value::Null);
+    assert_eq!(patched.json["tags"], json!(["sd"]));
+    assert_eq!(patched.json["satuan"], "%");
+    assert_eq!(patched.json["topik"], "Pendidikan dan Tenaga Kerja");
+
+    // A second dataset with the same title gets its own slug.
+    let again = app
+        .dataset(json!({"title": "Angka Partisipasi Murni SD", "organization": "disdik"}))
+        .await;
+    assert_eq!(again, format!("{slug}-2"));
+
+    // Delete hides it everywhere.
+    app.delete(&format!("/api/v1/datasets/{slug}"), Some(&t.walidata))
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    app.get(&format!("/api/v1/datasets/{slug}"), Some(&t.walidata))
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    let list = app
+        .get("/api/v1/datasets", Some(&t.walidata))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(list.json["total"], 1);
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests through the real router: one test binary.
+
+mod accounts;
+mod authz;
+mod bad_input;
+mod cli;
+mod lifecycle;
+mod openapi;
+mod search;
+mod support;

@@ -1,0 +1,348 @@
+//! The test harness: a real router over a real database (SQLite always, PostgreSQL when
+//! `TEST_DATABASE_URL` is set) and a real object store on the local filesystem.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use satudata_api::{AppState, router};
+use satudata_catalog::accounts::NewAccount;
+use satudata_catalog::organizations::NewOrganization;
+use satudata_catalog::{Actor, Catalog, S3Options, Settings, Storage, db};
+use sea_orm::ConnectionTrait;
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// Upload limit of test apps: small, so the oversize test stays quick.
+pub const TEST_UPLOAD_LIMIT: u64 = 1024 * 1024;
+
+/// The database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Tokens of the seeded accounts.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub admin: String,
+    pub walidata: String,
+    /// Produsen of `dinkes`.
+    pub produsen: String,
+    /// Produsen of `disdik`.
+    pub other_produsen: String,
+    pub pembina: String,
+}
+
+/// A running app with seeded OPDs (`dinkes`, `disdik`) and one account per role.
+pub struct TestApp {
+    pub router: Router,
+    pub catalog: Catalog,
+    pub tokens: Tokens,
+    pub dir: TempDir,
+}
+
+/// A response, with the body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub json: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl TestResponse {
+    /// Asserts the status and, for errors, the envelope's shape.
+    #[track_caller]
+    pub fn expect(self, status: StatusCode) -> Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.json
+        );
+        if status.is_client_error() || status.is_server_error() {
+            assert_envelope(&self.json);
+        }
+        self
+    }
+}
+
+/// Asserts that a body is our error envelope.
+#[track_caller]
+pub fn assert_envelope(json: &Value) {
+    let error = &json["error"];
+    assert!(error["code"].is_string(), "no error.code in {json}");
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "no error.message in {json}"
+    );
+    assert!(
+        error["message_en"].as_str().is_some_and(|m| !m.is_empty()),
+        "no error.message_en in {json}"
+    );
+}
+
+impl TestApp {
+    /// A fresh app on `backend`; `None` when PostgreSQL is asked for but not configured.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}/satudata.db", dir.path().display()),
+            Backend::Postgres => fresh_postgres_database().await?,
+        };
+        let conn = db::connect(&url).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        let objects = format!("file://{}/objects", dir.path().display());
+        let storage = Storage::open(&objects, &S3Options::default()).expect("storage");
+        let catalog = Catalog::new(
+            conn,
+            storage,
+            Settings {
+                max_upload_bytes: TEST_UPLOAD_LIMIT,
+            },
+        );
+        let tokens = seed(&catalog).await;
+        let router = router(AppState::new(catalog.clone(), "http://satudata.test"));
+        Some(Self {
+            router,
+            catalog,
+            tokens,
+            dir,
+        })
+    }
+
+    /// Sends a request.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        TestResponse {
+            status,
+            headers,
+            json,
+            bytes,
+        }
+    }
+
+    /// Sends a request with an optional bearer token, body and content type.
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        self.send(request.body(body.into()).expect("request")).await
+    }
+
+    pub async fn get(&self, uri: &str, token: Option<&str>) -> TestResponse {
+        self.call(Method::GET, uri, token, None, Body::empty())
+            .await
+    }
+
+    pub async fn post_json(&self, uri: &str, token: Option<&str>, json: Value) -> TestResponse {
+        self.call(
+            Method::POST,
+            uri,
+            token,
+            Some("application/json"),
+            json.to_string(),
+        )
+        .await
+    }
+
+    pub async fn patch_json(&self, uri: &str, token: Option<&str>, json: Value) -> TestResponse {
+        self.call(
+            Method::PATCH,
+            uri,
+            token,
+            Some("application/json"),
+            json.to_string(),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, uri: &str, token: Option<&str>) -> TestResponse {
+        self.call(Method::DELETE, uri, token, None, Body::empty())
+            .await
+    }
+
+    /// Uploads bytes as the raw body of a new version.
+    pub async fn upload(
+        &self,
+        slug: &str,
+        token: Option<&str>,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
+        let uri = format!("/api/v1/datasets/{slug}/versions");
+        self.call(
+            Method::POST,
+            &uri,
+            token,
+            Some(content_type),
+            bytes.to_vec(),
+        )
+        .await
+    }
+
+    /// Creates a dataset as the walidata and returns its slug.
+    pub async fn dataset(&self, body: Value) -> String {
+        let created = self
+            .post_json("/api/v1/datasets", Some(&self.tokens.walidata), body)
+            .await;
+        let created = created.expect(StatusCode::CREATED);
+        created.json["slug"].as_str().expect("slug").to_owned()
+    }
+
+    /// Counts rows of a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        let db = self.catalog.db();
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("one row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+
+    /// Files in the object store folder.
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&self.dir.path().join("objects"), &mut files);
+        files
+    }
+}
+
+/// Creates an empty database on the server of `TEST_DATABASE_URL` and returns its URL.
+async fn fresh_postgres_database() -> Option<String> {
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var_os("TEST_REQUIRE_POSTGRES").is_none(),
+            "TEST_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
+        );
+        eprintln!("TEST_DATABASE_URL is not set: skipping the PostgreSQL run");
+        return None;
+    };
+    let name = format!("satudata_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&admin_url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create database");
+    admin.close().await.expect("close");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL has a database name");
+    Some(format!("{base}/{name}"))
+}
+
+async fn seed(catalog: &Catalog) -> Tokens {
+    let operator = Actor::Operator;
+    for (slug, name) in [
+        ("dinkes", "Dinas Kesehatan"),
+        ("disdik", "Dinas Pendidikan"),
+    ] {
+        let new = NewOrganization {
+            slug: slug.into(),
+            name: name.into(),
+            kind: Some("dinas".into()),
+            ..Default::default()
+        };
+        catalog
+            .create_organization(&operator, new)
+            .await
+            .expect("seed OPD");
+    }
+    let token = async |email: &str, role: &str, org: Option<&str>| {
+        let new = NewAccount {
+            email: email.into(),
+            name: email.into(),
+            role: role.into(),
+            organization: org.map(Into::into),
+            password: None,
+        };
+        let account = catalog
+            .create_account(&operator, new)
+            .await
+            .expect("seed account");
+        catalog
+            .issue_token(&account, "test", Some(1))
+            .await
+            .expect("token")
+            .token
+    };
+    Tokens {
+        admin: token("admin@mojokertokota.go.id", "admin", None).await,
+        walidata: token("walidata@mojokertokota.go.id", "walidata", None).await,
+        produsen: token("produsen@dinkes.go.id", "produsen", Some("dinkes")).await,
+        other_produsen: token("produsen@disdik.go.id", "produsen", Some("disdik")).await,
+        pembina: token("pembina@bps.go.id", "pembina", None).await,
+    }
+}
+
+/// Runs an async test body on SQLite and on PostgreSQL (when configured) as two tests.
+macro_rules! twin {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    let app = $crate::support::TestApp::new($crate::support::Backend::Sqlite)
+                        .await
+                        .expect("sqlite app");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::support::TestApp::new($crate::support::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )+
+    };
+}
+pub(crate) use twin;
