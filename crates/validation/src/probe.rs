@@ -266,17 +266,14 @@ impl Parser {
     }
 
     fn feed(&mut self, mut input: &[u8]) {
-        loop {
+        // csv-core reads an empty input as the end of the file, so never hand it one here:
+        // a chunk that ends right after a field would otherwise close a phantom record.
+        while !input.is_empty() {
             let (result, read, written) = self.reader.read_field(input, &mut self.out);
             input = &input[read..];
             self.take_output(written);
             match result {
-                ReadFieldResult::InputEmpty | ReadFieldResult::End => {
-                    if input.is_empty() {
-                        return;
-                    }
-                }
-                ReadFieldResult::OutputFull => {}
+                ReadFieldResult::InputEmpty | ReadFieldResult::End | ReadFieldResult::OutputFull => {}
                 ReadFieldResult::Field { record_end } => self.end_field(record_end),
             }
         }
@@ -415,6 +412,36 @@ mod tests {
         let shape = probe.finish()?;
         assert_eq!(shape.delimiter, b';');
         assert_eq!((shape.row_count, shape.column_count), (100_000, 3));
+        Ok(())
+    }
+
+    #[test]
+    fn every_chunk_split_gives_the_same_shape() -> Result<(), ProbeError> {
+        let text: &[u8] = b"kode;nama;catatan\n35.76.01;\"Prajurit\nkulon\";a\n35.76.02;Magersari;\"b;c\"\n;;\n";
+        let whole = probe(text)?;
+        assert_eq!((whole.row_count, whole.blank_rows, whole.ragged_rows), (3, 1, 0));
+        for cut in 0..=text.len() {
+            for cut2 in cut..=text.len() {
+                let split = probe_chunks(&[&text[..cut], &text[cut..cut2], &text[cut2..]])?;
+                assert_eq!(split, whole, "split at {cut} and {cut2}");
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn one_byte_chunks_past_the_sniff_window() -> Result<(), ProbeError> {
+        let mut text = b"a,b\n".to_vec();
+        while text.len() < 70 * 1024 {
+            text.extend_from_slice(b"1,\"x\ny\"\n");
+        }
+        let rows = (text.len() as u64 - 4) / 8;
+        let mut probe = TableProbe::new();
+        for byte in &text {
+            probe.feed(std::slice::from_ref(byte));
+        }
+        let shape = probe.finish()?;
+        assert_eq!((shape.row_count, shape.ragged_rows), (rows, 0));
         Ok(())
     }
 
