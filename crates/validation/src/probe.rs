@@ -273,7 +273,9 @@ impl Parser {
             input = &input[read..];
             self.take_output(written);
             match result {
-                ReadFieldResult::InputEmpty | ReadFieldResult::End | ReadFieldResult::OutputFull => {}
+                ReadFieldResult::InputEmpty
+                | ReadFieldResult::End
+                | ReadFieldResult::OutputFull => {}
                 ReadFieldResult::Field { record_end } => self.end_field(record_end),
             }
         }
@@ -417,9 +419,13 @@ mod tests {
 
     #[test]
     fn every_chunk_split_gives_the_same_shape() -> Result<(), ProbeError> {
-        let text: &[u8] = b"kode;nama;catatan\n35.76.01;\"Prajurit\nkulon\";a\n35.76.02;Magersari;\"b;c\"\n;;\n";
+        let text: &[u8] =
+            b"kode;nama;catatan\n35.76.01;\"Prajurit\nkulon\";a\n35.76.02;Magersari;\"b;c\"\n;;\n";
         let whole = probe(text)?;
-        assert_eq!((whole.row_count, whole.blank_rows, whole.ragged_rows), (3, 1, 0));
+        assert_eq!(
+            (whole.row_count, whole.blank_rows, whole.ragged_rows),
+            (3, 1, 0)
+        );
         for cut in 0..=text.len() {
             for cut2 in cut..=text.len() {
                 let split = probe_chunks(&[&text[..cut], &text[cut..cut2], &text[cut2..]])?;
