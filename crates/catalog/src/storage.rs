@@ -115,6 +115,14 @@ impl Storage {
         }
     }
 
+    /// Number of objects under a key prefix (for checks and housekeeping).
+    pub async fn count(&self, prefix: &str) -> Result<usize> {
+        use futures_util::TryStreamExt;
+        let prefix = Path::from(prefix);
+        let objects: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
+        Ok(objects.len())
+    }
+
     /// Size of an object in bytes, or `None` when missing.
     pub async fn size(&self, key: &str) -> Result<Option<u64>> {
         match self.store.head(&Path::from(key)).await {

@@ -7,4 +7,5 @@ mod cli;
 mod lifecycle;
 mod openapi;
 mod search;
+mod storage_s3;
 mod support;

@@ -87,6 +87,15 @@ pub fn assert_envelope(json: &Value) {
 impl TestApp {
     /// A fresh app on `backend`; `None` when PostgreSQL is asked for but not configured.
     pub async fn new(backend: Backend) -> Option<Self> {
+        Self::with_storage(backend, None, TEST_UPLOAD_LIMIT).await
+    }
+
+    /// A fresh app whose files go to `storage` (`url`, options) instead of a local folder.
+    pub async fn with_storage(
+        backend: Backend,
+        storage: Option<(String, S3Options)>,
+        max_upload_bytes: u64,
+    ) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = match backend {
             Backend::Sqlite => format!("sqlite://{}/satudata.db", dir.path().display()),
@@ -94,15 +103,14 @@ impl TestApp {
         };
         let conn = db::connect(&url).await.expect("connect");
         db::migrate(&conn).await.expect("migrate");
-        let objects = format!("file://{}/objects", dir.path().display());
-        let storage = Storage::open(&objects, &S3Options::default()).expect("storage");
-        let catalog = Catalog::new(
-            conn,
-            storage,
-            Settings {
-                max_upload_bytes: TEST_UPLOAD_LIMIT,
-            },
-        );
+        let (objects, options) = storage.unwrap_or_else(|| {
+            (
+                format!("file://{}/objects", dir.path().display()),
+                S3Options::default(),
+            )
+        });
+        let storage = Storage::open(&objects, &options).expect("storage");
+        let catalog = Catalog::new(conn, storage, Settings { max_upload_bytes });
         let tokens = seed(&catalog).await;
         let router = router(AppState::new(catalog.clone(), "http://satudata.test"));
         Some(Self {
