@@ -9,7 +9,8 @@ use crate::support::{TestApp, twin};
 twin!(
     create_upload_and_read_back,
     multipart_upload_and_version_numbers,
-    metadata_round_trip
+    metadata_round_trip,
+    concurrent_uploads_get_distinct_numbers,
 );
 
 const CSV: &[u8] = b"kode_wilayah;nama_wilayah;jenis_kelamin;jumlah;satuan;tahun\n\
@@ -231,4 +232,28 @@ async fn metadata_round_trip(app: TestApp) {
         .await
         .expect(StatusCode::OK);
     assert_eq!(list.json["total"], 1);
+}
+
+async fn concurrent_uploads_get_distinct_numbers(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Unggahan Serentak", "organization": "dinkes"}))
+        .await;
+    let token = app.tokens.produsen.clone();
+    let uploads = (0..6).map(|i| {
+        let body = format!("nomor,nilai\n{i},{}\n", i * 10).into_bytes();
+        let (app, slug, token) = (&app, slug.clone(), token.clone());
+        async move { app.upload(&slug, Some(&token), "text/csv", &body).await }
+    });
+    let results = futures_util::future::join_all(uploads).await;
+    let mut numbers: Vec<i64> = results
+        .into_iter()
+        .map(|r| {
+            r.expect(StatusCode::CREATED).json["number"]
+                .as_i64()
+                .expect("number")
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(app.stored_files().len(), 6);
 }
