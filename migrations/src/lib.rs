@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_catalog;
 mod m20261127_000002_create_search;
+mod m20261127_000003_add_validation;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_catalog::Migration),
             Box::new(m20261127_000002_create_search::Migration),
+            Box::new(m20261127_000003_add_validation::Migration),
         ]
     }
 }

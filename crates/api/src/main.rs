@@ -4,11 +4,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use satudata_api::Config;
-use satudata_api::cli::{Cli, run};
+use satudata_api::cli::{Cli, Command, run};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Validate(args) = &cli.command {
+        let (stdout, code) = satudata_api::validate_cli::run(args);
+        print!("{stdout}");
+        return ExitCode::from(code);
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {

@@ -280,6 +280,19 @@ pub struct VersionResponse {
     /// What the reader found: delimiter, encoding, header, ragged and blank rows.
     #[schema(value_type = Object)]
     pub table: serde_json::Value,
+    /// Summary of the validation report; `null` when the table could not be validated.
+    pub validation: Option<ValidationSummary>,
+}
+
+/// The outcome of validating a version against the Satu Data rules.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationSummary {
+    /// No error-severity finding.
+    pub valid: bool,
+    /// Findings of severity error.
+    pub error_count: i64,
+    /// Findings of severity warning.
+    pub warning_count: i64,
 }
 
 impl From<dataset_version::Model> for VersionResponse {
@@ -296,6 +309,14 @@ impl From<dataset_version::Model> for VersionResponse {
             row_count: v.row_count,
             column_count: v.column_count,
             table: v.table_info,
+            validation: match (v.report_valid, v.error_count, v.warning_count) {
+                (Some(valid), Some(error_count), Some(warning_count)) => Some(ValidationSummary {
+                    valid,
+                    error_count,
+                    warning_count,
+                }),
+                _ => None,
+            },
         }
     }
 }

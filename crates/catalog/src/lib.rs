@@ -15,15 +15,20 @@ pub mod fields;
 pub mod organizations;
 pub mod paging;
 pub mod portal;
+pub mod regions;
 pub mod search;
 pub mod storage;
 pub mod versions;
 pub mod vocab;
 
+use std::sync::{Arc, RwLock};
+
 use sea_orm::DatabaseConnection;
 
 pub use actor::{Actor, Principal, Role};
 pub use error::{Error, Message, Result};
+pub use satudata_validation as validation;
+pub use satudata_validation::RegionReference;
 pub use storage::{S3Options, Storage};
 
 /// Limits and defaults the services apply.
@@ -47,6 +52,8 @@ pub struct Catalog {
     db: DatabaseConnection,
     storage: Storage,
     settings: Settings,
+    /// The region list for validation, shared by all clones of the catalog.
+    reference: Arc<RwLock<Option<Arc<RegionReference>>>>,
 }
 
 impl Catalog {
@@ -56,6 +63,7 @@ impl Catalog {
             db,
             storage,
             settings,
+            reference: Arc::default(),
         }
     }
 

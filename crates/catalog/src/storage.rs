@@ -107,6 +107,14 @@ impl Storage {
         Ok(self.store.get(&Path::from(key)).await?.bytes().await?)
     }
 
+    /// Streams an object's bytes.
+    pub async fn stream(
+        &self,
+        key: &str,
+    ) -> Result<futures_util::stream::BoxStream<'static, object_store::Result<Bytes>>> {
+        Ok(self.store.get(&Path::from(key)).await?.into_stream())
+    }
+
     /// Deletes an object; a missing object is not an error.
     pub async fn delete(&self, key: &str) -> Result<()> {
         match self.store.delete(&Path::from(key)).await {

@@ -2,14 +2,15 @@
 //! and recorded as an immutable, numbered version.
 
 use bytes::Bytes;
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use futures_util::{Stream, StreamExt};
-use satudata_validation::{ProbeError, TableProbe, TableShape};
+use satudata_validation::{Options, ProbeError, Report, TableProbe, TableShape};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, SqlErr,
 };
 use sha2::{Digest, Sha256};
+use tokio_util::io::{StreamReader, SyncIoBridge};
 use uuid::Uuid;
 
 use crate::entity::{dataset, dataset_version};
@@ -95,11 +96,88 @@ impl Catalog {
                 &shape,
             )
             .await;
-        if recorded.is_err() {
-            // Nothing may point at the object; do not leave it behind.
-            self.storage().delete(&object_key).await?;
+        match recorded {
+            Ok(version) => self.attach_report(&dataset, version).await,
+            Err(e) => {
+                // Nothing may point at the object; do not leave it behind.
+                self.storage().delete(&object_key).await?;
+                Err(e)
+            }
         }
-        recorded
+    }
+
+    /// Validates a stored version and saves the report with it. A table the engine cannot read
+    /// (the probe accepted it, so this is rare) keeps its version without a report.
+    async fn attach_report(
+        &self,
+        dataset: &dataset::Model,
+        version: dataset_version::Model,
+    ) -> Result<dataset_version::Model> {
+        let coverage = match (dataset.temporal_start, dataset.temporal_end) {
+            (Some(start), Some(end)) => Some((start.year(), end.year())),
+            _ => None,
+        };
+        let report = match self.validate_object(&version.object_key, coverage).await {
+            Ok(report) => report,
+            Err(error) => {
+                tracing::warn!(%error, version = %version.uuid, "validation could not read the version");
+                return Ok(version);
+            }
+        };
+        let mut row = version.into_active_model();
+        row.report_valid = Set(Some(report.valid));
+        row.error_count = Set(Some(i64::try_from(report.error_count).unwrap_or(i64::MAX)));
+        row.warning_count = Set(Some(
+            i64::try_from(report.warning_count).unwrap_or(i64::MAX),
+        ));
+        row.report = Set(Some(
+            serde_json::to_value(&report).map_err(|e| Error::Internal(format!("report: {e}")))?,
+        ));
+        Ok(row.update(self.db()).await?)
+    }
+
+    /// Validates a stored object against the Satu Data rules, streaming it from the store.
+    pub async fn validate_object(&self, key: &str, coverage: Option<(i32, i32)>) -> Result<Report> {
+        use futures_util::TryStreamExt;
+        let stream = self
+            .storage()
+            .stream(key)
+            .await?
+            .map_err(std::io::Error::other);
+        let reader = SyncIoBridge::new(StreamReader::new(stream));
+        let reference = self.regions();
+        tokio::task::spawn_blocking(move || {
+            let options = Options {
+                reference: reference.as_deref(),
+                coverage,
+                ..Options::default()
+            };
+            satudata_validation::validate(reader, &options)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("validation panicked: {e}")))?
+        .map_err(|e| {
+            Error::Unreadable(Message::new(
+                format!("Tabel tidak dapat dibaca: {e}"),
+                e.to_string(),
+            ))
+        })
+    }
+
+    /// The validation report of a version.
+    pub async fn version_report(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+    ) -> Result<serde_json::Value> {
+        let version = self.version(actor, key, number).await?;
+        version.report.ok_or_else(|| {
+            Error::NotFound(Message::new(
+                format!("Versi {number} belum memiliki laporan validasi"),
+                format!("Version {number} has no validation report"),
+            ))
+        })
     }
 
     #[expect(

@@ -1,8 +1,10 @@
 //! Satu Data Indonesia rules as pure functions over tables.
 //!
 //! This crate knows nothing of databases, HTTP or object stores: it is fed bytes and returns
-//! facts about them. The first piece is [`TableProbe`], a streaming reader that tells whether an
-//! upload is a delimited table and how big it is, using constant memory whatever the file size.
+//! facts about them. [`TableProbe`] tells, while an upload streams in, whether it is a delimited
+//! table and how big it is. [`validate`] reads a table (any encoding and delimiter OPDs use),
+//! checks it against a Table Schema and the Satu Data conventions, and returns a [`Report`] of
+//! findings per cell in Bahasa Indonesia and English.
 //!
 //! ```
 //! use satudata_validation::TableProbe;
@@ -15,7 +17,21 @@
 //! assert_eq!((shape.row_count, shape.column_count), (2, 3));
 //! ```
 
+pub mod checks;
+mod engine;
 mod probe;
+mod read;
+pub mod reference;
+mod report;
+pub mod schema;
 mod sniff;
 
+pub use engine::{Options, validate};
 pub use probe::{Encoding, ProbeError, TableProbe, TableShape};
+pub use read::ReadError;
+pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
+pub use report::{Finding, Report, Severity, TableInfo};
+pub use schema::TableSchema;
+
+#[cfg(test)]
+mod engine_tests;

@@ -139,3 +139,64 @@ async fn bad_commands_fail_with_a_message() {
     assert!(err.as_ref().is_err_and(|e| e.contains("slug")), "{err:?}");
     assert!(satudata(d, &["frobnicate"]).await.is_err());
 }
+
+#[test]
+fn validate_exits_0_1_2_and_prints_json() {
+    use satudata_api::validate_cli::{Format, ValidateArgs, run as validate};
+    let dir = tempfile::tempdir().expect("dir");
+    let good = dir.path().join("baik.csv");
+    std::fs::write(
+        &good,
+        "kecamatan,jumlah,satuan,tahun\nMagersari,12,Jiwa,2024\n",
+    )
+    .expect("write");
+    let bad = dir.path().join("buruk.csv");
+    std::fs::write(
+        &bad,
+        "kecamatan,jumlah,satuan,tahun\nMagersari,12,Jiwa,2024\nKranggan,7,Jiwa\n",
+    )
+    .expect("write");
+    let args = |file: &std::path::Path, format| ValidateArgs {
+        file: file.to_owned(),
+        schema: None,
+        reference: None,
+        format,
+        max_findings: 100,
+    };
+    let (text, code) = validate(&args(&good, Format::Text));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("VALID"));
+    let (json, code) = validate(&args(&bad, Format::Json));
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("json report");
+    assert_eq!(report["counts"]["missing-cell"], 1);
+    assert_eq!(report["findings"][0]["row_number"], 3);
+    let (_, code) = validate(&args(&dir.path().join("tidak-ada.csv"), Format::Text));
+    assert_eq!(code, 2, "a missing file cannot be read");
+    let binary = dir.path().join("gambar.csv");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\x00\x00").expect("write");
+    assert_eq!(validate(&args(&binary, Format::Json)).1, 2);
+}
+
+#[tokio::test]
+async fn reference_import_from_the_npm_package() {
+    let Some(tgz) = std::env::var("TEST_REFERENCE_TGZ").ok() else {
+        eprintln!("TEST_REFERENCE_TGZ is not set: skipping");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    satudata(dir.path(), &["reference", "import", "kemendagri", &tgz])
+        .await
+        .expect("import");
+    let err = satudata(
+        dir.path(),
+        &["reference", "import", "kemendagri", "/tidak/ada.tgz"],
+    )
+    .await;
+    assert!(err.is_err(), "a missing package is an error");
+    let catalog = satudata_api::open_catalog(&config(dir.path()))
+        .await
+        .expect("catalog");
+    let regions = catalog.regions().expect("loaded at start");
+    assert_eq!(regions.counts(), [38, 514, 7285, 83762]);
+}

@@ -9,3 +9,4 @@ mod openapi;
 mod search;
 mod storage_s3;
 mod support;
+mod validation;

@@ -187,3 +187,30 @@ fn base_type(value: &str) -> String {
         .trim()
         .to_ascii_lowercase()
 }
+
+/// The validation report of a version: every finding per cell, in Bahasa Indonesia and English
+/// (JSON Schema: `schemas/validation-report.schema.json`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{slug}/versions/{number}/report",
+    tag = "versions",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "OK", body = Object),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope),
+        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+    )
+)]
+pub async fn show_report(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number)): AppPath<(String, i32)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(
+        state.catalog.version_report(&actor, &slug, number).await?,
+    ))
+}

@@ -26,6 +26,12 @@ pub struct Model {
     /// What the table probe found (delimiter, encoding, header, ragged and blank rows).
     #[sea_orm(column_type = "JsonBinary")]
     pub table_info: Json,
+    /// The validation report (see schemas/validation-report.schema.json).
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub report: Option<Json>,
+    pub report_valid: Option<bool>,
+    pub error_count: Option<i64>,
+    pub warning_count: Option<i64>,
     #[sea_orm(belongs_to, from = "dataset_id", to = "id")]
     pub dataset: HasOne<super::dataset::Entity>,
 }

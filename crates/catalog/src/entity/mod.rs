@@ -7,3 +7,4 @@ pub mod dataset_tag;
 pub mod dataset_version;
 pub mod organization;
 pub mod portal;
+pub mod region;

@@ -1,0 +1,165 @@
+//! Reading what OPDs upload: encoding and delimiter detection, then rows with their physical
+//! row numbers (blank lines count, as in frictionless).
+
+use std::io::{Cursor, Read};
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+
+use crate::sniff::sniff_delimiter;
+
+/// Bytes looked at before deciding on encoding and delimiter.
+const SAMPLE: usize = 64 * 1024;
+
+/// Why a file cannot be read as a table at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// No bytes.
+    #[error("the file is empty")]
+    Empty,
+    /// NUL bytes without a UTF-16 byte-order mark: a spreadsheet, image, PDF ...
+    #[error("the file is binary, not a delimited text table (for Excel files, save as CSV)")]
+    Binary,
+    /// Reading failed.
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    /// The CSV parser failed (I/O underneath).
+    #[error("cannot parse the file: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// One row as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Row {
+    /// Physical row number, 1-based.
+    pub number: u64,
+    /// Cells as written (not trimmed).
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    /// Cells holding something other than whitespace.
+    pub fn filled(&self) -> usize {
+        self.cells.iter().filter(|c| !c.trim().is_empty()).count()
+    }
+}
+
+/// The input with its sample put back in front, decoded to UTF-8.
+type Decoded<R> = DecodeReaderBytes<std::io::Chain<Cursor<Vec<u8>>, R>, Vec<u8>>;
+
+/// A text table being read row by row.
+pub(crate) struct Rows<R: Read> {
+    reader: csv::Reader<Decoded<R>>,
+    record: csv::StringRecord,
+    number: u64,
+    pending_blank: u64,
+    stash: Option<Vec<String>>,
+    /// Label of the detected encoding.
+    pub encoding: &'static str,
+    /// Detected delimiter.
+    pub delimiter: u8,
+}
+
+impl<R: Read> std::fmt::Debug for Rows<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rows")
+            .field("encoding", &self.encoding)
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+/// Opens a text table: detects the encoding (BOM, UTF-8, else Windows-1252) and the delimiter.
+pub(crate) fn open<R: Read>(mut input: R) -> Result<Rows<R>, ReadError> {
+    let mut sample = Vec::with_capacity(SAMPLE);
+    (&mut input).take(SAMPLE as u64).read_to_end(&mut sample)?;
+    let complete = sample.len() < SAMPLE;
+    if sample.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let (encoding, label, bom): (&'static Encoding, &'static str, usize) =
+        if sample.starts_with(b"\xEF\xBB\xBF") {
+            (UTF_8, "utf-8-bom", 3)
+        } else if sample.starts_with(b"\xFF\xFE") {
+            (UTF_16LE, "utf-16le", 2)
+        } else if sample.starts_with(b"\xFE\xFF") {
+            (UTF_16BE, "utf-16be", 2)
+        } else if sample.contains(&0) {
+            return Err(ReadError::Binary);
+        } else if is_utf8(&sample, complete) {
+            (UTF_8, "utf-8", 0)
+        } else {
+            // Older Excel "CSV" exports: Windows-1252, a superset of Latin-1 for printable text.
+            (WINDOWS_1252, "windows-1252", 0)
+        };
+    let (text, _) = encoding.decode_without_bom_handling(&sample[bom..]);
+    let delimiter = sniff_delimiter(text.as_bytes(), complete);
+    let decoder = DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .bom_override(true)
+        .build(Cursor::new(sample).chain(input));
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(decoder);
+    Ok(Rows {
+        reader,
+        record: csv::StringRecord::new(),
+        number: 0,
+        pending_blank: 0,
+        stash: None,
+        encoding: label,
+        delimiter,
+    })
+}
+
+fn is_utf8(sample: &[u8], complete: bool) -> bool {
+    match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        // A multi-byte character cut by the end of the sample is still UTF-8.
+        Err(e) => !complete && e.error_len().is_none(),
+    }
+}
+
+impl<R: Read> Rows<R> {
+    /// The next row; empty lines come back as rows without cells.
+    pub fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
+        if self.pending_blank > 0 {
+            self.pending_blank -= 1;
+            return Ok(Some(self.numbered(Vec::new())));
+        }
+        if let Some(cells) = self.stash.take() {
+            return Ok(Some(self.numbered(cells)));
+        }
+        if !self.reader.read_record(&mut self.record)? {
+            return Ok(None);
+        }
+        // The parser folds empty lines into the next record's span: a record starting on line
+        // `start` and ending before line `after` covers its own lines plus the empty ones.
+        let start = self.record.position().map_or(0, csv::Position::line);
+        let after = self.reader.position().line();
+        let own_lines = 1 + self
+            .record
+            .iter()
+            .map(|f| f.matches('\n').count() as u64)
+            .sum::<u64>();
+        let skipped = after.saturating_sub(start).saturating_sub(own_lines);
+        let cells: Vec<String> = self.record.iter().map(str::to_owned).collect();
+        if skipped == 0 {
+            return Ok(Some(self.numbered(cells)));
+        }
+        // Empty lines the parser stepped over come first, each as its own blank row.
+        self.pending_blank = skipped - 1;
+        self.stash = Some(cells);
+        Ok(Some(self.numbered(Vec::new())))
+    }
+
+    fn numbered(&mut self, cells: Vec<String>) -> Row {
+        self.number += 1;
+        Row {
+            number: self.number,
+            cells,
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The validation report: findings per cell with exact counts, and what was read.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::schema::TableSchema;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The table breaks a rule; the version cannot be submitted.
+    Error,
+    /// Probably wrong or against Satu Data conventions; the walidata decides.
+    Warning,
+    /// Something the reader did or noticed (skipped title lines, footnotes).
+    Info,
+}
+
+/// One problem, at the cell where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Finding type: frictionless names (`type-error`, `missing-cell` ...) where one exists,
+    /// Satu Data names (`unknown-region-code`, `totals-row` ...) otherwise.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Physical row as frictionless counts it: 1 is the file's first row; the header row counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_number: Option<u64>,
+    /// Column name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// Column position, 1-based.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_number: Option<u64>,
+    /// The cell's value, cut to 100 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+    /// Bahasa Indonesia.
+    pub message: String,
+    /// English.
+    pub message_en: String,
+}
+
+/// What the reader found out about the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableInfo {
+    /// Text encoding as detected (`utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1252`).
+    pub encoding: String,
+    /// Field delimiter.
+    pub delimiter: String,
+    /// Physical row of the header.
+    pub header_row: u64,
+    /// Header labels as written.
+    pub header: Vec<String>,
+    /// Data rows (after the header; skipped footnotes and totals rows included).
+    pub row_count: u64,
+    /// Columns in the header.
+    pub column_count: u64,
+}
+
+/// The report of one validation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// No error-severity finding.
+    pub valid: bool,
+    /// Error findings, all counted even when not all are listed.
+    pub error_count: u64,
+    /// Warning findings.
+    pub warning_count: u64,
+    /// Info findings.
+    pub info_count: u64,
+    /// Exact count per finding type.
+    pub counts: BTreeMap<&'static str, u64>,
+    /// Whether `findings` lists fewer than were found (capped per type).
+    pub truncated: bool,
+    /// The findings, in file order within each type, at most the cap per type.
+    pub findings: Vec<Finding>,
+    /// What was read.
+    pub table: TableInfo,
+    /// The Table Schema applied: the one given, or the one inferred for the steward to confirm.
+    pub schema: TableSchema,
+    /// Whether `schema` was inferred.
+    pub schema_inferred: bool,
+    /// The region reference used, or `null` when region codes were not checked.
+    pub region_reference: Option<String>,
+}
+
+/// Collects findings with a cap per type and exact counts.
+#[derive(Debug)]
+pub(crate) struct Findings {
+    cap: usize,
+    listed: BTreeMap<&'static str, usize>,
+    pub(crate) counts: BTreeMap<&'static str, u64>,
+    pub(crate) items: Vec<Finding>,
+    pub(crate) truncated: bool,
+}
+
+/// Longest cell value kept in a finding.
+const CELL_CHARS: usize = 100;
+
+impl Findings {
+    pub(crate) fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            listed: BTreeMap::new(),
+            counts: BTreeMap::new(),
+            items: Vec::new(),
+            truncated: false,
+        }
+    }
+
+    pub(crate) fn push(&mut self, finding: Finding) {
+        *self.counts.entry(finding.kind).or_default() += 1;
+        let listed = self.listed.entry(finding.kind).or_default();
+        if *listed < self.cap {
+            *listed += 1;
+            self.items.push(finding);
+        } else {
+            self.truncated = true;
+        }
+    }
+
+    /// Adds a finding from its parts; the severity follows from the type.
+    pub(crate) fn add(
+        &mut self,
+        kind: &'static str,
+        row: Option<u64>,
+        field: Option<(&str, usize)>,
+        cell: Option<&str>,
+        message: String,
+        message_en: String,
+    ) {
+        self.push(Finding {
+            kind,
+            severity: crate::checks::severity_of(kind),
+            row_number: row,
+            field_name: field.map(|(name, _)| name.to_owned()),
+            field_number: field.map(|(_, index)| index as u64 + 1),
+            cell: cell.map(|c| c.chars().take(CELL_CHARS).collect()),
+            message,
+            message_en,
+        });
+    }
+
+    pub(crate) fn severity_count(&self, severity: Severity) -> u64 {
+        self.counts
+            .iter()
+            .filter(|(kind, _)| crate::checks::severity_of(kind) == severity)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}

@@ -1,0 +1,338 @@
+//! Frictionless Table Schema (the subset Satu Data uses): reading, inferring and checking cells.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A Table Schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableSchema {
+    /// Columns, in order.
+    pub fields: Vec<Field>,
+    /// Columns whose values together identify a row.
+    #[serde(
+        rename = "primaryKey",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        with = "one_or_many"
+    )]
+    pub primary_key: Vec<String>,
+    /// Other unique column combinations.
+    #[serde(rename = "uniqueKeys", default, skip_serializing_if = "Vec::is_empty")]
+    pub unique_keys: Vec<Vec<String>>,
+    /// Cell values that mean "no value".
+    #[serde(rename = "missingValues", default = "default_missing")]
+    pub missing_values: Vec<String>,
+}
+
+fn default_missing() -> Vec<String> {
+    vec![String::new()]
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Column name, matched against the header.
+    pub name: String,
+    /// Value type.
+    #[serde(rename = "type", default)]
+    pub kind: FieldType,
+    /// Human title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Constraints on the values.
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+}
+
+/// Value types understood by the checks; other frictionless types are accepted as `any`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// Any text.
+    #[default]
+    String,
+    /// Whole number, e.g. `1234` (no thousand separators).
+    Integer,
+    /// Decimal number with a `.` decimal point.
+    Number,
+    /// `true`/`false`.
+    Boolean,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// Four-digit year.
+    Year,
+    /// Anything (types the checks do not know).
+    #[serde(other)]
+    Any,
+}
+
+/// Constraints on a column's values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Constraints {
+    /// A value is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// Values are unique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unique: Option<bool>,
+    /// Smallest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<Value>,
+    /// Largest allowed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<Value>,
+    /// Shortest allowed text.
+    #[serde(rename = "minLength", default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// Longest allowed text.
+    #[serde(rename = "maxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// Regular expression the whole value must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Allowed values.
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<Value>>,
+}
+
+impl Constraints {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A cell read as its field's type.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub(crate) enum Typed {
+    Number(f64),
+    Text,
+}
+
+impl FieldType {
+    /// Reads a (trimmed, non-missing) cell; `None` when it is not of this type.
+    pub(crate) fn read(self, cell: &str) -> Option<Typed> {
+        match self {
+            Self::String | Self::Any => Some(Typed::Text),
+            Self::Integer => parse_integer(cell).map(|n| Typed::Number(n as f64)),
+            Self::Year => (cell.len() == 4)
+                .then(|| parse_integer(cell))
+                .flatten()
+                .map(|n| Typed::Number(n as f64)),
+            Self::Number => parse_number(cell).map(Typed::Number),
+            Self::Boolean => matches!(cell, "true" | "false" | "True" | "False" | "TRUE" | "FALSE")
+                .then_some(Typed::Text),
+            Self::Date => is_date(cell).then_some(Typed::Text),
+        }
+    }
+
+    /// The name used in messages.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::Year => "year",
+            Self::Any => "any",
+        }
+    }
+}
+
+fn parse_integer(cell: &str) -> Option<i64> {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    cell.parse().ok()
+}
+
+fn parse_number(cell: &str) -> Option<f64> {
+    let ok = cell
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+        && cell.bytes().any(|b| b.is_ascii_digit());
+    if ok {
+        cell.parse().ok().filter(|f: &f64| f.is_finite())
+    } else {
+        None
+    }
+}
+
+/// Indonesian thousand grouping of a whole number: `1.234` or `-12.345.678`.
+pub(crate) fn is_grouped_integer(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let mut groups = digits.split('.');
+    let first = groups.next().unwrap_or_default();
+    let rest: Vec<&str> = groups.collect();
+    !rest.is_empty()
+        && (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn is_date(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&cell[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&cell[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// The numeric value of a constraint bound (a JSON number or numeric string).
+pub(crate) fn bound(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A JSON enum value as the text a cell would hold.
+pub(crate) fn enum_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Share of a sample's values that must fit a type for the column to get it (as frictionless'
+/// field confidence): a stray `n/a` among numbers becomes a type error, not a text column.
+const CONFIDENCE: f64 = 0.9;
+
+/// Infers a schema from sample rows: the narrowest of integer (thousand dots allowed), number and
+/// string that at least 90% of the non-empty values fit.
+pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
+    let fields = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let (mut total, mut whole, mut numeric) = (0usize, 0usize, 0usize);
+            for value in sample
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+            {
+                total += 1;
+                if FieldType::Integer.read(value).is_some() || is_grouped_integer(value) {
+                    whole += 1;
+                    numeric += 1;
+                } else if FieldType::Number.read(value).is_some() {
+                    numeric += 1;
+                }
+            }
+            let share = |n: usize| total > 0 && n as f64 >= CONFIDENCE * total as f64;
+            let kind = if share(whole) {
+                FieldType::Integer
+            } else if share(numeric) {
+                FieldType::Number
+            } else {
+                FieldType::String
+            };
+            Field {
+                name: name.clone(),
+                kind,
+                title: None,
+                description: None,
+                constraints: Constraints::default(),
+            }
+        })
+        .collect();
+    TableSchema {
+        fields,
+        primary_key: Vec::new(),
+        unique_keys: Vec::new(),
+        missing_values: default_missing(),
+    }
+}
+
+mod one_or_many {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Ok(match OneOrMany::deserialize(d)? {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        })
+    }
+
+    pub(super) fn serialize<S: Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_frictionless_schemas() -> Result<(), serde_json::Error> {
+        let schema: TableSchema = serde_json::from_str(
+            r#"{"fields": [{"name": "id", "type": "integer", "constraints": {"required": true}},
+                           {"name": "geo", "type": "geopoint"}], "primaryKey": "id"}"#,
+        )?;
+        assert_eq!(schema.primary_key, ["id"]);
+        assert_eq!(schema.fields[1].kind, FieldType::Any);
+        assert_eq!(schema.missing_values, [""]);
+        Ok(())
+    }
+
+    #[test]
+    fn types_read_strictly() {
+        assert!(FieldType::Integer.read("1234").is_some());
+        assert!(FieldType::Integer.read("1.234").is_none());
+        assert!(FieldType::Integer.read("n/a").is_none());
+        assert!(FieldType::Number.read("12.5").is_some());
+        assert!(FieldType::Number.read("12,5").is_none());
+        assert!(FieldType::Number.read("inf").is_none());
+        assert!(FieldType::Year.read("2024").is_some());
+        assert!(FieldType::Date.read("2024-02-30").is_some());
+        assert!(FieldType::Date.read("2024-13-01").is_none());
+    }
+
+    #[test]
+    fn inference_tolerates_a_stray_value() {
+        let header = vec!["jumlah".to_owned()];
+        let mut rows: Vec<Vec<String>> = (0..19).map(|i| vec![format!("{i}.000")]).collect();
+        rows.push(vec!["n/a".to_owned()]);
+        assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::Integer);
+        rows.push(vec!["-".to_owned()]);
+        rows.push(vec!["?".to_owned()]);
+        assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::String);
+    }
+
+    #[test]
+    fn inference_picks_the_narrowest_type() {
+        let header = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let rows = vec![
+            vec!["1".to_owned(), "1.5".to_owned(), "x".to_owned()],
+            vec!["2".to_owned(), "2".to_owned(), "3".to_owned()],
+        ];
+        let kinds: Vec<FieldType> = infer(&header, &rows)
+            .fields
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [FieldType::Integer, FieldType::Number, FieldType::String]
+        );
+    }
+}
