@@ -1,9 +1,7 @@
 //! The validation engine: one pass over the rows, constant memory apart from the hashes that
 //! uniqueness needs (8 bytes and a row number per distinct key).
 
-use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 use std::io::Read;
 
 use regex::Regex;
@@ -13,6 +11,7 @@ use crate::read::{self, ReadError, Row};
 use crate::reference::{CodeClass, RegionReference};
 use crate::report::{Findings, Report, Severity, TableInfo};
 use crate::schema::{self, FieldType, TableSchema, Typed};
+use crate::seen::{Repeat, Seen};
 
 /// Rows looked at to find the header under title lines.
 const HEAD_ROWS: usize = 25;
@@ -215,7 +214,7 @@ struct Column {
     values: Option<Vec<String>>,
     /// For a region code column: the paired name column, if any.
     region: Option<Option<usize>>,
-    seen: Option<HashMap<u64, u64>>,
+    seen: Option<Seen>,
     grouped_numbers: u64,
 }
 
@@ -224,7 +223,7 @@ struct Key {
     columns: Vec<usize>,
     label: String,
     kind: &'static str,
-    seen: HashMap<u64, u64>,
+    seen: Seen,
 }
 
 struct Checker<'o> {
@@ -287,7 +286,7 @@ impl<'o> Checker<'o> {
                     .as_ref()
                     .map(|v| v.iter().map(schema::enum_text).collect()),
                 region,
-                seen: (c.unique == Some(true)).then(HashMap::new),
+                seen: (c.unique == Some(true)).then(Seen::default),
                 grouped_numbers: 0,
             });
         }
@@ -328,7 +327,7 @@ impl<'o> Checker<'o> {
                 columns,
                 label: names.join(","),
                 kind,
-                seen: HashMap::new(),
+                seen: Seen::default(),
             })
         };
         let mut keys = Vec::new();
@@ -337,6 +336,12 @@ impl<'o> Checker<'o> {
         }
         for unique in &schema.unique_keys {
             keys.extend(key(unique, "unique-error", findings));
+        }
+        // A unique column that is also a one-column key is tracked once, by the key.
+        for column in &mut columns {
+            if keys.iter().any(|k| k.columns == [column.index]) {
+                column.seen = None;
+            }
         }
         let code_columns: Vec<usize> = columns
             .iter()
@@ -450,38 +455,31 @@ impl<'o> Checker<'o> {
             self.cell(c, row, findings);
         }
         for key in &mut self.keys {
-            let mut hasher = DefaultHasher::new();
-            for &i in &key.columns {
-                let value = row.cells.get(i).map_or("", |v| v.trim());
-                if value.is_empty() {
-                    return;
-                }
-                value.hash(&mut hasher);
-            }
-            match key.seen.entry(hasher.finish()) {
-                Entry::Vacant(slot) => {
-                    slot.insert(row.number);
-                }
-                Entry::Occupied(first) => {
-                    let (id, en) = if key.kind == "primary-key" {
-                        ("kunci utama", "primary key")
-                    } else {
-                        ("kunci unik", "unique key")
-                    };
-                    findings.add(
-                        key.kind,
-                        n,
-                        Some((&key.label, key.columns[0])),
-                        None,
-                        format!(
-                            "Nilai {id} ({}) sama dengan baris {}",
-                            key.label,
-                            first.get()
-                        ),
-                        format!("The {en} ({}) repeats row {}", key.label, first.get()),
-                    );
-                }
-            }
+            let parts: Option<Vec<&str>> = key
+                .columns
+                .iter()
+                .map(|&i| row.cells.get(i).map(|v| v.trim()).filter(|v| !v.is_empty()))
+                .collect();
+            // A key with an empty part is the `required` check's business, not uniqueness'.
+            let Some(parts) = parts else { continue };
+            let (id, en) = if key.kind == "primary-key" {
+                ("kunci utama", "primary key")
+            } else {
+                ("kunci unik", "unique key")
+            };
+            let (earlier_id, earlier_en) = match key.seen.insert(parts, row.number) {
+                Repeat::New => continue,
+                Repeat::Of(first) => (format!("baris {first}"), format!("row {first}")),
+                Repeat::Earlier => ("baris sebelumnya".to_owned(), "an earlier row".to_owned()),
+            };
+            findings.add(
+                key.kind,
+                n,
+                Some((&key.label, key.columns[0])),
+                None,
+                format!("Nilai {id} ({}) sama dengan {earlier_id}", key.label),
+                format!("The {en} ({}) repeats {earlier_en}", key.label),
+            );
         }
     }
 
@@ -597,20 +595,24 @@ impl<'o> Checker<'o> {
             );
         }
         if let Some(seen) = &mut column.seen {
-            let mut hasher = DefaultHasher::new();
-            value.hash(&mut hasher);
-            if let Some(first) = seen.insert(hasher.finish(), row.number) {
-                seen.insert(hasher.finish(), first);
+            let earlier = match seen.insert([value], row.number) {
+                Repeat::New => None,
+                Repeat::Of(first) => Some((format!("baris {first}"), format!("row {first}"))),
+                Repeat::Earlier => {
+                    Some(("baris sebelumnya".to_owned(), "an earlier row".to_owned()))
+                }
+            };
+            if let Some((earlier_id, earlier_en)) = earlier {
                 findings.add(
                     "unique-error",
                     n,
                     field,
                     Some(raw),
                     format!(
-                        "Nilai '{value}' di kolom '{}' sama dengan baris {first}",
+                        "Nilai '{value}' di kolom '{}' sama dengan {earlier_id}",
                         column.name
                     ),
-                    format!("'{value}' in column '{}' repeats row {first}", column.name),
+                    format!("'{value}' in column '{}' repeats {earlier_en}", column.name),
                 );
             }
         }

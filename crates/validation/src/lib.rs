@@ -24,6 +24,7 @@ mod read;
 pub mod reference;
 mod report;
 pub mod schema;
+mod seen;
 mod sniff;
 
 pub use engine::{Options, validate};
