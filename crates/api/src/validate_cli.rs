@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use satudata_catalog::RegionReference;
-use satudata_catalog::validation::{Options, Report, Severity, TableSchema, validate};
+use satudata_catalog::validation::{Options, Report, Severity, TableSchema, clean, validate};
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,6 +33,9 @@ pub struct ValidateArgs {
     /// Findings listed per type (all are counted).
     #[arg(long, default_value_t = 100)]
     pub max_findings: usize,
+    /// Also write the cleaned table (UTF-8, comma, RFC 4180) here; the change log goes to stderr.
+    #[arg(long)]
+    pub clean_out: Option<PathBuf>,
 }
 
 /// Runs the command: standard output and the exit status (0 valid, 1 invalid, 2 cannot read).
@@ -55,6 +58,40 @@ pub fn run(args: &ValidateArgs) -> (String, u8) {
 }
 
 fn report(args: &ValidateArgs) -> Result<Report, String> {
+    let (report, reference) = validate_file(args)?;
+    if let Some(out) = &args.clean_out {
+        let input = std::fs::File::open(&args.file)
+            .map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
+        let output = std::fs::File::create(out)
+            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        let log = clean(
+            std::io::BufReader::new(input),
+            &report,
+            reference.as_ref(),
+            std::io::BufWriter::new(output),
+        )
+        .map_err(|e| format!("cleaning {}: {e}", args.file.display()))?;
+        eprintln!(
+            "{} baris bersih ditulis ke (clean rows written to) {}",
+            log.rows_written,
+            out.display()
+        );
+        for change in &log.changes {
+            let example = change
+                .examples
+                .first()
+                .map(|(a, b)| format!(" — '{a}' → '{b}'"))
+                .unwrap_or_default();
+            eprintln!(
+                "  {} ×{}: {} ({}){example}",
+                change.rule, change.count, change.description, change.description_en
+            );
+        }
+    }
+    Ok(report)
+}
+
+fn validate_file(args: &ValidateArgs) -> Result<(Report, Option<RegionReference>), String> {
     let schema: Option<TableSchema> = match &args.schema {
         Some(path) => {
             let bytes =
@@ -81,11 +118,12 @@ fn report(args: &ValidateArgs) -> Result<Report, String> {
         coverage: None,
         max_findings_per_type: args.max_findings,
     };
-    validate(
+    let report = validate(
         std::io::BufReader::with_capacity(256 * 1024, file),
         &options,
     )
-    .map_err(|e| format!("{}: {e}", args.file.display()))
+    .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    Ok((report, reference))
 }
 
 fn text(args: &ValidateArgs, report: &Report) -> String {

@@ -57,6 +57,16 @@ impl Default for Options<'_> {
 
 /// Validates a delimited text table.
 pub fn validate<R: Read>(input: R, options: &Options<'_>) -> Result<Report, ReadError> {
+    run(input, options, &mut |_: &Row| {})
+}
+
+/// A validation pass that hands every data row it keeps (not title, blank, totals or footnote
+/// rows) to `sink`, in order: the cleaning pass uses it.
+pub(crate) fn run<R: Read>(
+    input: R,
+    options: &Options<'_>,
+    sink: &mut dyn FnMut(&Row),
+) -> Result<Report, ReadError> {
     let mut rows = read::open(input)?;
     let mut findings = Findings::new(options.max_findings_per_type.max(1));
     let mut head = Vec::new();
@@ -133,9 +143,9 @@ pub fn validate<R: Read>(input: R, options: &Options<'_>) -> Result<Report, Read
             continue;
         }
         for held in footnotes.drain(..) {
-            checker.row(&held, &mut findings);
+            checker.row(&held, &mut findings, sink);
         }
-        checker.row(&row, &mut findings);
+        checker.row(&row, &mut findings, sink);
     }
     for row in footnotes.iter().filter(|r| r.filled() > 0) {
         findings.add(
@@ -151,6 +161,12 @@ pub fn validate<R: Read>(input: R, options: &Options<'_>) -> Result<Report, Read
         );
     }
     checker.finish(&mut findings);
+    let empty_columns = labels
+        .iter()
+        .zip(&checker.filled)
+        .filter(|(_, n)| **n == 0)
+        .map(|(l, _)| l.clone())
+        .collect();
     let region_reference = options
         .reference
         .map(|_| RegionReference::ATTRIBUTION.to_owned());
@@ -170,6 +186,7 @@ pub fn validate<R: Read>(input: R, options: &Options<'_>) -> Result<Report, Read
             column_count: labels.len() as u64,
             header: labels,
             row_count: data_rows,
+            empty_columns,
         },
         schema,
         schema_inferred: inferred,
@@ -237,6 +254,8 @@ struct Checker<'o> {
     tahun: Option<usize>,
     satuan: Option<(usize, BTreeSet<String>)>,
     code_columns: Vec<usize>,
+    /// Filled cells per column among kept data rows.
+    filled: Vec<u64>,
 }
 
 impl<'o> Checker<'o> {
@@ -372,6 +391,7 @@ impl<'o> Checker<'o> {
             tahun: position("tahun"),
             satuan,
             code_columns,
+            filled: vec![0; labels.len()],
         }
     }
 
@@ -407,7 +427,7 @@ impl<'o> Checker<'o> {
         labelled && (empty_codes || row.filled() + 2 <= self.width)
     }
 
-    fn row(&mut self, row: &Row, findings: &mut Findings) {
+    fn row(&mut self, row: &Row, findings: &mut Findings, sink: &mut dyn FnMut(&Row)) {
         let n = Some(row.number);
         if row.filled() == 0 {
             findings.add(
@@ -451,6 +471,12 @@ impl<'o> Checker<'o> {
                 format!("Extra cell in column {} (no label)", i + 1),
             );
         }
+        for (i, cell) in row.cells.iter().enumerate().take(self.width) {
+            if !cell.trim().is_empty() {
+                self.filled[i] += 1;
+            }
+        }
+        sink(row);
         for c in 0..self.columns.len() {
             self.cell(c, row, findings);
         }

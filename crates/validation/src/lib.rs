@@ -18,6 +18,7 @@
 //! ```
 
 pub mod checks;
+mod clean;
 mod engine;
 mod probe;
 mod read;
@@ -27,6 +28,7 @@ pub mod schema;
 mod seen;
 mod sniff;
 
+pub use clean::{Change, CleanLog, clean};
 pub use engine::{Options, validate};
 pub use probe::{Encoding, ProbeError, TableProbe, TableShape};
 pub use read::ReadError;

@@ -60,6 +60,8 @@ pub struct TableInfo {
     pub row_count: u64,
     /// Columns in the header.
     pub column_count: u64,
+    /// Columns without a single value in the data (cleaning drops them).
+    pub empty_columns: Vec<String>,
 }
 
 /// The report of one validation.

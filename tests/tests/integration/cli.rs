@@ -162,6 +162,7 @@ fn validate_exits_0_1_2_and_prints_json() {
         reference: None,
         format,
         max_findings: 100,
+        clean_out: None,
     };
     let (text, code) = validate(&args(&good, Format::Text));
     assert_eq!(code, 0, "{text}");
@@ -171,6 +172,22 @@ fn validate_exits_0_1_2_and_prints_json() {
     let report: serde_json::Value = serde_json::from_str(&json).expect("json report");
     assert_eq!(report["counts"]["missing-cell"], 1);
     assert_eq!(report["findings"][0]["row_number"], 3);
+    let cleaned = dir.path().join("bersih.csv");
+    let messy = dir.path().join("kotor.csv");
+    std::fs::write(
+        &messy,
+        b"Judul Tabel\r\nKecamatan;Jumlah;Satuan;Tahun\r\nKr\xE4nggan;1.234;Jiwa;2024\r\n",
+    )
+    .expect("write");
+    let (_, code) = validate(&ValidateArgs {
+        clean_out: Some(cleaned.clone()),
+        ..args(&messy, Format::Text)
+    });
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read_to_string(&cleaned).expect("cleaned"),
+        "kecamatan,jumlah,satuan,tahun\r\nKränggan,1234,Jiwa,2024\r\n"
+    );
     let (_, code) = validate(&args(&dir.path().join("tidak-ada.csv"), Format::Text));
     assert_eq!(code, 2, "a missing file cannot be read");
     let binary = dir.path().join("gambar.csv");
