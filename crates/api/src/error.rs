@@ -119,8 +119,12 @@ impl From<CatalogError> for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 Message::new(
-                    format!("Jenis berkas '{kind}' tidak didukung; kirim CSV (text/csv)"),
-                    format!("Media type '{kind}' is not supported; send CSV (text/csv)"),
+                    format!(
+                        "Jenis berkas '{kind}' tidak didukung; kirim CSV (text/csv), XLSX atau JSON"
+                    ),
+                    format!(
+                        "Media type '{kind}' is not supported; send CSV (text/csv), XLSX or JSON"
+                    ),
                 ),
                 None,
             ),

@@ -19,7 +19,7 @@ pub enum Format {
 /// Arguments of `satudata validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The table: CSV (any delimiter and encoding OPDs use).
+    /// The table: CSV (any delimiter and encoding OPDs use), XLSX, or a JSON array of records.
     pub file: PathBuf,
     /// A Frictionless Table Schema (JSON) to validate against; inferred when absent.
     #[arg(long)]
@@ -33,6 +33,9 @@ pub struct ValidateArgs {
     /// Findings listed per type (all are counted).
     #[arg(long, default_value_t = 100)]
     pub max_findings: usize,
+    /// The worksheet of an XLSX workbook (the first when absent).
+    #[arg(long)]
+    pub sheet: Option<String>,
     /// Also write the cleaned table (UTF-8, comma, RFC 4180) here; the change log goes to stderr.
     #[arg(long)]
     pub clean_out: Option<PathBuf>,
@@ -117,6 +120,7 @@ fn validate_file(args: &ValidateArgs) -> Result<(Report, Option<RegionReference>
         reference: reference.as_ref(),
         coverage: None,
         max_findings_per_type: args.max_findings,
+        sheet: args.sheet.as_deref(),
     };
     let report = validate(
         std::io::BufReader::with_capacity(256 * 1024, file),
@@ -144,12 +148,20 @@ fn text(args: &ValidateArgs, report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "  {} baris × {} kolom, header di baris {}, pengodean {}, pemisah '{}'",
+        "  {} baris × {} kolom, header di baris {}, format {}{}",
         t.row_count,
         t.column_count,
         t.header_row,
-        t.encoding,
-        t.delimiter.escape_default()
+        t.format,
+        match (&t.delimiter, &t.sheet) {
+            (Some(d), _) => format!(
+                ", pengodean {}, pemisah '{}'",
+                t.encoding,
+                d.escape_default()
+            ),
+            (None, Some(sheet)) => format!(", lembar '{sheet}'"),
+            (None, None) => String::new(),
+        }
     );
     if report.schema_inferred {
         let _ = writeln!(

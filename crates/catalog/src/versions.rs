@@ -18,13 +18,19 @@ use crate::error::{Error, Message, Result};
 use crate::storage::ObjectWriter;
 use crate::{Actor, Catalog};
 
-/// Media types accepted as delimited text tables.
-pub const TABLE_MEDIA_TYPES: &[&str] = &[
+/// Media types accepted as delimited text tables (probed while they stream in).
+pub const TEXT_MEDIA_TYPES: &[&str] = &[
     "text/csv",
     "application/csv",
     "text/plain",
     "text/tab-separated-values",
     "application/vnd.ms-excel",
+];
+
+/// Media types of tables read whole: XLSX workbooks and JSON arrays of records.
+pub const WHOLE_MEDIA_TYPES: &[&str] = &[
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/json",
 ];
 
 /// An upload as it arrives: metadata and a stream of chunks.
@@ -60,7 +66,8 @@ impl Catalog {
         let dataset = self.dataset_row(actor, key).await?;
         actor.require_dataset_writer(dataset.organization_id)?;
         let media_type = upload.media_type.trim().to_ascii_lowercase();
-        if !TABLE_MEDIA_TYPES.contains(&media_type.as_str()) {
+        let text = TEXT_MEDIA_TYPES.contains(&media_type.as_str());
+        if !text && !WHOLE_MEDIA_TYPES.contains(&media_type.as_str()) {
             return Err(Error::UnsupportedMediaType(media_type));
         }
         let limit = self.settings().max_upload_bytes;
@@ -75,14 +82,33 @@ impl Catalog {
         let version_uuid = Uuid::now_v7();
         let object_key = format!("datasets/{}/versions/{version_uuid}/source", dataset.uuid);
         let writer = self.storage().writer(&object_key).await?;
-        let received = receive(writer, upload.body, limit).await?;
-        let shape = match received.probe.finish() {
-            Ok(shape) => shape,
-            Err(problem) => {
+        let received = receive(writer, upload.body, limit, text).await?;
+        let shape = match received.probe.map(TableProbe::finish) {
+            None => None,
+            Some(Ok(shape)) => Some(shape),
+            Some(Err(problem)) => {
                 self.storage().delete(&object_key).await?;
                 return Err(probe_error(problem));
             }
         };
+        let coverage = match (dataset.temporal_start, dataset.temporal_end) {
+            (Some(start), Some(end)) => Some((start.year(), end.year())),
+            _ => None,
+        };
+        let report = match self.validate_object(&object_key, coverage).await {
+            Ok(report) => Some(report),
+            // Text the probe accepted keeps its version even if the engine stumbles (logged).
+            Err(error) if shape.is_some() => {
+                tracing::warn!(%error, key = %object_key, "validation could not read the version");
+                None
+            }
+            // A workbook or JSON file that cannot be read is no table: refuse it.
+            Err(error) => {
+                self.storage().delete(&object_key).await?;
+                return Err(error);
+            }
+        };
+        let table = Table::new(shape.as_ref(), report.as_ref());
         let recorded = self
             .record_version(
                 &dataset,
@@ -93,12 +119,13 @@ impl Catalog {
                 received.bytes,
                 filename,
                 media_type,
-                &shape,
+                &table,
             )
             .await;
-        match recorded {
-            Ok(version) => self.attach_report(&dataset, version).await,
-            Err(e) => {
+        match (recorded, report) {
+            (Ok(version), Some(report)) => self.save_report(version, &report).await,
+            (Ok(version), None) => Ok(version),
+            (Err(e), _) => {
                 // Nothing may point at the object; do not leave it behind.
                 self.storage().delete(&object_key).await?;
                 Err(e)
@@ -106,24 +133,12 @@ impl Catalog {
         }
     }
 
-    /// Validates a stored version and saves the report with it. A table the engine cannot read
-    /// (the probe accepted it, so this is rare) keeps its version without a report.
-    async fn attach_report(
+    /// Saves a validation report with its version.
+    async fn save_report(
         &self,
-        dataset: &dataset::Model,
         version: dataset_version::Model,
+        report: &Report,
     ) -> Result<dataset_version::Model> {
-        let coverage = match (dataset.temporal_start, dataset.temporal_end) {
-            (Some(start), Some(end)) => Some((start.year(), end.year())),
-            _ => None,
-        };
-        let report = match self.validate_object(&version.object_key, coverage).await {
-            Ok(report) => report,
-            Err(error) => {
-                tracing::warn!(%error, version = %version.uuid, "validation could not read the version");
-                return Ok(version);
-            }
-        };
         let mut row = version.into_active_model();
         row.report_valid = Set(Some(report.valid));
         row.error_count = Set(Some(i64::try_from(report.error_count).unwrap_or(i64::MAX)));
@@ -131,7 +146,7 @@ impl Catalog {
             i64::try_from(report.warning_count).unwrap_or(i64::MAX),
         ));
         row.report = Set(Some(
-            serde_json::to_value(&report).map_err(|e| Error::Internal(format!("report: {e}")))?,
+            serde_json::to_value(report).map_err(|e| Error::Internal(format!("report: {e}")))?,
         ));
         Ok(row.update(self.db()).await?)
     }
@@ -194,15 +209,8 @@ impl Catalog {
         bytes: u64,
         filename: Option<String>,
         media_type: String,
-        shape: &TableShape,
+        table: &Table,
     ) -> Result<dataset_version::Model> {
-        let table_info = serde_json::json!({
-            "delimiter": char::from(shape.delimiter).to_string(),
-            "encoding": shape.encoding.as_str(),
-            "header": shape.header,
-            "ragged_rows": shape.ragged_rows,
-            "blank_rows": shape.blank_rows,
-        });
         // Two uploads racing for the same number: the unique index lets one win, the other retries.
         for _ in 0..5 {
             let number = self.next_version_number(dataset.id).await?;
@@ -218,9 +226,9 @@ impl Catalog {
                 uploaded_by: Set(actor.account_id()),
                 created_at: Set(Utc::now()),
                 is_table: Set(true),
-                row_count: Set(i64::try_from(shape.row_count).ok()),
-                column_count: Set(i64::try_from(shape.column_count).ok()),
-                table_info: Set(table_info.clone()),
+                row_count: Set(i64::try_from(table.rows).ok()),
+                column_count: Set(i64::try_from(table.columns).ok()),
+                table_info: Set(table.info.clone()),
                 ..Default::default()
             };
             match row.insert(self.db()).await {
@@ -281,17 +289,65 @@ impl Catalog {
 struct Received {
     sha256: String,
     bytes: u64,
-    probe: TableProbe,
+    probe: Option<TableProbe>,
+}
+
+/// What is recorded of a table's shape: from the streaming probe for text, from the report for
+/// workbooks and JSON.
+struct Table {
+    rows: u64,
+    columns: u64,
+    info: serde_json::Value,
+}
+
+impl Table {
+    fn new(shape: Option<&TableShape>, report: Option<&Report>) -> Self {
+        match (shape, report) {
+            (Some(shape), _) => Self {
+                rows: shape.row_count,
+                columns: shape.column_count,
+                info: serde_json::json!({
+                    "format": "csv",
+                    "delimiter": char::from(shape.delimiter).to_string(),
+                    "encoding": shape.encoding.as_str(),
+                    "header": shape.header,
+                    "ragged_rows": shape.ragged_rows,
+                    "blank_rows": shape.blank_rows,
+                }),
+            },
+            (None, Some(report)) => Self {
+                rows: report.table.row_count,
+                columns: report.table.column_count,
+                info: serde_json::json!({
+                    "format": report.table.format,
+                    "sheet": report.table.sheet,
+                    "encoding": report.table.encoding,
+                    "header": report.table.header,
+                    "header_row": report.table.header_row,
+                }),
+            },
+            (None, None) => Self {
+                rows: 0,
+                columns: 0,
+                info: serde_json::json!({}),
+            },
+        }
+    }
 }
 
 /// Pumps the body into the writer; on any failure the partial object is aborted.
-async fn receive<S, E>(mut writer: ObjectWriter, mut body: S, limit: u64) -> Result<Received>
+async fn receive<S, E>(
+    mut writer: ObjectWriter,
+    mut body: S,
+    limit: u64,
+    probe: bool,
+) -> Result<Received>
 where
     S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
     let mut hasher = Sha256::new();
-    let mut probe = TableProbe::new();
+    let mut probe = probe.then(TableProbe::new);
     let mut bytes = 0u64;
     let failure = loop {
         let chunk = match body.next().await {
@@ -309,7 +365,9 @@ where
             break Some(Error::TooLarge { limit });
         }
         hasher.update(&chunk);
-        probe.feed(&chunk);
+        if let Some(probe) = &mut probe {
+            probe.feed(&chunk);
+        }
         if let Err(e) = writer.write(&chunk).await {
             break Some(e);
         }

@@ -66,6 +66,7 @@ impl Tally {
 fn describe(rule: &str) -> (&'static str, &'static str) {
     match rule {
         "utf-8" => ("Teks diubah ke UTF-8", "Text converted to UTF-8"),
+        "to-csv" => ("Berkas diubah ke CSV", "File converted to CSV"),
         "comma" => ("Pemisah diubah ke koma", "Delimiter changed to a comma"),
         "snake-case-header" => (
             "Judul kolom diubah ke snake_case",
@@ -207,10 +208,14 @@ pub fn clean<R: Read, W: Write>(
     if report.table.encoding != "utf-8" {
         tally.note("utf-8", 1, &report.table.encoding, "utf-8");
     }
-    if report.table.delimiter != "," {
-        tally.note("comma", 1, &report.table.delimiter, ",");
+    if let Some(delimiter) = report.table.delimiter.as_deref().filter(|d| *d != ",") {
+        tally.note("comma", 1, delimiter, ",");
+    }
+    if report.table.format != "csv" {
+        tally.note("to-csv", 1, &report.table.format, "csv");
     }
     let order = [
+        "to-csv",
         "utf-8",
         "comma",
         "title-rows",

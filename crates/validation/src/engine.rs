@@ -42,6 +42,8 @@ pub struct Options<'a> {
     pub coverage: Option<(i32, i32)>,
     /// Findings listed per type (all are counted).
     pub max_findings_per_type: usize,
+    /// The worksheet of an XLSX workbook to read; the first when `None`.
+    pub sheet: Option<&'a str>,
 }
 
 impl Default for Options<'_> {
@@ -51,6 +53,7 @@ impl Default for Options<'_> {
             reference: None,
             coverage: None,
             max_findings_per_type: 100,
+            sheet: None,
         }
     }
 }
@@ -67,7 +70,7 @@ pub(crate) fn run<R: Read>(
     options: &Options<'_>,
     sink: &mut dyn FnMut(&Row),
 ) -> Result<Report, ReadError> {
-    let mut rows = read::open(input)?;
+    let mut rows = read::open(input, options.sheet)?;
     let mut findings = Findings::new(options.max_findings_per_type.max(1));
     let mut head = Vec::new();
     while head.len() < HEAD_ROWS {
@@ -180,8 +183,10 @@ pub(crate) fn run<R: Read>(
         truncated: findings.truncated,
         findings: findings.items,
         table: TableInfo {
+            format: rows.format.to_owned(),
+            sheet: rows.sheet.clone(),
             encoding: rows.encoding.to_owned(),
-            delimiter: char::from(rows.delimiter).to_string(),
+            delimiter: rows.delimiter.map(|d| char::from(d).to_string()),
             header_row,
             column_count: labels.len() as u64,
             header: labels,

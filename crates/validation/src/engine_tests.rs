@@ -60,7 +60,7 @@ fn a_tidy_table_is_valid_in_every_encoding_and_separator() {
                 report.findings
             );
             assert_eq!(report.table.encoding, encoding);
-            assert_eq!(report.table.delimiter, delimiter);
+            assert_eq!(report.table.delimiter.as_deref(), Some(delimiter));
             assert_eq!((report.table.row_count, report.table.column_count), (3, 6));
             assert_eq!(report.table.header[0], "kode_wilayah");
             let warnings: Vec<_> = report
@@ -224,8 +224,12 @@ fn unreadable_files_are_errors_not_reports() {
         Err(ReadError::Empty)
     ));
     assert!(matches!(
-        validate(&b"PK\x03\x04\x00\x00"[..], &Options::default()),
+        validate(&b"\x89PNG\r\n\x1a\n\x00\x00"[..], &Options::default()),
         Err(ReadError::Binary)
+    ));
+    assert!(matches!(
+        validate(&b"PK\x03\x04\x00\x00 broken zip"[..], &Options::default()),
+        Err(ReadError::Workbook(_))
     ));
 }
 
@@ -340,7 +344,7 @@ fn oracle_reports_exactly_the_planted_faults() {
         assert_eq!(report.error_count, errors as u64);
         assert_eq!(report.table.row_count, u64::from(rows) + u64::from(messy));
         if messy {
-            assert_eq!(report.table.delimiter, ";");
+            assert_eq!(report.table.delimiter.as_deref(), Some(";"));
             assert_eq!(report.counts.get("totals-row"), Some(&1));
             assert_eq!(report.counts.get("title-row"), Some(&1));
         }
@@ -364,4 +368,103 @@ fn the_published_report_schema_lists_every_finding_type() {
         .map(|(k, _)| *k)
         .collect();
     assert_eq!(published, ours);
+}
+
+const WORKBOOK: &[u8] = include_bytes!("../fixtures/penduduk-merged-header.xlsx");
+
+#[test]
+fn xlsx_with_a_merged_two_row_header() {
+    let schema: TableSchema = serde_json::from_str(
+        r#"{"fields": [{"name": "Kode Kecamatan"}, {"name": "Kecamatan"},
+            {"name": "Jenis Kelamin Laki-laki", "type": "integer"},
+            {"name": "Jenis Kelamin Perempuan", "type": "integer"},
+            {"name": "Satuan"}, {"name": "Tahun", "type": "integer"}]}"#,
+    )
+    .expect("schema");
+    let options = Options {
+        schema: Some(&schema),
+        ..Options::default()
+    };
+    let report = validate(WORKBOOK, &options).expect("readable");
+    assert_eq!(report.table.format, "xlsx");
+    assert_eq!(report.table.sheet.as_deref(), Some("Penduduk"));
+    assert_eq!(report.table.delimiter, None);
+    assert_eq!(
+        report.table.header,
+        [
+            "Kode Kecamatan",
+            "Kecamatan",
+            "Jenis Kelamin Laki-laki",
+            "Jenis Kelamin Perempuan",
+            "Satuan",
+            "Tahun"
+        ]
+    );
+    assert_eq!(report.table.header_row, 2);
+    assert_eq!(report.table.row_count, 4);
+    let found: Vec<(&str, Option<u64>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.row_number))
+        .collect();
+    assert!(found.contains(&("title-row", Some(1))), "{found:?}");
+    assert!(
+        found.contains(&("type-error", Some(5))),
+        "Excel row numbers: {found:?}"
+    );
+    assert!(found.contains(&("totals-row", Some(7))), "{found:?}");
+    assert_eq!(report.error_count, 1, "{:?}", report.findings);
+}
+
+#[test]
+fn xlsx_named_sheet_and_dates() {
+    let options = Options {
+        sheet: Some("Catatan"),
+        ..Options::default()
+    };
+    let report = validate(WORKBOOK, &options).expect("readable");
+    assert_eq!(report.table.sheet.as_deref(), Some("Catatan"));
+    let schema_kinds: Vec<_> = report
+        .schema
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind))
+        .collect();
+    assert_eq!(
+        schema_kinds[3],
+        ("tahun", crate::schema::FieldType::Integer)
+    );
+    let mut cleaned = Vec::new();
+    crate::clean(WORKBOOK, &report, None, &mut cleaned).err();
+    let options = Options {
+        sheet: Some("Tidak Ada"),
+        ..Options::default()
+    };
+    let missing = validate(WORKBOOK, &options)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        missing.contains("Tidak Ada") && missing.contains("Penduduk"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn json_records_keep_their_key_order() {
+    let json = br#"[{"kode_kecamatan": "35.76.01", "jumlah": 5, "satuan": "Jiwa", "tahun": 2024},
+                     {"kode_kecamatan": "35.76.02", "jumlah": "lima", "satuan": "Jiwa", "tahun": 2024, "catatan": null}]"#;
+    let report = check(json);
+    assert_eq!(report.table.format, "json");
+    assert_eq!(
+        report.table.header,
+        ["kode_kecamatan", "jumlah", "satuan", "tahun", "catatan"]
+    );
+    assert_eq!(report.table.empty_columns, ["catatan"]);
+    let bad = validate(&b"{\"not\": \"an array\"}"[..], &Options::default());
+    assert!(bad.is_err(), "a lone object is not a table");
+    assert!(matches!(
+        validate(&b"[1, 2]"[..], &Options::default()),
+        Err(ReadError::Json(_))
+    ));
 }

@@ -26,6 +26,7 @@ pub mod reference;
 mod report;
 pub mod schema;
 mod seen;
+mod sheets;
 mod sniff;
 
 pub use clean::{Change, CleanLog, clean};

@@ -26,7 +26,19 @@ pub enum ReadError {
     /// The CSV parser failed (I/O underneath).
     #[error("cannot parse the file: {0}")]
     Csv(#[from] csv::Error),
+    /// An Excel workbook that cannot be read, or a missing sheet.
+    #[error("cannot read the workbook: {0}")]
+    Workbook(String),
+    /// JSON that is not an array of records.
+    #[error("cannot read the JSON: {0}")]
+    Json(String),
+    /// A workbook or JSON file larger than can be read into memory.
+    #[error("the {0} file is larger than {1} MB; save it as CSV")]
+    TooLarge(&'static str, u64),
 }
+
+/// Largest XLSX or JSON file read (they are read whole; CSV streams without limit).
+const WHOLE_FILE_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// One row as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,35 +59,81 @@ impl Row {
 /// The input with its sample put back in front, decoded to UTF-8.
 type Decoded<R> = DecodeReaderBytes<std::io::Chain<Cursor<Vec<u8>>, R>, Vec<u8>>;
 
-/// A text table being read row by row.
+/// A table being read row by row.
 pub(crate) struct Rows<R: Read> {
+    source: Source<R>,
+    /// Label of the detected encoding.
+    pub encoding: &'static str,
+    /// Detected delimiter (CSV only).
+    pub delimiter: Option<u8>,
+    /// `csv`, `xlsx` or `json`.
+    pub format: &'static str,
+    /// The worksheet read (XLSX only).
+    pub sheet: Option<String>,
+}
+
+enum Source<R: Read> {
+    Text(Box<Text<R>>),
+    Whole(std::vec::IntoIter<Row>),
+}
+
+/// CSV text being parsed.
+struct Text<R: Read> {
     reader: csv::Reader<Decoded<R>>,
     record: csv::StringRecord,
     number: u64,
     pending_blank: u64,
     stash: Option<Vec<String>>,
-    /// Label of the detected encoding.
-    pub encoding: &'static str,
-    /// Detected delimiter.
-    pub delimiter: u8,
 }
 
 impl<R: Read> std::fmt::Debug for Rows<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rows")
+            .field("format", &self.format)
             .field("encoding", &self.encoding)
-            .field("number", &self.number)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
-/// Opens a text table: detects the encoding (BOM, UTF-8, else Windows-1252) and the delimiter.
-pub(crate) fn open<R: Read>(mut input: R) -> Result<Rows<R>, ReadError> {
+/// Opens a table: an XLSX workbook (by its zip signature), a JSON array of records (by its
+/// leading `[`), or delimited text, whose encoding (BOM, UTF-8, else Windows-1252) and delimiter
+/// are detected.
+pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>, ReadError> {
     let mut sample = Vec::with_capacity(SAMPLE);
     (&mut input).take(SAMPLE as u64).read_to_end(&mut sample)?;
     let complete = sample.len() < SAMPLE;
     if sample.is_empty() {
         return Err(ReadError::Empty);
+    }
+    let first = sample.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let whole = if sample.starts_with(b"PK\x03\x04") {
+        Some("xlsx")
+    } else if matches!(first, Some(b'[' | b'{')) || sample.starts_with(b"\xEF\xBB\xBF[") {
+        Some("json")
+    } else {
+        None
+    };
+    if let Some(format) = whole {
+        let mut bytes = sample;
+        input.take(WHOLE_FILE_LIMIT + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > WHOLE_FILE_LIMIT {
+            return Err(ReadError::TooLarge(format, WHOLE_FILE_LIMIT / 1024 / 1024));
+        }
+        let table = if format == "xlsx" {
+            crate::sheets::xlsx(bytes, sheet)?
+        } else {
+            let body = bytes
+                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                .unwrap_or(&bytes);
+            crate::sheets::json(body)?
+        };
+        return Ok(Rows {
+            source: Source::Whole(table.rows.into_iter()),
+            encoding: "utf-8",
+            delimiter: None,
+            format,
+            sheet: table.name,
+        });
     }
     let (encoding, label, bom): (&'static Encoding, &'static str, usize) =
         if sample.starts_with(b"\xEF\xBB\xBF") {
@@ -103,14 +161,19 @@ pub(crate) fn open<R: Read>(mut input: R) -> Result<Rows<R>, ReadError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(decoder);
-    Ok(Rows {
+    let text = Text {
         reader,
         record: csv::StringRecord::new(),
         number: 0,
         pending_blank: 0,
         stash: None,
+    };
+    Ok(Rows {
+        source: Source::Text(Box::new(text)),
         encoding: label,
-        delimiter,
+        delimiter: Some(delimiter),
+        format: "csv",
+        sheet: None,
     })
 }
 
@@ -125,6 +188,15 @@ fn is_utf8(sample: &[u8], complete: bool) -> bool {
 impl<R: Read> Rows<R> {
     /// The next row; empty lines come back as rows without cells.
     pub fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
+        match &mut self.source {
+            Source::Text(text) => text.next_row(),
+            Source::Whole(rows) => Ok(rows.next()),
+        }
+    }
+}
+
+impl<R: Read> Text<R> {
+    fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
         if self.pending_blank > 0 {
             self.pending_blank -= 1;
             return Ok(Some(self.numbered(Vec::new())));

@@ -48,10 +48,14 @@ pub struct Finding {
 /// What the reader found out about the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TableInfo {
+    /// `csv`, `xlsx` or `json`.
+    pub format: String,
+    /// The worksheet read, for a workbook.
+    pub sheet: Option<String>,
     /// Text encoding as detected (`utf-8`, `utf-8-bom`, `utf-16le`, `utf-16be`, `windows-1252`).
     pub encoding: String,
-    /// Field delimiter.
-    pub delimiter: String,
+    /// Field delimiter (CSV only).
+    pub delimiter: Option<String>,
     /// Physical row of the header.
     pub header_row: u64,
     /// Header labels as written.

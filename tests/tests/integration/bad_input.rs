@@ -247,7 +247,14 @@ async fn bad_uploads(app: TestApp) {
     app.upload(&slug, p, "text/csv", b"\n\n  \n")
         .await
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
-    app.upload(&slug, p, "application/json", b"[{\"a\": 1}]")
+    app.upload(&slug, p, "application/json", b"{\"a\": 1}")
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    app.upload(&slug, p, xlsx, b"PK\x03\x04 not really a workbook")
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    app.upload(&slug, p, "application/pdf", b"%PDF-1.7")
         .await
         .expect(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     app.upload(&slug, p, "image/png", b"\x89PNG\r\n")

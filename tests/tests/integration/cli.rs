@@ -162,6 +162,7 @@ fn validate_exits_0_1_2_and_prints_json() {
         reference: None,
         format,
         max_findings: 100,
+        sheet: None,
         clean_out: None,
     };
     let (text, code) = validate(&args(&good, Format::Text));

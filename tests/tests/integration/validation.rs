@@ -5,7 +5,10 @@ use serde_json::{Value, json};
 
 use crate::support::{Backend, TestApp, twin};
 
-twin!(uploads_carry_a_validation_report);
+twin!(
+    uploads_carry_a_validation_report,
+    workbooks_and_json_records
+);
 
 /// A messy OPD export: title line, semicolons, Windows-1252, thousand dots, a totals row.
 const MESSY: &[u8] = b"Jumlah Penduduk Menurut Kelurahan di Kota Mojokerto\r\n\
@@ -160,4 +163,47 @@ async fn region_codes_are_checked_against_the_imported_list() {
             .as_str()
             .is_some_and(|a| a.contains("ODbL"))
     );
+}
+
+const WORKBOOK: &[u8] =
+    include_bytes!("../../../crates/validation/fixtures/penduduk-merged-header.xlsx");
+
+async fn workbooks_and_json_records(app: TestApp) {
+    let p = Some(app.tokens.produsen.as_str());
+    let slug = app
+        .dataset(json!({"title": "Penduduk per Jenis Kelamin", "organization": "dinkes"}))
+        .await;
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let version = app
+        .upload(&slug, p, xlsx, WORKBOOK)
+        .await
+        .expect(StatusCode::CREATED)
+        .json;
+    assert_eq!(
+        (
+            version["row_count"].as_i64(),
+            version["column_count"].as_i64()
+        ),
+        (Some(4), Some(6))
+    );
+    assert_eq!(version["table"]["format"], "xlsx");
+    assert_eq!(version["table"]["sheet"], "Penduduk");
+    assert_eq!(version["table"]["header"][2], "Jenis Kelamin Laki-laki");
+    let report = app
+        .get(&format!("/api/v1/datasets/{slug}/versions/1/report"), p)
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    assert!(kinds(&report).contains(&("totals-row".to_owned(), Some(7))));
+
+    let records = br#"[{"kecamatan": "Magersari", "jumlah": 12, "satuan": "Jiwa", "tahun": 2024}]"#;
+    let version = app
+        .upload(&slug, p, "application/json", records)
+        .await
+        .expect(StatusCode::CREATED)
+        .json;
+    assert_eq!(version["number"], 2);
+    assert_eq!(version["table"]["format"], "json");
+    assert_eq!(version["validation"]["valid"], true);
+    assert_eq!(app.stored_files().len(), 2);
 }

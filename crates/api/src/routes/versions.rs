@@ -23,8 +23,9 @@ pub struct UploadForm {
 }
 
 /// Uploads a new version of a dataset's table: the file as the raw request body with its
-/// `Content-Type` (`text/csv`), or as the `file` part of a `multipart/form-data` form.
-/// The body streams to storage; it is never held in memory.
+/// `Content-Type` (CSV as `text/csv`, an Excel workbook as XLSX, or a JSON array of records), or
+/// as the `file` part of a `multipart/form-data` form. The body streams to storage; it is never
+/// held in memory. The stored file is then validated and the report kept with the version.
 #[utoipa::path(
     post,
     path = "/api/v1/datasets/{slug}/versions",
@@ -35,7 +36,12 @@ pub struct UploadForm {
     ),
     request_body(
         description = "The table",
-        content((String = "text/csv"), (UploadForm = "multipart/form-data"))
+        content(
+            (String = "text/csv"),
+            (UploadForm = "multipart/form-data"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("application/json")
+        )
     ),
     security(("bearer" = [])),
     responses(
