@@ -16,6 +16,7 @@ pub mod organizations;
 pub mod paging;
 pub mod portal;
 pub mod regions;
+mod score;
 pub mod search;
 pub mod storage;
 pub mod versions;

@@ -9,7 +9,7 @@ use regex::Regex;
 use crate::checks;
 use crate::read::{self, ReadError, Row};
 use crate::reference::{CodeClass, RegionReference};
-use crate::report::{Findings, Report, Severity, TableInfo};
+use crate::report::{Findings, RegionCells, Report, Severity, TableInfo};
 use crate::schema::{self, FieldType, TableSchema, Typed};
 use crate::seen::{Repeat, Seen};
 
@@ -196,6 +196,7 @@ pub(crate) fn run<R: Read>(
         schema,
         schema_inferred: inferred,
         region_reference,
+        region_cells: checker.region_cells,
     })
 }
 
@@ -261,6 +262,7 @@ struct Checker<'o> {
     code_columns: Vec<usize>,
     /// Filled cells per column among kept data rows.
     filled: Vec<u64>,
+    region_cells: RegionCells,
 }
 
 impl<'o> Checker<'o> {
@@ -397,6 +399,7 @@ impl<'o> Checker<'o> {
             satuan,
             code_columns,
             filled: vec![0; labels.len()],
+            region_cells: RegionCells::default(),
         }
     }
 
@@ -564,6 +567,10 @@ impl<'o> Checker<'o> {
         };
         let mut region_reported = false;
         if let (Some(name_column), Some(reference)) = (column.region, self.reference) {
+            self.region_cells.checked += 1;
+            if matches!(reference.classify(value), CodeClass::Known(_)) {
+                self.region_cells.known += 1;
+            }
             region_reported = region(
                 reference,
                 value,

@@ -25,6 +25,7 @@ mod read;
 pub mod reference;
 mod report;
 pub mod schema;
+mod score;
 mod seen;
 mod sheets;
 mod sniff;
@@ -34,8 +35,9 @@ pub use engine::{Options, validate};
 pub use probe::{Encoding, ProbeError, TableProbe, TableShape};
 pub use read::ReadError;
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
-pub use report::{Finding, Report, Severity, TableInfo};
+pub use report::{Finding, RegionCells, Report, Severity, TableInfo};
 pub use schema::TableSchema;
+pub use score::{Facts, Mqa, Principle, Score, TableFacts, UNTIDY, Verdict, score};
 
 #[cfg(test)]
 mod engine_tests;

@@ -93,6 +93,17 @@ pub struct Report {
     pub schema_inferred: bool,
     /// The region reference used, or `null` when region codes were not checked.
     pub region_reference: Option<String>,
+    /// Region code cells checked against the reference, and how many exist in it.
+    pub region_cells: RegionCells,
+}
+
+/// Region code cells checked and found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RegionCells {
+    /// Cells of `kode_*` columns checked against the Kemendagri list.
+    pub checked: u64,
+    /// Of those, codes that exist as written.
+    pub known: u64,
 }
 
 /// Collects findings with a cap per type and exact counts.

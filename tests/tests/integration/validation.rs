@@ -87,6 +87,33 @@ async fn uploads_carry_a_validation_report(app: TestApp) {
             .is_some_and(|m| m.contains("bukan bilangan bulat"))
     );
 
+    let score = app
+        .get(&format!("/api/v1/datasets/{slug}/score"), p)
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    assert_eq!(
+        score["interoperabilitas"]["verdict"], "belum-terpenuhi",
+        "untidy and invalid: {score}"
+    );
+    assert_eq!(score["metadata"]["verdict"], "belum-terpenuhi");
+    assert_eq!(score["standar_data"]["share"], 0.0);
+    assert_eq!(score["kode_referensi"]["verdict"], "tidak-dapat-dinilai");
+    assert_eq!(score["mqa"]["findability"], 0);
+    assert_eq!(score["mqa"]["band"], "Sufficient", "{score}");
+    // Better metadata raises the score.
+    let patch = json!({"tags": ["penduduk"], "topik": "Pemerintahan Umum", "cakupan_wilayah": "35.76",
+        "temporal_start": "2024-01-01", "temporal_end": "2024-12-31"});
+    app.patch_json(&format!("/api/v1/datasets/{slug}"), p, patch)
+        .await
+        .expect(StatusCode::OK);
+    let better = app
+        .get(&format!("/api/v1/datasets/{slug}/score"), p)
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    assert_eq!(better["mqa"]["findability"], 100);
+
     // Someone who may not see the dataset cannot see its report either.
     app.get(&format!("/api/v1/datasets/{slug}/versions/1/report"), None)
         .await

@@ -169,3 +169,28 @@ pub async fn delete_dataset(
     state.catalog.delete_dataset(&actor, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// How the dataset meets the four Satu Data principles (Standar Data, Metadata,
+/// Interoperabilitas, Kode Referensi) and its metadata quality as the EU data portal scores it
+/// (MQA, out of 405), from its metadata and its latest version's validation report.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{slug}/score",
+    tag = "datasets",
+    params(("slug" = String, Path, description = "Slug or id of the dataset")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "OK", body = Object),
+        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+    )
+)]
+pub async fn show_score(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath(slug): AppPath<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let score = state.catalog.dataset_score(&actor, &slug).await?;
+    let value = serde_json::to_value(score)
+        .map_err(|e| satudata_catalog::Error::Internal(format!("score: {e}")))?;
+    Ok(Json(value))
+}

@@ -84,6 +84,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             datasets::delete_dataset
         ))
         .routes(routes!(versions::show_version))
+        .routes(routes!(datasets::show_score))
         .routes(routes!(versions::show_report))
         .routes(routes!(accounts::show_me))
         .routes(routes!(accounts::list_users, accounts::create_user))

@@ -1,0 +1,80 @@
+//! The Satu Data score of a dataset: its metadata and its latest version's validation report.
+
+use satudata_validation::{Facts, RegionCells, Score, TableFacts, UNTIDY, score};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::Value;
+
+use crate::entity::dataset_version;
+use crate::error::Result;
+use crate::{Actor, Catalog};
+
+impl Catalog {
+    /// Scores a dataset the actor may read against the four principles and the EU MQA.
+    pub async fn dataset_score(&self, actor: &Actor, key: &str) -> Result<Score> {
+        let record = self.dataset(actor, key).await?;
+        let latest = dataset_version::Entity::find()
+            .filter(dataset_version::Column::DatasetId.eq(record.dataset.id))
+            .order_by_desc(dataset_version::Column::Number)
+            .one(self.db())
+            .await?;
+        let d = &record.dataset;
+        let m = &d.msind;
+        let text = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let msind = [
+            text(&m.nama_indikator),
+            text(&m.konsep),
+            text(&m.definisi),
+            text(&m.interpretasi),
+            text(&m.metode_perhitungan),
+            !m.klasifikasi_penyajian.is_empty(),
+            m.indikator_komposit.is_some(),
+            text(&m.kegiatan_penghasil),
+            text(&m.level_estimasi),
+        ];
+        let format = latest.as_ref().map(|v| {
+            v.table_info
+                .get("format")
+                .and_then(Value::as_str)
+                .unwrap_or("csv")
+                .to_owned()
+        });
+        let facts = Facts {
+            keywords: !record.tags.is_empty(),
+            theme: d.topik.is_some(),
+            spatial: d.cakupan_wilayah.is_some(),
+            temporal: d.temporal_start.is_some() || d.temporal_end.is_some(),
+            public: d.is_public,
+            // Downloads arrive with publishing; no download URL exists yet.
+            download_url: false,
+            format,
+            license: true,
+            access_rights: true,
+            contact: d.contact_name.is_some() || d.contact_email.is_some(),
+            publisher: true,
+            msind_filled: msind.iter().filter(|f| **f).count(),
+            msind_total: msind.len(),
+            // The Standar Data registry is not built yet: no column is bound to a variable.
+            columns_bound: 0,
+        };
+        let table = latest
+            .as_ref()
+            .and_then(|v| v.report.as_ref())
+            .map(table_facts);
+        Ok(score(&facts, table.as_ref()))
+    }
+}
+
+/// Reads the score's inputs back from a stored report.
+fn table_facts(report: &Value) -> TableFacts {
+    let number = |v: &Value| v.as_u64().unwrap_or_default();
+    TableFacts {
+        columns: usize::try_from(number(&report["table"]["column_count"])).unwrap_or_default(),
+        valid: report["valid"].as_bool().unwrap_or(false),
+        tidy: !UNTIDY.iter().any(|k| report["counts"].get(k).is_some()),
+        region_checked: report["region_reference"].is_string(),
+        region_cells: RegionCells {
+            checked: number(&report["region_cells"]["checked"]),
+            known: number(&report["region_cells"]["known"]),
+        },
+    }
+}
