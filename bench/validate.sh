@@ -28,7 +28,7 @@ trap 'rm -rf "$WORK"' EXIT
 measure() { # label, command...: prints seconds and peak RSS (MiB) of the command
     local label=$1; shift
     /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>"$WORK/err" || true
-    read -r secs kib <"$WORK/time"
+    read -r secs kib < <(tail -n 1 "$WORK/time")
     printf '%-44s %8.2f s  %8.1f MiB peak RSS\n' "$label" "$secs" "$(echo "$kib/1024" | bc -l)"
     echo "$secs" >"$WORK/last"
 }
@@ -46,16 +46,15 @@ report = json.load(open(sys.argv[1]))
 planted = sum(1 for _ in open(sys.argv[2]))
 print(f"  report: valid={report['valid']} errors={report['error_count']} (planted {planted}), rows={report['table']['row_count']}")
 PY
-cat >"$WORK/polars.py" <<'PY'
-import sys, polars as pl
-df = pl.read_csv(sys.argv[1], infer_schema=False)
-df.write_parquet(sys.argv[2])
-PY
-measure "polars: read as strings + write Parquet" "$VENV/bin/python" "$WORK/polars.py" "$WORK/data.csv" "$WORK/data.parquet"
+measure "polars: read as strings + write Parquet" "$VENV/bin/python" -c \
+    'import sys, polars as pl; pl.read_csv(sys.argv[1], infer_schema=False).write_parquet(sys.argv[2])' \
+    "$WORK/data.csv" "$WORK/data.parquet"
+[ -s "$WORK/data.parquet" ] || { echo "polars failed:"; cat "$WORK/err"; exit 1; }
 POLARS=$(cat "$WORK/last")
 echo "  ratio satudata / polars: $(echo "$OURS / $POLARS" | bc -l | cut -c1-5) (target <= 2)"
-measure "frictionless validate (same schema)" "$VENV/bin/frictionless" validate "$WORK/data.csv" \
-    --schema "$WORK/schema.json" --limit-errors 1000
+# frictionless refuses absolute paths unless trusted: run it inside the folder.
+(cd "$WORK" && measure "frictionless validate (same schema)" "$VENV/bin/frictionless" validate data.csv \
+    --schema schema.json --limit-errors 1000)
 FRICTIONLESS=$(cat "$WORK/last")
 echo "  frictionless / satudata: $(echo "$FRICTIONLESS / $OURS" | bc -l | cut -c1-6)x (target >= 50)"
 

@@ -157,7 +157,7 @@ pub fn clean<R: Read, W: Write>(
         let cells: Vec<String> = keep
             .iter()
             .map(|&i| {
-                let raw = row.cells.get(i).map_or("", String::as_str);
+                let raw = row.cells.get(i).unwrap_or("");
                 let trimmed = raw.trim();
                 if trimmed.len() != raw.len() {
                     tally.note("trim", 1, raw, trimmed);

@@ -117,7 +117,10 @@ pub(crate) fn run<R: Read>(
                     None => break,
                 }
             }
-            let sample: Vec<Vec<String>> = pending.iter().map(|r| r.cells.clone()).collect();
+            let sample: Vec<Vec<String>> = pending
+                .iter()
+                .map(|r| r.cells.iter().map(str::to_owned).collect())
+                .collect();
             (schema::infer(&labels, &sample), true)
         }
     };
@@ -155,10 +158,7 @@ pub(crate) fn run<R: Read>(
             "footnote-row",
             Some(row.number),
             None,
-            row.cells
-                .iter()
-                .find(|c| !c.trim().is_empty())
-                .map(String::as_str),
+            row.cells.iter().find(|c| !c.trim().is_empty()),
             "Catatan kaki di bawah tabel dilewati".into(),
             "Footnote below the table skipped".into(),
         );
@@ -263,6 +263,8 @@ struct Checker<'o> {
     /// Filled cells per column among kept data rows.
     filled: Vec<u64>,
     region_cells: RegionCells,
+    region_cache: HashMap<String, RegionOutcome, foldhash::fast::FixedState>,
+    region_key: String,
 }
 
 impl<'o> Checker<'o> {
@@ -400,6 +402,8 @@ impl<'o> Checker<'o> {
             code_columns,
             filled: vec![0; labels.len()],
             region_cells: RegionCells::default(),
+            region_cache: HashMap::default(),
+            region_key: String::new(),
         }
     }
 
@@ -425,8 +429,13 @@ impl<'o> Checker<'o> {
     fn is_totals(&self, row: &Row) -> bool {
         let labelled = row.cells.iter().enumerate().any(|(i, cell)| {
             let column = self.labels.get(i).map_or("", String::as_str);
-            !MEASURE_COLUMNS.contains(&column)
-                && TOTAL_LABELS.contains(&cell.trim().to_lowercase().as_str())
+            let cell = cell.trim();
+            // Cheap length test first: this runs on every cell of every row.
+            (5..=18).contains(&cell.len())
+                && !MEASURE_COLUMNS.contains(&column)
+                && TOTAL_LABELS
+                    .iter()
+                    .any(|label| label.eq_ignore_ascii_case(cell))
         });
         let empty_codes = self
             .code_columns
@@ -567,18 +576,30 @@ impl<'o> Checker<'o> {
         };
         let mut region_reported = false;
         if let (Some(name_column), Some(reference)) = (column.region, self.reference) {
+            let name = name_column
+                .and_then(|i| row.cells.get(i))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty());
+            self.region_key.clear();
+            self.region_key.push_str(value);
+            self.region_key.push('\u{1}');
+            self.region_key.push_str(name.unwrap_or_default());
+            let outcome = match self.region_cache.get(self.region_key.as_str()) {
+                Some(outcome) => outcome.clone(),
+                None => {
+                    let outcome = RegionOutcome::of(reference, value, name);
+                    if self.region_cache.len() < REGION_CACHE {
+                        self.region_cache
+                            .insert(self.region_key.clone(), outcome.clone());
+                    }
+                    outcome
+                }
+            };
             self.region_cells.checked += 1;
-            if matches!(reference.classify(value), CodeClass::Known(_)) {
+            if outcome.known() {
                 self.region_cells.known += 1;
             }
-            region_reported = region(
-                reference,
-                value,
-                name_column.and_then(|i| row.cells.get(i)),
-                n,
-                field,
-                findings,
-            );
+            region_reported = outcome.report(value, name, n, field, findings);
         }
         let mut broken: Option<(String, String)> = None;
         if let Typed::Number(number) = typed {
@@ -596,9 +617,11 @@ impl<'o> Checker<'o> {
                 ));
             }
         }
-        let chars = value.chars().count();
-        if column.min_length.is_some_and(|min| chars < min)
-            || column.max_length.is_some_and(|max| chars > max)
+        let limited = column.min_length.is_some() || column.max_length.is_some();
+        let chars = if limited { value.chars().count() } else { 0 };
+        if limited
+            && (column.min_length.is_some_and(|min| chars < min)
+                || column.max_length.is_some_and(|max| chars > max))
         {
             broken = Some((
                 "panjangnya di luar batas".into(),
@@ -710,72 +733,89 @@ impl<'o> Checker<'o> {
     }
 }
 
-/// Checks a region code against the reference; returns whether a finding was made.
-fn region(
-    reference: &RegionReference,
-    value: &str,
-    name: Option<&String>,
-    n: Option<u64>,
-    field: Option<(&str, usize)>,
-    findings: &mut Findings,
-) -> bool {
-    match reference.classify(value) {
-        CodeClass::Known(_) => {
-            let name = name.map(|s| s.trim()).filter(|s| !s.is_empty());
-            if let Some(name) = name
-                && reference.name_matches(value, name) == Some(false)
-            {
-                let official = reference
-                    .get(value)
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default();
-                findings.add(
-                    "region-name-mismatch",
-                    n,
-                    field,
-                    Some(value),
-                    format!("Kode {value} adalah '{official}' menurut Kemendagri, bukan '{name}'"),
-                    format!("Code {value} is '{official}' in the Kemendagri list, not '{name}'"),
-                );
-                return true;
-            }
-            false
-        }
-        CodeClass::UndottedKemendagri(dotted) => {
-            findings.add(
-                "undotted-region-code",
-                n,
-                field,
-                Some(value),
-                format!("Kode wilayah '{value}' tanpa titik; tulis '{dotted}'"),
-                format!("Region code '{value}' lacks its dots; write '{dotted}'"),
-            );
-            true
-        }
-        CodeClass::BpsLike => {
-            findings.add(
-                "bps-region-code",
-                n,
-                field,
-                Some(value),
-                format!("'{value}' tampak sebagai kode BPS; kolom ini memakai kode Kemendagri (mis. 35.76.01)"),
-                format!("'{value}' looks like a BPS code; this column uses Kemendagri codes (e.g. 35.76.01)"),
-            );
-            true
-        }
-        CodeClass::Unknown | CodeClass::Malformed => {
-            findings.add(
-                "unknown-region-code",
-                n,
-                field,
-                Some(value),
-                format!("Kode wilayah '{value}' tidak ada dalam daftar Kemendagri"),
-                format!("Region code '{value}' is not in the Kemendagri list"),
-            );
-            true
+/// What a region code cell is, given the reference (and its name cell).
+#[derive(Debug, Clone)]
+enum RegionOutcome {
+    /// Known, and the name (if any) matches.
+    Fine,
+    /// Known, but the name cell names another region: the official name.
+    Mismatch(String),
+    /// Digits only; the dotted code exists.
+    Undotted(String),
+    /// Looks like a BPS code.
+    Bps,
+    /// Not in the list.
+    Unknown,
+}
+
+impl RegionOutcome {
+    fn of(reference: &RegionReference, value: &str, name: Option<&str>) -> Self {
+        match reference.classify(value) {
+            CodeClass::Known(_) => match name {
+                Some(name) if reference.name_matches(value, name) == Some(false) => Self::Mismatch(
+                    reference
+                        .get(value)
+                        .map(|r| r.name.clone())
+                        .unwrap_or_default(),
+                ),
+                _ => Self::Fine,
+            },
+            CodeClass::UndottedKemendagri(dotted) => Self::Undotted(dotted),
+            CodeClass::BpsLike => Self::Bps,
+            CodeClass::Unknown | CodeClass::Malformed => Self::Unknown,
         }
     }
+
+    fn known(&self) -> bool {
+        matches!(self, Self::Fine | Self::Mismatch(_))
+    }
+
+    /// Reports the outcome; returns whether a finding was made.
+    fn report(
+        &self,
+        value: &str,
+        name: Option<&str>,
+        n: Option<u64>,
+        field: Option<(&str, usize)>,
+        findings: &mut Findings,
+    ) -> bool {
+        let (kind, id, en) = match self {
+            Self::Fine => return false,
+            Self::Mismatch(official) => {
+                let name = name.unwrap_or_default();
+                (
+                    "region-name-mismatch",
+                    format!("Kode {value} adalah '{official}' menurut Kemendagri, bukan '{name}'"),
+                    format!("Code {value} is '{official}' in the Kemendagri list, not '{name}'"),
+                )
+            }
+            Self::Undotted(dotted) => (
+                "undotted-region-code",
+                format!("Kode wilayah '{value}' tanpa titik; tulis '{dotted}'"),
+                format!("Region code '{value}' lacks its dots; write '{dotted}'"),
+            ),
+            Self::Bps => (
+                "bps-region-code",
+                format!(
+                    "'{value}' tampak sebagai kode BPS; kolom ini memakai kode Kemendagri (mis. 35.76.01)"
+                ),
+                format!(
+                    "'{value}' looks like a BPS code; this column uses Kemendagri codes (e.g. 35.76.01)"
+                ),
+            ),
+            Self::Unknown => (
+                "unknown-region-code",
+                format!("Kode wilayah '{value}' tidak ada dalam daftar Kemendagri"),
+                format!("Region code '{value}' is not in the Kemendagri list"),
+            ),
+        };
+        findings.add(kind, n, field, Some(value), id, en);
+        true
+    }
 }
+
+/// Distinct (code, name) pairs remembered per table: region columns repeat a few values.
+const REGION_CACHE: usize = 100_000;
 
 fn is_region_column(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("kode_") else {

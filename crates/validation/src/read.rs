@@ -45,14 +45,17 @@ const WHOLE_FILE_LIMIT: u64 = 256 * 1024 * 1024;
 pub(crate) struct Row {
     /// Physical row number, 1-based.
     pub number: u64,
-    /// Cells as written (not trimmed).
-    pub cells: Vec<String>,
+    /// Cells as written (not trimmed), in one allocation.
+    pub cells: csv::StringRecord,
 }
 
 impl Row {
     /// Cells holding something other than whitespace.
     pub fn filled(&self) -> usize {
-        self.cells.iter().filter(|c| !c.trim().is_empty()).count()
+        self.cells
+            .iter()
+            .filter(|c| c.bytes().any(|b| !b.is_ascii_whitespace()))
+            .count()
     }
 }
 
@@ -83,7 +86,7 @@ struct Text<R: Read> {
     record: csv::StringRecord,
     number: u64,
     pending_blank: u64,
-    stash: Option<Vec<String>>,
+    stash: Option<csv::StringRecord>,
 }
 
 impl<R: Read> std::fmt::Debug for Rows<R> {
@@ -199,7 +202,7 @@ impl<R: Read> Text<R> {
     fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
         if self.pending_blank > 0 {
             self.pending_blank -= 1;
-            return Ok(Some(self.numbered(Vec::new())));
+            return Ok(Some(self.numbered(csv::StringRecord::new())));
         }
         if let Some(cells) = self.stash.take() {
             return Ok(Some(self.numbered(cells)));
@@ -217,17 +220,17 @@ impl<R: Read> Text<R> {
             .map(|f| f.matches('\n').count() as u64)
             .sum::<u64>();
         let skipped = after.saturating_sub(start).saturating_sub(own_lines);
-        let cells: Vec<String> = self.record.iter().map(str::to_owned).collect();
+        let cells = self.record.clone();
         if skipped == 0 {
             return Ok(Some(self.numbered(cells)));
         }
         // Empty lines the parser stepped over come first, each as its own blank row.
         self.pending_blank = skipped - 1;
         self.stash = Some(cells);
-        Ok(Some(self.numbered(Vec::new())))
+        Ok(Some(self.numbered(csv::StringRecord::new())))
     }
 
-    fn numbered(&mut self, cells: Vec<String>) -> Row {
+    fn numbered(&mut self, cells: csv::StringRecord) -> Row {
         self.number += 1;
         Row {
             number: self.number,

@@ -5,9 +5,10 @@
 //! duplicate can name it; past that only hashes are kept (9 bytes per key instead of 17), and a
 //! duplicate is reported as repeating "an earlier row".
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::fast::FixedState;
 
 /// Keys remembered with their first row.
 const ROW_LIMIT: usize = 2_000_000;
@@ -23,15 +24,41 @@ pub(crate) enum Repeat {
     Earlier,
 }
 
+/// A fixed seed keeps hashing deterministic from run to run (and foldhash is fast).
+const STATE: FixedState = FixedState::with_seed(0x5a7d_a7a0_1939);
+
+/// Keys are already well-mixed 64-bit hashes: the tables use them as they are.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed here; fold anything else in defensively.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Table = std::hash::BuildHasherDefault<Prehashed>;
+
 #[derive(Debug)]
 pub(crate) enum Seen {
-    Rows(HashMap<u64, u64>),
-    Hashes(HashSet<u64>),
+    Rows(HashMap<u64, u64, Table>),
+    Hashes(HashSet<u64, Table>),
 }
 
 impl Default for Seen {
     fn default() -> Self {
-        Self::Rows(HashMap::new())
+        Self::Rows(HashMap::default())
     }
 }
 
@@ -42,7 +69,7 @@ impl Seen {
         parts: impl IntoIterator<Item = &'a str>,
         row: u64,
     ) -> Repeat {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = STATE.build_hasher();
         for part in parts {
             part.hash(&mut hasher);
         }
@@ -56,7 +83,9 @@ impl Seen {
                     rows.insert(hash, row);
                     return Repeat::New;
                 }
-                let mut hashes: HashSet<u64> = rows.keys().copied().collect();
+                let mut hashes: HashSet<u64, Table> =
+                    HashSet::with_capacity_and_hasher(rows.len() * 2, Table::default());
+                hashes.extend(rows.keys().copied());
                 hashes.insert(hash);
                 *self = Self::Hashes(hashes);
                 Repeat::New

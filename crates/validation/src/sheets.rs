@@ -104,7 +104,10 @@ pub(crate) fn xlsx(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Sheet, ReadEr
         if split.is_some_and(|h| i == h + 1) {
             number += 1; // the folded sub-header row keeps its place in the numbering
         }
-        rows.push(Row { number, cells });
+        rows.push(Row {
+            number,
+            cells: csv::StringRecord::from(cells),
+        });
     }
     Ok(Sheet {
         rows,
@@ -169,10 +172,10 @@ pub(crate) fn json(bytes: &[u8]) -> Result<Sheet, ReadError> {
     }
     let mut rows = vec![Row {
         number: 1,
-        cells: header.clone(),
+        cells: csv::StringRecord::from(header.clone()),
     }];
     for (i, Record(entries)) in records.iter().enumerate() {
-        let cells = header
+        let cells: Vec<String> = header
             .iter()
             .map(
                 |key| match entries.iter().find(|(k, _)| k == key).map(|(_, v)| v) {
@@ -184,7 +187,7 @@ pub(crate) fn json(bytes: &[u8]) -> Result<Sheet, ReadError> {
             .collect();
         rows.push(Row {
             number: i as u64 + 2,
-            cells,
+            cells: csv::StringRecord::from(cells),
         });
     }
     Ok(Sheet { rows, name: None })
