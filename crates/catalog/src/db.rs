@@ -19,11 +19,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         use sea_orm::ConnectionTrait;
-        // WAL lets readers proceed while an upload commits; foreign keys are off by default.
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-        )
-        .await?;
+        // WAL (a property of the database file) lets readers proceed while an upload commits.
+        // sqlx already turns foreign keys on and sets a busy timeout on every pooled connection.
+        db.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
     }
     Ok(db)
 }
