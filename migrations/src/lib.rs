@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_catalog;
 mod m20261127_000002_create_search;
 mod m20261127_000003_add_validation;
+mod m20261127_000004_create_standards;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_catalog::Migration),
             Box::new(m20261127_000002_create_search::Migration),
             Box::new(m20261127_000003_add_validation::Migration),
+            Box::new(m20261127_000004_create_standards::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ pub mod portal;
 pub mod regions;
 mod score;
 pub mod search;
+pub mod standards;
 pub mod storage;
 pub mod versions;
 pub mod vocab;

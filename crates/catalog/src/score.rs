@@ -18,6 +18,20 @@ impl Catalog {
             .one(self.db())
             .await?;
         let d = &record.dataset;
+        // Columns of the latest table that the dataset's schema binds to a Standar Data variable.
+        let header: Vec<String> = latest
+            .as_ref()
+            .and_then(|v| v.table_info.get("header"))
+            .and_then(|h| serde_json::from_value(h.clone()).ok())
+            .unwrap_or_default();
+        let columns_bound = match self.schema_of(d).await? {
+            Some(schema) => schema
+                .fields
+                .iter()
+                .filter(|f| f.standar_data.is_some() && header.contains(&f.name))
+                .count(),
+            None => 0,
+        };
         let m = &d.msind;
         let text = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         let msind = [
@@ -53,8 +67,7 @@ impl Catalog {
             publisher: true,
             msind_filled: msind.iter().filter(|f| **f).count(),
             msind_total: msind.len(),
-            // The Standar Data registry is not built yet: no column is bound to a variable.
-            columns_bound: 0,
+            columns_bound,
         };
         let table = latest
             .as_ref()

@@ -95,7 +95,8 @@ impl Catalog {
             (Some(start), Some(end)) => Some((start.year(), end.year())),
             _ => None,
         };
-        let report = match self.validate_object(&object_key, coverage).await {
+        let schema = self.schema_of(&dataset).await?;
+        let report = match self.validate_object(&object_key, coverage, schema).await {
             Ok(report) => Some(report),
             // Text the probe accepted keeps its version even if the engine stumbles (logged).
             Err(error) if shape.is_some() => {
@@ -152,7 +153,12 @@ impl Catalog {
     }
 
     /// Validates a stored object against the Satu Data rules, streaming it from the store.
-    pub async fn validate_object(&self, key: &str, coverage: Option<(i32, i32)>) -> Result<Report> {
+    pub async fn validate_object(
+        &self,
+        key: &str,
+        coverage: Option<(i32, i32)>,
+        schema: Option<satudata_validation::TableSchema>,
+    ) -> Result<Report> {
         use futures_util::TryStreamExt;
         let stream = self
             .storage()
@@ -163,6 +169,7 @@ impl Catalog {
         let reference = self.regions();
         tokio::task::spawn_blocking(move || {
             let options = Options {
+                schema: schema.as_ref(),
                 reference: reference.as_deref(),
                 coverage,
                 ..Options::default()

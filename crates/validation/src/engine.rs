@@ -305,10 +305,7 @@ impl<'o> Checker<'o> {
                 maximum: c.maximum.as_ref().and_then(schema::bound),
                 min_length: c.min_length,
                 max_length: c.max_length,
-                pattern: c
-                    .pattern
-                    .as_ref()
-                    .and_then(|p| Regex::new(&format!("^(?:{p})$")).ok()),
+                pattern: c.pattern.as_deref().and_then(schema::compile_pattern),
                 values: c
                     .values
                     .as_ref()

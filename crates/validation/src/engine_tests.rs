@@ -89,6 +89,7 @@ fn windows_1252_is_decoded_without_mojibake() {
                 values: Some(vec!["Kab. Mojokertó".into()]),
                 ..Default::default()
             },
+            standar_data: None,
         }],
         primary_key: vec![],
         unique_keys: vec![],

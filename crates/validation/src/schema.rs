@@ -45,6 +45,10 @@ pub struct Field {
     /// Constraints on the values.
     #[serde(default, skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
+    /// Kode of the Standar Data variable the column is bound to (a satudata extension; other
+    /// Frictionless tools ignore it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standar_data: Option<String>,
 }
 
 /// Value types understood by the checks; other frictionless types are accepted as `any`.
@@ -129,7 +133,7 @@ impl FieldType {
     }
 
     /// The name used in messages.
-    pub(crate) fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Self::String => "string",
             Self::Integer => "integer",
@@ -186,6 +190,11 @@ fn is_date(cell: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&cell[5..7].parse::<u8>().unwrap_or(0))
         && (1..=31).contains(&cell[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// Compiles a Table Schema `pattern` to match whole values; `None` when it is not a valid regex.
+pub fn compile_pattern(pattern: &str) -> Option<regex::Regex> {
+    regex::Regex::new(&format!("^(?:{pattern})$")).ok()
 }
 
 /// The numeric value of a constraint bound (a JSON number or numeric string).
@@ -245,6 +254,7 @@ pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
                 title: None,
                 description: None,
                 constraints: Constraints::default(),
+                standar_data: None,
             }
         })
         .collect();

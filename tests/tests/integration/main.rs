@@ -7,6 +7,7 @@ mod cli;
 mod lifecycle;
 mod openapi;
 mod search;
+mod standards;
 mod storage_s3;
 mod support;
 mod validation;

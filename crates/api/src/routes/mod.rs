@@ -5,6 +5,7 @@ mod datasets;
 mod health;
 mod organizations;
 mod portal;
+mod standards;
 mod versions;
 
 use axum::Router;
@@ -38,6 +39,7 @@ const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "datasets", description = "Datasets and their Satu Data metadata"),
         (name = "versions", description = "Uploaded versions of a dataset's table"),
         (name = "accounts", description = "Accounts, sign-in and API tokens"),
+        (name = "standards", description = "Standar Data: code lists, variables and dataset Table Schemas"),
     )
 )]
 struct ApiDoc;
@@ -85,6 +87,26 @@ fn api_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(versions::show_version))
         .routes(routes!(datasets::show_score))
+        .routes(routes!(
+            standards::list_code_lists,
+            standards::create_code_list
+        ))
+        .routes(routes!(
+            standards::show_code_list,
+            standards::replace_code_list
+        ))
+        .routes(routes!(
+            standards::list_standards,
+            standards::create_standard
+        ))
+        .routes(routes!(
+            standards::show_standard,
+            standards::replace_standard
+        ))
+        .routes(routes!(
+            standards::show_dataset_schema,
+            standards::set_dataset_schema
+        ))
         .routes(routes!(versions::show_report))
         .routes(routes!(accounts::show_me))
         .routes(routes!(accounts::list_users, accounts::create_user))

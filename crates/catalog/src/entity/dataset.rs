@@ -71,6 +71,10 @@ pub struct Model {
     #[sea_orm(column_type = "JsonBinary")]
     pub msind: MsInd,
     pub is_public: bool,
+    /// The Frictionless Table Schema the dataset declares (fields may name a Standar Data
+    /// variable in `standar_data`).
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub table_schema: Option<Json>,
     /// Title, description, tags and OPD names: what full-text search indexes.
     pub search_text: String,
     pub created_by: Option<i32>,

@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod api_token;
+pub mod code_list;
 pub mod dataset;
 pub mod dataset_tag;
 pub mod dataset_version;
 pub mod organization;
 pub mod portal;
 pub mod region;
+pub mod standard_variable;
