@@ -469,3 +469,29 @@ fn json_records_keep_their_key_order() {
         Err(ReadError::Json(_))
     ));
 }
+
+#[test]
+fn schema_and_header_disagree() {
+    let schema: TableSchema = serde_json::from_str(
+        r#"{"fields": [{"name": "kecamatan"}, {"name": "jumlah", "type": "integer"}, {"name": "tahun"}]}"#,
+    )
+    .expect("schema");
+    let options = Options {
+        schema: Some(&schema),
+        ..Options::default()
+    };
+    let report = validate(
+        &b"kecamatan,jumlah,satuan\nMagersari,1,Jiwa\n"[..],
+        &options,
+    )
+    .expect("readable");
+    let errors = kinds(&report, Severity::Error);
+    assert!(errors.contains(&("missing-label", Some(1))), "{errors:?}");
+    assert!(errors.contains(&("extra-label", Some(1))), "{errors:?}");
+    let missing = report
+        .findings
+        .iter()
+        .find(|f| f.kind == "missing-label")
+        .map(|f| f.field_name.clone());
+    assert_eq!(missing, Some(Some("tahun".to_owned())));
+}
