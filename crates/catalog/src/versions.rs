@@ -1,10 +1,10 @@
-//! Dataset versions: every upload is streamed to the object store, hashed and probed on the way,
+//! Dataset versions: every upload is streamed to the object store and hashed on the way, then
 //! and recorded as an immutable, numbered version.
 
 use bytes::Bytes;
 use chrono::{Datelike, Utc};
 use futures_util::{Stream, StreamExt};
-use satudata_validation::{Options, ProbeError, Report, TableProbe, TableShape};
+use satudata_validation::{Options, Report};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, SqlErr,
@@ -18,7 +18,7 @@ use crate::error::{Error, Message, Result};
 use crate::storage::ObjectWriter;
 use crate::{Actor, Catalog};
 
-/// Media types accepted as delimited text tables (probed while they stream in).
+/// Media types accepted as delimited text tables.
 pub const TEXT_MEDIA_TYPES: &[&str] = &[
     "text/csv",
     "application/csv",
@@ -50,7 +50,7 @@ impl Catalog {
     /// Streams an upload into the store and records it as the dataset's next version.
     ///
     /// Memory stays bounded whatever the size: chunks go to the store as they come, while a
-    /// SHA-256 and the table probe see each chunk once. A failed or rejected upload leaves
+    /// a SHA-256 sees each chunk once; then the stored object is read back once by the validation engine. A failed or rejected upload leaves
     /// nothing behind, neither object nor row.
     pub async fn upload_version<S, E>(
         &self,
@@ -82,34 +82,21 @@ impl Catalog {
         let version_uuid = Uuid::now_v7();
         let object_key = format!("datasets/{}/versions/{version_uuid}/source", dataset.uuid);
         let writer = self.storage().writer(&object_key).await?;
-        let received = receive(writer, upload.body, limit, text).await?;
-        let shape = match received.probe.map(TableProbe::finish) {
-            None => None,
-            Some(Ok(shape)) => Some(shape),
-            Some(Err(problem)) => {
-                self.storage().delete(&object_key).await?;
-                return Err(probe_error(problem));
-            }
-        };
+        let received = receive(writer, upload.body, limit).await?;
         let coverage = match (dataset.temporal_start, dataset.temporal_end) {
             (Some(start), Some(end)) => Some((start.year(), end.year())),
             _ => None,
         };
         let schema = self.schema_of(&dataset).await?;
+        // One read of the stored object: the report says whether it is a table at all.
         let report = match self.validate_object(&object_key, coverage, schema).await {
-            Ok(report) => Some(report),
-            // Text the probe accepted keeps its version even if the engine stumbles (logged).
-            Err(error) if shape.is_some() => {
-                tracing::warn!(%error, key = %object_key, "validation could not read the version");
-                None
-            }
-            // A workbook or JSON file that cannot be read is no table: refuse it.
+            Ok(report) => report,
             Err(error) => {
                 self.storage().delete(&object_key).await?;
                 return Err(error);
             }
         };
-        let table = Table::new(shape.as_ref(), report.as_ref());
+        let table = Table::new(&report);
         let recorded = self
             .record_version(
                 &dataset,
@@ -123,10 +110,9 @@ impl Catalog {
                 &table,
             )
             .await;
-        match (recorded, report) {
-            (Ok(version), Some(report)) => self.save_report(version, &report).await,
-            (Ok(version), None) => Ok(version),
-            (Err(e), _) => {
+        match recorded {
+            Ok(version) => self.save_report(version, &report).await,
+            Err(e) => {
                 // Nothing may point at the object; do not leave it behind.
                 self.storage().delete(&object_key).await?;
                 Err(e)
@@ -296,11 +282,9 @@ impl Catalog {
 struct Received {
     sha256: String,
     bytes: u64,
-    probe: Option<TableProbe>,
 }
 
-/// What is recorded of a table's shape: from the streaming probe for text, from the report for
-/// workbooks and JSON.
+/// What is recorded of a table's shape, from its validation report.
 struct Table {
     rows: u64,
     columns: u64,
@@ -308,53 +292,30 @@ struct Table {
 }
 
 impl Table {
-    fn new(shape: Option<&TableShape>, report: Option<&Report>) -> Self {
-        match (shape, report) {
-            (Some(shape), _) => Self {
-                rows: shape.row_count,
-                columns: shape.column_count,
-                info: serde_json::json!({
-                    "format": "csv",
-                    "delimiter": char::from(shape.delimiter).to_string(),
-                    "encoding": shape.encoding.as_str(),
-                    "header": shape.header,
-                    "ragged_rows": shape.ragged_rows,
-                    "blank_rows": shape.blank_rows,
-                }),
-            },
-            (None, Some(report)) => Self {
-                rows: report.table.row_count,
-                columns: report.table.column_count,
-                info: serde_json::json!({
-                    "format": report.table.format,
-                    "sheet": report.table.sheet,
-                    "encoding": report.table.encoding,
-                    "header": report.table.header,
-                    "header_row": report.table.header_row,
-                }),
-            },
-            (None, None) => Self {
-                rows: 0,
-                columns: 0,
-                info: serde_json::json!({}),
-            },
+    fn new(report: &Report) -> Self {
+        let t = &report.table;
+        Self {
+            rows: t.row_count,
+            columns: t.column_count,
+            info: serde_json::json!({
+                "format": t.format,
+                "sheet": t.sheet,
+                "encoding": t.encoding,
+                "delimiter": t.delimiter,
+                "header": t.header,
+                "header_row": t.header_row,
+            }),
         }
     }
 }
 
 /// Pumps the body into the writer; on any failure the partial object is aborted.
-async fn receive<S, E>(
-    mut writer: ObjectWriter,
-    mut body: S,
-    limit: u64,
-    probe: bool,
-) -> Result<Received>
+async fn receive<S, E>(mut writer: ObjectWriter, mut body: S, limit: u64) -> Result<Received>
 where
     S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
     let mut hasher = Sha256::new();
-    let mut probe = probe.then(TableProbe::new);
     let mut bytes = 0u64;
     let failure = loop {
         let chunk = match body.next().await {
@@ -372,9 +333,6 @@ where
             break Some(Error::TooLarge { limit });
         }
         hasher.update(&chunk);
-        if let Some(probe) = &mut probe {
-            probe.feed(&chunk);
-        }
         if let Err(e) = writer.write(&chunk).await {
             break Some(e);
         }
@@ -391,7 +349,6 @@ where
     Ok(Received {
         sha256: hex::encode(hasher.finalize()),
         bytes,
-        probe,
     })
 }
 
@@ -401,15 +358,6 @@ fn empty_upload() -> Error {
         "Berkas yang diunggah kosong",
         "The uploaded file is empty",
     )
-}
-
-fn probe_error(problem: ProbeError) -> Error {
-    let id = match problem {
-        ProbeError::Empty => return empty_upload(),
-        ProbeError::Binary => "Berkas ini biner, bukan tabel teks berpemisah (CSV)",
-        ProbeError::Utf16 => "Teks UTF-16 belum didukung; simpan sebagai CSV UTF-8",
-    };
-    Error::Unreadable(Message::new(id, problem.to_string()))
 }
 
 /// Keeps the last path segment of a client's file name, without control characters.

@@ -1,26 +1,24 @@
 //! Satu Data Indonesia rules as pure functions over tables.
 //!
 //! This crate knows nothing of databases, HTTP or object stores: it is fed bytes and returns
-//! facts about them. [`TableProbe`] tells, while an upload streams in, whether it is a delimited
-//! table and how big it is. [`validate`] reads a table (any encoding and delimiter OPDs use),
-//! checks it against a Table Schema and the Satu Data conventions, and returns a [`Report`] of
-//! findings per cell in Bahasa Indonesia and English.
+//! facts about them. [`validate`] reads a table (CSV in any encoding and delimiter OPDs use, XLSX,
+//! or JSON records), checks it against a Table Schema and the Satu Data conventions, and returns
+//! a [`Report`] of findings per cell in Bahasa Indonesia and English; [`clean`] rewrites it as a
+//! clean CSV with a change log; [`score`] judges the four Satu Data principles.
 //!
 //! ```
-//! use satudata_validation::TableProbe;
+//! use satudata_validation::{Options, validate};
 //!
-//! let mut probe = TableProbe::new();
-//! probe.feed(b"kode_wilayah;nama;jumlah\n35.76.01;Prajuritkulon;10\n");
-//! probe.feed(b"35.76.02;Magersari;12\n");
-//! let shape = probe.finish().unwrap();
-//! assert_eq!(shape.delimiter, b';');
-//! assert_eq!((shape.row_count, shape.column_count), (2, 3));
+//! let csv = "kode_kecamatan;nama_kecamatan;jumlah;satuan;tahun\n35.76.01;Prajuritkulon;1.234;Jiwa;2024\n";
+//! let report = validate(csv.as_bytes(), &Options::default()).unwrap();
+//! assert!(report.valid);
+//! assert_eq!(report.table.delimiter.as_deref(), Some(";"));
+//! assert_eq!(report.table.row_count, 1);
 //! ```
 
 pub mod checks;
 mod clean;
 mod engine;
-mod probe;
 mod read;
 pub mod reference;
 mod report;
@@ -32,7 +30,6 @@ mod sniff;
 
 pub use clean::{Change, CleanLog, clean};
 pub use engine::{Options, validate};
-pub use probe::{Encoding, ProbeError, TableProbe, TableShape};
 pub use read::ReadError;
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
 pub use report::{Finding, RegionCells, Report, Severity, TableInfo};
