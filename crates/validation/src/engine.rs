@@ -9,7 +9,7 @@ use regex::Regex;
 use crate::checks;
 use crate::read::{self, ReadError, Row};
 use crate::reference::{CodeClass, RegionReference};
-use crate::report::{Findings, RegionCells, Report, Severity, TableInfo};
+use crate::report::{Findings, RegionCells, Report, Severity, Suggestions, TableInfo};
 use crate::schema::{self, FieldType, TableSchema, Typed};
 use crate::seen::{Repeat, Seen};
 
@@ -108,6 +108,7 @@ pub(crate) fn run<R: Read>(
     checks::header(&labels, header_row, &mut findings);
 
     let mut pending: Vec<Row> = head.split_off(header_at + 1);
+    let mut suggested_key = Vec::new();
     let (schema, inferred) = match options.schema {
         Some(schema) => (schema.clone(), false),
         None => {
@@ -121,7 +122,9 @@ pub(crate) fn run<R: Read>(
                 .iter()
                 .map(|r| r.cells.iter().map(str::to_owned).collect())
                 .collect();
-            (schema::infer(&labels, &sample), true)
+            let inferred = schema::infer(&labels, &sample);
+            suggested_key = schema::propose_key(&inferred, &labels, &sample);
+            (inferred, true)
         }
     };
     let mut checker = Checker::new(
@@ -174,6 +177,11 @@ pub(crate) fn run<R: Read>(
         .reference
         .map(|_| RegionReference::ATTRIBUTION.to_owned());
     let error_count = findings.severity_count(Severity::Error);
+    let region_columns = checker
+        .code_columns
+        .iter()
+        .map(|&i| labels[i].clone())
+        .collect();
     Ok(Report {
         valid: error_count == 0,
         error_count,
@@ -197,6 +205,10 @@ pub(crate) fn run<R: Read>(
         schema_inferred: inferred,
         region_reference,
         region_cells: checker.region_cells,
+        suggestions: Suggestions {
+            key: suggested_key,
+            region_columns,
+        },
     })
 }
 

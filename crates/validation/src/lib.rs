@@ -32,7 +32,7 @@ pub use clean::{Change, CleanLog, clean};
 pub use engine::{Options, validate};
 pub use read::ReadError;
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
-pub use report::{Finding, RegionCells, Report, Severity, TableInfo};
+pub use report::{Finding, RegionCells, Report, Severity, Suggestions, TableInfo};
 pub use schema::TableSchema;
 pub use score::{Facts, Mqa, Principle, Score, TableFacts, UNTIDY, Verdict, score};
 

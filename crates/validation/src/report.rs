@@ -95,6 +95,18 @@ pub struct Report {
     pub region_reference: Option<String>,
     /// Region code cells checked against the reference, and how many exist in it.
     pub region_cells: RegionCells,
+    /// What the engine proposes for the steward to confirm when it inferred the schema.
+    pub suggestions: Suggestions,
+}
+
+/// Proposals made from the data, for the steward to confirm in the dataset's Table Schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Suggestions {
+    /// A likely key: the smallest set of dimension columns unique over the sample (empty when
+    /// none was found or a schema was given).
+    pub key: Vec<String>,
+    /// Columns recognised as Kemendagri region codes (`kode_kecamatan` ...).
+    pub region_columns: Vec<String>,
 }
 
 /// Region code cells checked and found.

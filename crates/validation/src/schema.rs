@@ -266,6 +266,66 @@ pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
     }
 }
 
+/// Columns that never belong in a key: measures' companions and free text.
+const NOT_KEY: &[&str] = &["satuan", "ukuran", "keterangan", "catatan", "sumber"];
+
+/// Proposes a key for the steward to confirm: the smallest set of dimension columns (text, codes
+/// and time columns, not measures) whose values are unique over the sample, found by dropping
+/// columns one at a time while the rest stays unique. Empty when no such set exists.
+pub(crate) fn propose_key(
+    schema: &TableSchema,
+    header: &[String],
+    sample: &[Vec<String>],
+) -> Vec<String> {
+    if sample.len() < 2 {
+        return Vec::new();
+    }
+    let time = ["tahun", "bulan", "semester", "triwulan", "periode"];
+    let mut columns: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| {
+            let kind = schema
+                .fields
+                .iter()
+                .find(|f| &f.name == *name)
+                .map_or(FieldType::String, |f| f.kind);
+            let paired_name = name
+                .strip_prefix("nama_")
+                .is_some_and(|rest| header.contains(&format!("kode_{rest}")));
+            !NOT_KEY.contains(&name.as_str())
+                && !paired_name
+                && name.as_str() != "id"
+                && (kind == FieldType::String
+                    || time.contains(&name.as_str())
+                    || name.starts_with("kode_"))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let unique = |columns: &[usize]| {
+        let mut seen = std::collections::HashSet::new();
+        !columns.is_empty()
+            && sample.iter().all(|row| {
+                let key: Vec<&str> = columns
+                    .iter()
+                    .map(|&i| row.get(i).map_or("", |v| v.trim()))
+                    .collect();
+                seen.insert(key.join("\u{1}"))
+            })
+    };
+    if !unique(&columns) {
+        return Vec::new();
+    }
+    for position in (0..columns.len()).rev() {
+        let mut fewer = columns.clone();
+        fewer.remove(position);
+        if unique(&fewer) {
+            columns = fewer;
+        }
+    }
+    columns.into_iter().map(|i| header[i].clone()).collect()
+}
+
 mod one_or_many {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -326,6 +386,42 @@ mod tests {
         rows.push(vec!["-".to_owned()]);
         rows.push(vec!["?".to_owned()]);
         assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::String);
+    }
+
+    #[test]
+    fn proposes_the_smallest_natural_key() {
+        let header: Vec<String> = [
+            "id",
+            "kode_kecamatan",
+            "nama_kecamatan",
+            "jenis_kelamin",
+            "jumlah",
+            "satuan",
+            "tahun",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows: Vec<Vec<String>> = [
+            ["1", "35.76.01", "Prajuritkulon", "L", "10", "Jiwa", "2024"],
+            ["2", "35.76.01", "Prajuritkulon", "P", "11", "Jiwa", "2024"],
+            ["3", "35.76.02", "Magersari", "L", "12", "Jiwa", "2024"],
+            ["4", "35.76.02", "Magersari", "P", "13", "Jiwa", "2024"],
+            ["5", "35.76.02", "Magersari", "P", "14", "Jiwa", "2025"],
+        ]
+        .iter()
+        .map(|r| r.map(String::from).to_vec())
+        .collect();
+        let schema = infer(&header, &rows);
+        assert_eq!(
+            propose_key(&schema, &header, &rows),
+            ["kode_kecamatan", "jenis_kelamin", "tahun"]
+        );
+        let mut repeated = rows.clone();
+        repeated.push(rows[0].clone());
+        assert!(
+            propose_key(&schema, &header, &repeated).is_empty(),
+            "no key when a row repeats"
+        );
     }
 
     #[test]

@@ -62,6 +62,11 @@ async fn uploads_carry_a_validation_report(app: TestApp) {
     assert_eq!(report["table"]["encoding"], "windows-1252");
     assert_eq!(report["table"]["delimiter"], ";");
     assert_eq!(report["table"]["header_row"], 2);
+    assert_eq!(report["suggestions"]["key"], json!(["kode_kelurahan"]));
+    assert_eq!(
+        report["suggestions"]["region_columns"],
+        json!(["kode_kelurahan"])
+    );
     let found = kinds(&report);
     for expected in [
         ("title-row", Some(1)),
