@@ -155,6 +155,7 @@ pub(crate) fn run<R: Read>(
             checker.row(&held, &mut findings, sink);
         }
         checker.row(&row, &mut findings, sink);
+        rows.recycle(row);
     }
     for row in footnotes.iter().filter(|r| r.filled() > 0) {
         findings.add(

@@ -87,6 +87,8 @@ struct Text<R: Read> {
     number: u64,
     pending_blank: u64,
     stash: Option<csv::StringRecord>,
+    /// A row buffer given back by the engine, reused by the next read.
+    spare: Option<csv::StringRecord>,
 }
 
 impl<R: Read> std::fmt::Debug for Rows<R> {
@@ -170,6 +172,7 @@ pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>
         number: 0,
         pending_blank: 0,
         stash: None,
+        spare: None,
     };
     Ok(Rows {
         source: Source::Text(Box::new(text)),
@@ -196,6 +199,13 @@ impl<R: Read> Rows<R> {
             Source::Whole(rows) => Ok(rows.next()),
         }
     }
+
+    /// Gives a finished row back so that its buffer serves the next read (no allocation per row).
+    pub fn recycle(&mut self, row: Row) {
+        if let Source::Text(text) = &mut self.source {
+            text.spare = Some(row.cells);
+        }
+    }
 }
 
 impl<R: Read> Text<R> {
@@ -214,13 +224,20 @@ impl<R: Read> Text<R> {
         // `start` and ending before line `after` covers its own lines plus the empty ones.
         let start = self.record.position().map_or(0, csv::Position::line);
         let after = self.reader.position().line();
-        let own_lines = 1 + self
-            .record
-            .iter()
-            .map(|f| f.matches('\n').count() as u64)
-            .sum::<u64>();
-        let skipped = after.saturating_sub(start).saturating_sub(own_lines);
-        let cells = self.record.clone();
+        // Only a record spanning several lines needs its embedded newlines counted.
+        let skipped = if after.saturating_sub(start) <= 1 {
+            0
+        } else {
+            let own_lines = 1 + self
+                .record
+                .iter()
+                .map(|f| f.matches('\n').count() as u64)
+                .sum::<u64>();
+            after.saturating_sub(start).saturating_sub(own_lines)
+        };
+        // Hand the parsed record out and keep a recycled buffer for the next read.
+        let mut cells = self.spare.take().unwrap_or_default();
+        std::mem::swap(&mut cells, &mut self.record);
         if skipped == 0 {
             return Ok(Some(self.numbered(cells)));
         }
