@@ -427,3 +427,12 @@ pub struct HealthResponse {
     /// Version of satudata.
     pub version: &'static str,
 }
+
+/// A domain value returned as a free-form JSON document (reports, scores, Table Schemas).
+pub fn json_document<T: Serialize>(
+    value: T,
+) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
+    serde_json::to_value(value).map(axum::Json).map_err(|e| {
+        satudata_catalog::Error::Internal(format!("serialising a response: {e}")).into()
+    })
+}

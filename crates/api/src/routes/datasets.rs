@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use crate::error::{ApiResult, ErrorEnvelope};
 use crate::extract::{AppJson, AppPath, AppQuery, Auth};
 use crate::state::AppState;
-use crate::views::{DatasetListResponse, DatasetResponse};
+use crate::views::{DatasetListResponse, DatasetResponse, json_document};
 
 /// Search and filters of the dataset listing.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -190,7 +190,5 @@ pub async fn show_score(
     AppPath(slug): AppPath<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let score = state.catalog.dataset_score(&actor, &slug).await?;
-    let value = serde_json::to_value(score)
-        .map_err(|e| satudata_catalog::Error::Internal(format!("score: {e}")))?;
-    Ok(Json(value))
+    json_document(score)
 }

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use crate::error::{ApiResult, ErrorEnvelope};
 use crate::extract::{AppJson, AppPath, Auth};
 use crate::state::AppState;
+use crate::views::json_document;
 
 /// A code list (kode referensi).
 #[derive(Debug, Serialize, ToSchema)]
@@ -261,9 +262,7 @@ pub async fn show_dataset_schema(
                 "This dataset has no Table Schema yet",
             ))
         })?;
-    Ok(Json(serde_json::to_value(schema).map_err(|e| {
-        satudata_catalog::Error::Internal(e.to_string())
-    })?))
+    json_document(schema)
 }
 
 /// Sets the dataset's Table Schema (Frictionless; a field may name a Standar Data variable in
@@ -289,7 +288,5 @@ pub async fn set_dataset_schema(
         .catalog
         .set_dataset_schema(&actor, &slug, schema)
         .await?;
-    Ok(Json(serde_json::to_value(effective).map_err(|e| {
-        satudata_catalog::Error::Internal(e.to_string())
-    })?))
+    json_document(effective)
 }
