@@ -1,0 +1,238 @@
+//! The validation engine: one pass over the rows, constant memory apart from the hashes that
+//! uniqueness needs (8 bytes and a row number per distinct key).
+
+mod checker;
+mod region;
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use crate::checks;
+use crate::read::{self, ReadError, Row};
+use crate::reference::RegionReference;
+use crate::report::{Findings, Report, Severity, Suggestions, TableInfo};
+use crate::schema::{self, TableSchema};
+
+use checker::Checker;
+
+/// Rows looked at to find the header under title lines.
+const HEAD_ROWS: usize = 25;
+/// Data rows used to infer a schema when none is given.
+const INFER_ROWS: usize = 1000;
+/// Trailing one-cell rows held back as possible footnotes.
+const MAX_FOOTNOTES: usize = 50;
+/// Labels of a totals row.
+const TOTAL_LABELS: &[&str] = &[
+    "jumlah",
+    "total",
+    "jumlah total",
+    "grand total",
+    "total keseluruhan",
+    "jumlah keseluruhan",
+];
+/// Columns where "Jumlah" is an ordinary value.
+const MEASURE_COLUMNS: &[&str] = &["ukuran", "satuan", "keterangan", "catatan"];
+
+/// What to validate against.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// The Table Schema; inferred from the data when `None`.
+    pub schema: Option<&'a TableSchema>,
+    /// The Kemendagri region list; region cells are reported as not checked without it.
+    pub reference: Option<&'a RegionReference>,
+    /// The dataset's temporal coverage in years, for `year-out-of-coverage`.
+    pub coverage: Option<(i32, i32)>,
+    /// Findings listed per type (all are counted).
+    pub max_findings_per_type: usize,
+    /// The worksheet of an XLSX workbook to read; the first when `None`.
+    pub sheet: Option<&'a str>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Self {
+            schema: None,
+            reference: None,
+            coverage: None,
+            max_findings_per_type: 100,
+            sheet: None,
+        }
+    }
+}
+
+/// Validates a delimited text table.
+pub fn validate<R: Read>(input: R, options: &Options<'_>) -> Result<Report, ReadError> {
+    run(input, options, &mut |_: &Row| {})
+}
+
+/// A validation pass that hands every data row it keeps (not title, blank, totals or footnote
+/// rows) to `sink`, in order: the cleaning pass uses it.
+pub(crate) fn run<R: Read>(
+    input: R,
+    options: &Options<'_>,
+    sink: &mut dyn FnMut(&Row),
+) -> Result<Report, ReadError> {
+    let mut rows = read::open(input, options.sheet)?;
+    let mut findings = Findings::new(options.max_findings_per_type.max(1));
+    let mut head = Vec::new();
+    while head.len() < HEAD_ROWS {
+        match rows.next_row()? {
+            Some(row) => head.push(row),
+            None => break,
+        }
+    }
+    let Some(header_at) = find_header(&head) else {
+        return Err(ReadError::Empty);
+    };
+    for row in head.iter().take(header_at).filter(|r| r.filled() > 0) {
+        let text = row
+            .cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        findings.add(
+            "title-row",
+            Some(row.number),
+            None,
+            Some(&text),
+            "Baris judul di atas tabel dilewati".into(),
+            "Title line above the table skipped".into(),
+        );
+    }
+    let header_row = head[header_at].number;
+    let labels: Vec<String> = head[header_at]
+        .cells
+        .iter()
+        .map(|c| c.trim().trim_start_matches('\u{feff}').trim().to_owned())
+        .collect();
+    checks::header(&labels, header_row, &mut findings);
+
+    let mut pending: Vec<Row> = head.split_off(header_at + 1);
+    let mut suggested_key = Vec::new();
+    let (schema, inferred) = match options.schema {
+        Some(schema) => (schema.clone(), false),
+        None => {
+            while pending.len() < INFER_ROWS {
+                match rows.next_row()? {
+                    Some(row) => pending.push(row),
+                    None => break,
+                }
+            }
+            let sample: Vec<Vec<String>> = pending
+                .iter()
+                .map(|r| r.cells.iter().map(str::to_owned).collect())
+                .collect();
+            let inferred = schema::infer(&labels, &sample);
+            suggested_key = schema::propose_key(&inferred, &labels, &sample);
+            (inferred, true)
+        }
+    };
+    let mut checker = Checker::new(
+        &labels,
+        &schema,
+        !inferred,
+        options,
+        header_row,
+        &mut findings,
+    );
+    let mut data_rows = 0u64;
+    let mut footnotes: Vec<Row> = Vec::new();
+    let mut next = pending.into_iter();
+    loop {
+        let row = match next.next() {
+            Some(row) => row,
+            None => match rows.next_row()? {
+                Some(row) => row,
+                None => break,
+            },
+        };
+        data_rows += 1;
+        if checker.maybe_footnote(&row) && footnotes.len() < MAX_FOOTNOTES {
+            footnotes.push(row);
+            continue;
+        }
+        for held in footnotes.drain(..) {
+            checker.row(&held, &mut findings, sink);
+        }
+        checker.row(&row, &mut findings, sink);
+        rows.recycle(row);
+    }
+    for row in footnotes.iter().filter(|r| r.filled() > 0) {
+        findings.add(
+            "footnote-row",
+            Some(row.number),
+            None,
+            row.cells.iter().find(|c| !c.trim().is_empty()),
+            "Catatan kaki di bawah tabel dilewati".into(),
+            "Footnote below the table skipped".into(),
+        );
+    }
+    checker.finish(&mut findings);
+    let empty_columns = labels
+        .iter()
+        .zip(&checker.filled)
+        .filter(|(_, n)| **n == 0)
+        .map(|(l, _)| l.clone())
+        .collect();
+    let region_reference = options
+        .reference
+        .map(|_| RegionReference::ATTRIBUTION.to_owned());
+    let error_count = findings.severity_count(Severity::Error);
+    let region_columns = checker
+        .code_columns
+        .iter()
+        .map(|&i| labels[i].clone())
+        .collect();
+    Ok(Report {
+        valid: error_count == 0,
+        error_count,
+        warning_count: findings.severity_count(Severity::Warning),
+        info_count: findings.severity_count(Severity::Info),
+        counts: findings.counts,
+        truncated: findings.truncated,
+        findings: findings.items,
+        table: TableInfo {
+            format: rows.format.to_owned(),
+            sheet: rows.sheet.clone(),
+            encoding: rows.encoding.to_owned(),
+            delimiter: rows.delimiter.map(|d| char::from(d).to_string()),
+            header_row,
+            column_count: labels.len() as u64,
+            header: labels,
+            row_count: data_rows,
+            empty_columns,
+        },
+        schema,
+        schema_inferred: inferred,
+        region_reference,
+        region_cells: checker.region_cells,
+        suggestions: Suggestions {
+            key: suggested_key,
+            region_columns,
+        },
+    })
+}
+
+/// The header is the first row at least half as wide as the widest common row: title lines
+/// above it have a single filled cell.
+fn find_header(head: &[Row]) -> Option<usize> {
+    let mut widths: HashMap<usize, usize> = HashMap::new();
+    for row in head {
+        let filled = row.filled();
+        if filled >= 2 {
+            *widths.entry(filled).or_default() += 1;
+        }
+    }
+    let modal = widths
+        .iter()
+        .max_by_key(|&(w, n)| (*n, *w))
+        .map(|(w, _)| *w);
+    match modal {
+        Some(width) => head
+            .iter()
+            .position(|r| r.filled() * 2 >= width && r.filled() >= 2),
+        None => head.iter().position(|r| r.filled() > 0),
+    }
+}
