@@ -280,6 +280,21 @@ impl RegionReference {
         self.len() == 0
     }
 
+    /// The regions directly below `parent` (the provinces when `None`), sorted by code.
+    pub fn children(&self, parent: Option<&str>) -> Vec<&Region> {
+        let level = match parent {
+            None => 0,
+            Some(code) => match RegionLevel::of_code(code) {
+                Some(level) if (level as usize) < 3 => level as usize + 1,
+                _ => return Vec::new(),
+            },
+        };
+        self.levels[level]
+            .iter()
+            .filter(|r| r.parent.as_deref() == parent)
+            .collect()
+    }
+
     /// All regions, level by level from the provinces down, each level sorted by code.
     pub fn iter(&self) -> impl Iterator<Item = &Region> {
         self.levels.iter().flatten()

@@ -140,6 +140,9 @@ async fn region_codes_are_checked_against_the_imported_list() {
         return;
     };
     let app = TestApp::new(Backend::Sqlite).await.expect("app");
+    app.get("/api/v1/regions", None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
     let counts = app
         .catalog
         .import_regions(
@@ -149,6 +152,36 @@ async fn region_codes_are_checked_against_the_imported_list() {
         .await
         .expect("import");
     assert_eq!(counts, [38, 514, 7285, 83762]);
+    let provinces = app
+        .get("/api/v1/regions", None)
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    assert_eq!(provinces.as_array().map(Vec::len), Some(38));
+    let kecamatan = app
+        .get("/api/v1/regions?parent=35.76", None)
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    let names: Vec<&str> = kecamatan
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Prajuritkulon", "Magersari", "Kranggan"]);
+    let one = app
+        .get("/api/v1/regions/35.76.01.1003", None)
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    assert_eq!(
+        (one["name"].as_str(), one["level"].as_str()),
+        (Some("Mentikan"), Some("desa-kelurahan"))
+    );
+    app.get("/api/v1/regions/35.76.01.1001", None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
     let slug = app
         .dataset(json!({"title": "Kunjungan per Kelurahan", "organization": "dinkes"}))
         .await;

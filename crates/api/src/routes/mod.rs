@@ -5,6 +5,7 @@ mod datasets;
 mod health;
 mod organizations;
 mod portal;
+mod regions;
 mod standards;
 mod versions;
 
@@ -107,6 +108,8 @@ fn api_router() -> OpenApiRouter<AppState> {
             standards::show_dataset_schema,
             standards::set_dataset_schema
         ))
+        .routes(routes!(regions::list_regions))
+        .routes(routes!(regions::show_region))
         .routes(routes!(versions::show_report))
         .routes(routes!(accounts::show_me))
         .routes(routes!(accounts::list_users, accounts::create_user))
