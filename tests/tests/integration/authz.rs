@@ -182,6 +182,118 @@ async fn authorisation_matrix(app: TestApp) {
     )
     .await;
 
+    // The version's report, the dataset's score and Table Schema follow the dataset's visibility;
+    // the schema is written by whoever may write the dataset.
+    let private = [404, 200, 404, 200, 200, 200];
+    check(
+        &app,
+        Method::GET,
+        fixed(&format!("{versions}/1/report")),
+        none,
+        private,
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed(&format!("{path}/score")),
+        none,
+        private,
+    )
+    .await;
+    let schema =
+        json!({"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]});
+    check(
+        &app,
+        Method::PUT,
+        fixed(&format!("{path}/schema")),
+        |_| Payload::Json(schema.clone()),
+        [401, 200, 404, 200, 200, 403],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed(&format!("{path}/schema")),
+        none,
+        private,
+    )
+    .await;
+
+    // Standar Data: everyone reads; walidata, pembina and admin write.
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/code-lists"),
+        none,
+        [200; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::POST,
+        fixed("/api/v1/code-lists"),
+        |c| Payload::Json(json!({"slug": format!("daftar-{c}"), "name": "Daftar", "items": []})),
+        [401, 403, 403, 201, 201, 201],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/code-lists/daftar-3"),
+        none,
+        [200; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::PUT,
+        fixed("/api/v1/code-lists/daftar-3"),
+        |_| {
+            Payload::Json(json!({"name": "Daftar Baru", "items": [{"code": "1", "label": "Satu"}]}))
+        },
+        [401, 403, 403, 200, 200, 200],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/standards"),
+        none,
+        [200; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::POST,
+        fixed("/api/v1/standards"),
+        |c| {
+            Payload::Json(
+                json!({"kode": format!("V{c}"), "nama": "Variabel", "tipe_data": "integer"}),
+            )
+        },
+        [401, 403, 403, 201, 201, 201],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed("/api/v1/standards/V3"),
+        none,
+        [200; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::PUT,
+        fixed("/api/v1/standards/V3"),
+        |_| Payload::Json(json!({"nama": "Variabel Baru", "tipe_data": "string"})),
+        [401, 403, 403, 200, 200, 200],
+    )
+    .await;
+    // Without an imported region list the regions endpoints say so, to everyone alike.
+    check(&app, Method::GET, fixed("/api/v1/regions"), none, [404; 6]).await;
+
     // Once public, another OPD's produsen sees it but still may not change it.
     app.patch_json(&path, Some(&app.tokens.admin), json!({"is_public": true}))
         .await
@@ -232,6 +344,43 @@ async fn authorisation_matrix(app: TestApp) {
         fixed("/api/v1/me/tokens"),
         none,
         [401, 200, 200, 200, 200, 200],
+    )
+    .await;
+    // Revoking someone else's token looks like a missing one; an admin may revoke any.
+    let victim = app
+        .catalog
+        .account_by_email("pembina@bps.go.id")
+        .await
+        .expect("account");
+    let mut ids = Vec::new();
+    for _ in CALLERS {
+        ids.push(
+            app.catalog
+                .issue_token(&victim, "korban", Some(1))
+                .await
+                .expect("token")
+                .record
+                .id,
+        );
+    }
+    check(
+        &app,
+        Method::DELETE,
+        |c| format!("/api/v1/me/tokens/{}", ids[c]),
+        none,
+        [401, 404, 404, 404, 200, 200],
+    )
+    .await;
+    check(
+        &app,
+        Method::POST,
+        fixed("/api/v1/auth/token"),
+        |_| {
+            Payload::Json(
+                json!({"email": "admin@mojokertokota.go.id", "password": "bukan-kata-sandi"}),
+            )
+        },
+        [401; 6],
     )
     .await;
     check(
