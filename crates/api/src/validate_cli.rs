@@ -168,6 +168,20 @@ fn text(args: &ValidateArgs, report: &Report) -> String {
             out,
             "  skema disimpulkan dari data (schema inferred; confirm it with --schema)"
         );
+        if !report.suggestions.key.is_empty() {
+            let _ = writeln!(
+                out,
+                "  usulan kunci (suggested key): {}",
+                report.suggestions.key.join(", ")
+            );
+        }
+    }
+    if !report.suggestions.region_columns.is_empty() {
+        let _ = writeln!(
+            out,
+            "  kolom kode wilayah (region code columns): {}",
+            report.suggestions.region_columns.join(", ")
+        );
     }
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         for f in report.findings.iter().filter(|f| f.severity == severity) {

@@ -147,7 +147,7 @@ fn validate_exits_0_1_2_and_prints_json() {
     let good = dir.path().join("baik.csv");
     std::fs::write(
         &good,
-        "kecamatan,jumlah,satuan,tahun\nMagersari,12,Jiwa,2024\n",
+        "kecamatan,jumlah,satuan,tahun\nMagersari,12,Jiwa,2024\nKranggan,7,Jiwa,2024\n",
     )
     .expect("write");
     let bad = dir.path().join("buruk.csv");
@@ -168,6 +168,10 @@ fn validate_exits_0_1_2_and_prints_json() {
     let (text, code) = validate(&args(&good, Format::Text));
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("VALID"));
+    assert!(
+        text.contains("usulan kunci (suggested key): kecamatan"),
+        "{text}"
+    );
     let (json, code) = validate(&args(&bad, Format::Json));
     assert_eq!(code, 1);
     let report: serde_json::Value = serde_json::from_str(&json).expect("json report");
