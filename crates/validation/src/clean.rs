@@ -145,9 +145,11 @@ pub fn clean<R: Read, W: Write>(
     writer.write_record(&header).map_err(ReadError::from)?;
     let mut rows_written = 0u64;
     let mut failure: Option<csv::Error> = None;
+    // Read the same worksheet the report describes.
     let options = Options {
         schema: Some(&report.schema),
         reference,
+        sheet: report.table.sheet.as_deref(),
         ..Options::default()
     };
     let mut sink = |row: &Row| {

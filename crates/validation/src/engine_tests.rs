@@ -435,8 +435,14 @@ fn xlsx_named_sheet_and_dates() {
         schema_kinds[3],
         ("tahun", crate::schema::FieldType::Integer)
     );
+    // The Excel date cell comes out as an ISO date.
     let mut cleaned = Vec::new();
-    crate::clean(WORKBOOK, &report, None, &mut cleaned).err();
+    crate::clean(WORKBOOK, &report, None, &mut cleaned).expect("cleans");
+    let cleaned = String::from_utf8(cleaned).expect("utf-8");
+    assert!(
+        cleaned.starts_with("tanggal,catatan,satuan,tahun\r\n2024-12-31,"),
+        "{cleaned}"
+    );
     let options = Options {
         sheet: Some("Tidak Ada"),
         ..Options::default()
