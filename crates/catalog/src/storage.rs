@@ -130,15 +130,6 @@ impl Storage {
         let objects: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
         Ok(objects.len())
     }
-
-    /// Size of an object in bytes, or `None` when missing.
-    pub async fn size(&self, key: &str) -> Result<Option<u64>> {
-        match self.store.head(&Path::from(key)).await {
-            Ok(meta) => Ok(Some(meta.size)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
 }
 
 /// A streaming write: memory stays bounded by the part size times the parts in flight.

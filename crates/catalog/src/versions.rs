@@ -6,8 +6,8 @@ use chrono::{Datelike, Utc};
 use futures_util::{Stream, StreamExt};
 use satudata_validation::{Options, Report};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr,
 };
 use sha2::{Digest, Sha256};
 use tokio_util::io::{StreamReader, SyncIoBridge};
@@ -96,7 +96,7 @@ impl Catalog {
                 return Err(error);
             }
         };
-        let table = Table::new(&report);
+        let table = Table::new(&report)?;
         let recorded = self
             .record_version(
                 &dataset,
@@ -110,32 +110,11 @@ impl Catalog {
                 &table,
             )
             .await;
-        match recorded {
-            Ok(version) => self.save_report(version, &report).await,
-            Err(e) => {
-                // Nothing may point at the object; do not leave it behind.
-                self.storage().delete(&object_key).await?;
-                Err(e)
-            }
+        if recorded.is_err() {
+            // Nothing may point at the object; do not leave it behind.
+            self.storage().delete(&object_key).await?;
         }
-    }
-
-    /// Saves a validation report with its version.
-    async fn save_report(
-        &self,
-        version: dataset_version::Model,
-        report: &Report,
-    ) -> Result<dataset_version::Model> {
-        let mut row = version.into_active_model();
-        row.report_valid = Set(Some(report.valid));
-        row.error_count = Set(Some(i64::try_from(report.error_count).unwrap_or(i64::MAX)));
-        row.warning_count = Set(Some(
-            i64::try_from(report.warning_count).unwrap_or(i64::MAX),
-        ));
-        row.report = Set(Some(
-            serde_json::to_value(report).map_err(|e| Error::Internal(format!("report: {e}")))?,
-        ));
-        Ok(row.update(self.db()).await?)
+        recorded
     }
 
     /// Validates a stored object against the Satu Data rules, streaming it from the store.
@@ -222,6 +201,10 @@ impl Catalog {
                 row_count: Set(i64::try_from(table.rows).ok()),
                 column_count: Set(i64::try_from(table.columns).ok()),
                 table_info: Set(table.info.clone()),
+                report: Set(Some(table.report.clone())),
+                report_valid: Set(Some(table.valid)),
+                error_count: Set(i64::try_from(table.errors).ok()),
+                warning_count: Set(i64::try_from(table.warnings).ok()),
                 ..Default::default()
             };
             match row.insert(self.db()).await {
@@ -284,17 +267,27 @@ struct Received {
     bytes: u64,
 }
 
-/// What is recorded of a table's shape, from its validation report.
+/// What is recorded of a table with its version: shape and the validation report, in the same
+/// insert as the version itself.
 struct Table {
     rows: u64,
     columns: u64,
     info: serde_json::Value,
+    valid: bool,
+    errors: u64,
+    warnings: u64,
+    report: serde_json::Value,
 }
 
 impl Table {
-    fn new(report: &Report) -> Self {
+    fn new(report: &Report) -> Result<Self> {
         let t = &report.table;
-        Self {
+        Ok(Self {
+            valid: report.valid,
+            errors: report.error_count,
+            warnings: report.warning_count,
+            report: serde_json::to_value(report)
+                .map_err(|e| Error::Internal(format!("report: {e}")))?,
             rows: t.row_count,
             columns: t.column_count,
             info: serde_json::json!({
@@ -305,7 +298,7 @@ impl Table {
                 "header": t.header,
                 "header_row": t.header_row,
             }),
-        }
+        })
     }
 }
 
