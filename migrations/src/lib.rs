@@ -8,6 +8,7 @@ mod m20261127_000001_create_catalog;
 mod m20261127_000002_create_search;
 mod m20261127_000003_add_validation;
 mod m20261127_000004_create_standards;
+mod m20261127_000005_create_lifecycle;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_create_search::Migration),
             Box::new(m20261127_000003_add_validation::Migration),
             Box::new(m20261127_000004_create_standards::Migration),
+            Box::new(m20261127_000005_create_lifecycle::Migration),
         ]
     }
 }

@@ -41,6 +41,41 @@ pub enum Command {
     /// Manages reference data (kode referensi).
     #[command(subcommand)]
     Reference(ReferenceCommand),
+    /// Removes objects that no version or published file points at: leftovers of interrupted
+    /// uploads and publishes.
+    Gc {
+        /// Only objects older than this: `0`, `90s`, `10m`, `1h`, `2d`. Keep it above the
+        /// longest upload or publish when the service is running.
+        #[arg(long, default_value = "1h", value_parser = parse_age)]
+        min_age: std::time::Duration,
+        /// List what would be removed without removing it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Parses `0`, `90s`, `10m`, `1h` or `2d`.
+fn parse_age(value: &str) -> Result<std::time::Duration, String> {
+    let value = value.trim();
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (digits, unit) = value.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{value}' is not a duration like 0, 90s, 10m, 1h or 2d"))?;
+    let seconds = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => {
+            return Err(format!(
+                "unknown unit '{unit}' in '{value}': use s, m, h or d"
+            ));
+        }
+    };
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,6 +211,21 @@ pub async fn run(command: Command, config: Config) -> Result<String, String> {
             eprintln!("{}", satudata_catalog::RegionReference::ATTRIBUTION);
             Ok(String::new())
         }
+        Command::Gc { min_age, dry_run } => {
+            let report = catalog
+                .collect_garbage(min_age, dry_run)
+                .await
+                .map_err(|e| describe(&e))?;
+            let verb = if dry_run { "would remove" } else { "removed" };
+            eprintln!(
+                "scanned {} objects: {} referenced, {} too young, {verb} {}",
+                report.scanned,
+                report.referenced,
+                report.too_young,
+                report.removed.len()
+            );
+            Ok(report.removed.join("\n"))
+        }
         Command::Org(OrgCommand::Add {
             slug,
             name,
@@ -200,6 +250,14 @@ pub async fn run(command: Command, config: Config) -> Result<String, String> {
 }
 
 async fn serve(config: Config, catalog: satudata_catalog::Catalog) -> Result<(), String> {
+    // Leftovers of a crash are swept in the background; serving does not wait for it.
+    let sweeper = catalog.clone();
+    let min_age = std::time::Duration::from_secs(config.gc_min_age_secs);
+    tokio::spawn(async move {
+        if let Err(error) = sweeper.collect_garbage(min_age, false).await {
+            tracing::warn!(%error, "start-up garbage collection failed");
+        }
+    });
     let state = AppState::new(catalog, &config.public_url());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -32,6 +32,10 @@ pub struct Config {
     /// The Kemendagri region package (`npm pack idn-area-data@4.0.1`: the `.tgz` or its folder),
     /// imported at start when the database has no region list yet (`SATUDATA_REFERENCE`).
     pub reference: Option<std::path::PathBuf>,
+    /// At start, remove objects left by interrupted uploads and publishes that are older than
+    /// this many seconds (`SATUDATA_GC_MIN_AGE_SECS`, one hour by default; `satudata gc`
+    /// does the same on demand).
+    pub gc_min_age_secs: u64,
 }
 
 impl Default for Config {
@@ -47,6 +51,7 @@ impl Default for Config {
             s3_allow_http: false,
             log: "info".to_owned(),
             reference: None,
+            gc_min_age_secs: 3600,
         }
     }
 }

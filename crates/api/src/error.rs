@@ -22,7 +22,8 @@ pub struct ErrorEnvelope {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable machine-readable code: `bad_request`, `validation_failed`, `unauthenticated`,
-    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `payload_too_large`,
+    /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `gone`, `payload_too_large`,
+    /// `range_not_satisfiable`,
     /// `unsupported_media_type`, `unreadable_table`, `internal`.
     pub code: &'static str,
     /// Message in Bahasa Indonesia.
@@ -39,6 +40,8 @@ pub struct ErrorBody {
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// `Content-Range` of a 416.
+    content_range: Option<String>,
 }
 
 impl ApiError {
@@ -52,7 +55,22 @@ impl ApiError {
                 message_en: message.en.into_owned(),
                 field: None,
             },
+            content_range: None,
         }
+    }
+
+    /// The 416 of a byte range outside the file.
+    pub fn range_not_satisfiable(size: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            "range_not_satisfiable",
+            Message::new(
+                format!("Rentang bita di luar berkas ({size} bita)"),
+                format!("The byte range is outside the file ({size} bytes)"),
+            ),
+        );
+        error.content_range = Some(format!("bytes */{size}"));
+        error
     }
 
     /// A 400 for a malformed request.
@@ -102,6 +120,7 @@ impl From<CatalogError> for ApiError {
                 Some(field.into_owned()),
             ),
             CatalogError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            CatalogError::Gone(m) => (StatusCode::GONE, "gone", m, None),
             CatalogError::Unauthenticated(m) => {
                 (StatusCode::UNAUTHORIZED, "unauthenticated", m, None)
             }
@@ -210,6 +229,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(range) = self
+            .content_range
+            .and_then(|r| HeaderValue::from_str(&r).ok())
+        {
+            response.headers_mut().insert(header::CONTENT_RANGE, range);
         }
         response
     }

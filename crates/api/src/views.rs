@@ -180,8 +180,12 @@ pub struct DatasetResponse {
     pub prioritas_tahun: Option<i32>,
     /// MS-Ind metadata.
     pub msind: MsInd,
-    /// Whether the public sees it.
-    pub is_public: bool,
+    /// DRAFT until first published, then DITAYANGKAN, or TIDAK_DITAYANGKAN when withdrawn.
+    pub status: &'static str,
+    /// First published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Why it was withdrawn, when it is.
+    pub withdrawn_reason: Option<String>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -198,6 +202,11 @@ pub struct DatasetLinks {
     pub self_: String,
     /// Its versions.
     pub versions: String,
+    /// Its history.
+    pub history: String,
+    /// The published table as CSV (`data.json`, `data.parquet`, `data.xlsx` alike), once
+    /// published.
+    pub data: Option<String>,
 }
 
 impl DatasetResponse {
@@ -209,14 +218,26 @@ impl DatasetResponse {
             tags,
         } = record;
         let base = state.url(&format!("/api/v1/datasets/{}", d.slug));
+        let status = match (d.current_version_id, d.withdrawn_at) {
+            (Some(_), None) => "DITAYANGKAN",
+            (Some(_), Some(_)) => "TIDAK_DITAYANGKAN",
+            (None, _) => "DRAFT",
+        };
         Self {
             id: d.uuid,
             organization: OrganizationSummary::from(&organization),
             tags,
             links: DatasetLinks {
                 versions: format!("{base}/versions"),
+                history: format!("{base}/history"),
+                data: d
+                    .is_live()
+                    .then(|| state.url(&format!("/datasets/{}/data.csv", d.slug))),
                 self_: base,
             },
+            status,
+            published_at: d.published_at,
+            withdrawn_reason: d.withdrawn_reason,
             slug: d.slug,
             title: d.title,
             description: d.description,
@@ -234,7 +255,6 @@ impl DatasetResponse {
             contact_email: d.contact_email,
             prioritas_tahun: d.prioritas_tahun,
             msind: d.msind,
-            is_public: d.is_public,
             created_at: d.created_at,
             updated_at: d.updated_at,
         }
@@ -282,6 +302,19 @@ pub struct VersionResponse {
     pub table: serde_json::Value,
     /// Summary of the validation report; `null` when the table could not be validated.
     pub validation: Option<ValidationSummary>,
+    /// DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI, DITAYANGKAN or TIDAK_DITAYANGKAN.
+    pub status: String,
+    /// The reviewer's note when returned, or the reason when withdrawn.
+    pub status_note: Option<String>,
+    /// Whether the walidata approved it.
+    pub walidata_approved: bool,
+    /// Whether a pembina approved it (needed for Data Prioritas).
+    pub pembina_approved: bool,
+    /// When it was published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// What cleaning changed when it was published (rules, counts, examples, columns).
+    #[schema(value_type = Option<Object>)]
+    pub clean_log: Option<serde_json::Value>,
 }
 
 /// The outcome of validating a version against the Satu Data rules.
@@ -317,6 +350,16 @@ impl From<dataset_version::Model> for VersionResponse {
                 }),
                 _ => None,
             },
+            walidata_approved: v.walidata_approved_by.is_some()
+                || matches!(
+                    v.status.as_str(),
+                    "DISETUJUI" | "DITAYANGKAN" | "TIDAK_DITAYANGKAN"
+                ),
+            pembina_approved: v.pembina_approved_by.is_some(),
+            status: v.status,
+            status_note: v.status_note,
+            published_at: v.published_at,
+            clean_log: v.clean_log,
         }
     }
 }

@@ -2,8 +2,17 @@
 
 use uuid::Uuid;
 
+use sea_orm::{ColumnTrait, Condition};
+
 use crate::entity::dataset;
 use crate::error::{Error, Result};
+
+/// Akses values (the national vocabulary).
+pub const AKSES_TERBUKA: &str = "Terbuka";
+/// Visible to signed-in government users.
+pub const AKSES_TERBATAS: &str = "Terbatas";
+/// Visible to the owning OPD and the walidata only.
+pub const AKSES_TERTUTUP: &str = "Tertutup";
 
 /// Account roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,12 +99,9 @@ impl Actor {
         matches!(self.role(), Some(Role::Admin | Role::Walidata))
     }
 
-    /// Whether this actor may see all datasets, public or not.
+    /// Whether this actor may see every dataset, published or not, whatever its akses.
     pub fn sees_everything(&self) -> bool {
-        matches!(
-            self.role(),
-            Some(Role::Admin | Role::Walidata | Role::Pembina)
-        )
+        matches!(self.role(), Some(Role::Admin | Role::Walidata))
     }
 
     /// The OPD whose unpublished datasets this actor may see besides public ones.
@@ -110,11 +116,56 @@ impl Actor {
         }
     }
 
-    /// Whether this actor may read a dataset.
+    /// Whether this actor may read a dataset: Terbuka datasets are public once published;
+    /// Terbatas ones are for signed-in government users; Tertutup ones only for their OPD and
+    /// the walidata. A pembina reviews, so it also sees unpublished datasets except Tertutup
+    /// ones that are not Data Prioritas.
     pub fn can_read(&self, dataset: &dataset::Model) -> bool {
-        dataset.is_public
-            || self.sees_everything()
+        self.sees_drafts(dataset) || (dataset.is_live() && self.akses_allows(&dataset.akses))
+    }
+
+    /// Whether this actor sees a dataset before publication: its unpublished versions, their
+    /// reports and its whole history.
+    pub fn sees_drafts(&self, dataset: &dataset::Model) -> bool {
+        self.sees_everything()
             || self.own_organization() == Some(dataset.organization_id)
+            || (self.role() == Some(Role::Pembina)
+                && (dataset.akses != AKSES_TERTUTUP || dataset.prioritas_tahun.is_some()))
+    }
+
+    /// Whether the akses of a published dataset lets this actor read it.
+    pub fn akses_allows(&self, akses: &str) -> bool {
+        match akses {
+            AKSES_TERBUKA => true,
+            AKSES_TERBATAS => self.role().is_some(),
+            _ => self.sees_everything(),
+        }
+    }
+
+    /// The condition on `dataset` rows this actor may read (the SQL twin of [`Self::can_read`]).
+    pub fn readable(&self) -> Condition {
+        if self.sees_everything() {
+            return Condition::all();
+        }
+        let live = Condition::all()
+            .add(dataset::Column::CurrentVersionId.is_not_null())
+            .add(dataset::Column::WithdrawnAt.is_null());
+        let akses: &[&str] = if self.role().is_some() {
+            &[AKSES_TERBUKA, AKSES_TERBATAS]
+        } else {
+            &[AKSES_TERBUKA]
+        };
+        let mut any =
+            Condition::any().add(live.add(dataset::Column::Akses.is_in(akses.iter().copied())));
+        if let Some(org) = self.own_organization() {
+            any = any.add(dataset::Column::OrganizationId.eq(org));
+        }
+        if self.role() == Some(Role::Pembina) {
+            any = any
+                .add(dataset::Column::Akses.ne(AKSES_TERTUTUP))
+                .add(dataset::Column::PrioritasTahun.is_not_null());
+        }
+        any
     }
 
     /// Requires someone signed in (or the operator): writes never start as anonymous.

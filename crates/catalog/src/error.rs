@@ -28,6 +28,9 @@ pub enum Error {
     /// The thing asked for does not exist, or the caller may not see it.
     #[error("not found: {0:?}")]
     NotFound(Message),
+    /// The thing existed and was withdrawn; the message carries the reason.
+    #[error("gone: {0:?}")]
+    Gone(Message),
     /// A value in the request is not acceptable; `field` names it.
     #[error("invalid {field}: {message:?}")]
     Invalid {

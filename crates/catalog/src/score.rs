@@ -57,9 +57,8 @@ impl Catalog {
             theme: d.topik.is_some(),
             spatial: d.cakupan_wilayah.is_some(),
             temporal: d.temporal_start.is_some() || d.temporal_end.is_some(),
-            public: d.is_public,
-            // Downloads arrive with publishing; no download URL exists yet.
-            download_url: false,
+            public: d.is_live() && d.akses == crate::actor::AKSES_TERBUKA,
+            download_url: d.is_live(),
             format,
             license: true,
             access_rights: true,

@@ -40,13 +40,7 @@ impl Catalog {
     ) -> Result<Paged<DatasetRecord>> {
         let backend = self.db().get_database_backend();
         let mut filter = Condition::all().add(dataset::Column::DeletedAt.is_null());
-        if !actor.sees_everything() {
-            let mut visible = Condition::any().add(dataset::Column::IsPublic.eq(true));
-            if let Some(org) = actor.own_organization() {
-                visible = visible.add(dataset::Column::OrganizationId.eq(org));
-            }
-            filter = filter.add(visible);
-        }
+        filter = filter.add(actor.readable());
         if let Some(key) = query.organization.as_deref().filter(|k| !k.is_empty()) {
             let id = self.find_organization_row(key).await?.map_or(-1, |o| o.id);
             filter = filter.add(dataset::Column::OrganizationId.eq(id));

@@ -7,7 +7,7 @@ use satudata_validation::TableSchema;
 use satudata_validation::schema::FieldType;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
+    QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -350,10 +350,29 @@ impl Catalog {
             }
         }
         let effective = self.effective_schema(parsed).await?;
+        let before = dataset.clone();
         let mut row = dataset.into_active_model();
         row.table_schema = Set(Some(schema));
         row.updated_at = Set(Utc::now());
-        row.update(self.db()).await?;
+        let txn = self.db().begin().await?;
+        let after = row.update(&txn).await?;
+        if let Some(changes) = crate::lifecycle::metadata_changes(&before, &after, (&[], &[])) {
+            crate::lifecycle::record_event(
+                &txn,
+                actor,
+                crate::lifecycle::EventInput {
+                    dataset_id: after.id,
+                    version_number: None,
+                    action: "metadata",
+                    from_status: None,
+                    to_status: None,
+                    note: None,
+                    changes: Some(changes),
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
         Ok(effective)
     }
 

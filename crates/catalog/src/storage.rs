@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use object_store::{
-    ObjectStore, ObjectStoreExt, WriteMultipart, aws::AmazonS3Builder, local::LocalFileSystem,
-    memory::InMemory, path::Path,
+    GetOptions, ObjectStore, ObjectStoreExt, WriteMultipart, aws::AmazonS3Builder,
+    local::LocalFileSystem, memory::InMemory, path::Path,
 };
 
 use crate::error::{Error, Result};
@@ -121,6 +121,67 @@ impl Storage {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Streams bytes `range` (end exclusive) of an object, or all of it.
+    pub async fn stream_range(
+        &self,
+        key: &str,
+        range: Option<std::ops::Range<u64>>,
+    ) -> Result<futures_util::stream::BoxStream<'static, object_store::Result<Bytes>>> {
+        let options = GetOptions::new().with_range(range);
+        Ok(self
+            .store
+            .get_opts(&Path::from(key), options)
+            .await?
+            .into_stream())
+    }
+
+    /// Whether an object exists.
+    pub async fn exists(&self, key: &str) -> Result<bool> {
+        match self.store.head(&Path::from(key)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Copies a local file into the store; the object appears whole or not at all.
+    pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<()> {
+        use tokio::io::AsyncReadExt;
+        let mut file = tokio::fs::File::open(path)
+            .await
+            .map_err(|e| Error::Internal(format!("reading {}: {e}", path.display())))?;
+        let mut writer = self.writer(key).await?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(n) => n,
+                Err(e) => {
+                    writer.abort().await;
+                    return Err(Error::Internal(format!("reading {}: {e}", path.display())));
+                }
+            };
+            if n == 0 {
+                break;
+            }
+            if let Err(e) = writer.write(&buf[..n]).await {
+                writer.abort().await;
+                return Err(e);
+            }
+        }
+        writer.finish().await
+    }
+
+    /// Every object under a prefix with its last change (for housekeeping).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
+        use futures_util::TryStreamExt;
+        let prefix = Path::from(prefix);
+        let objects: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
+        Ok(objects
+            .into_iter()
+            .map(|m| (m.location.to_string(), m.last_modified))
+            .collect())
     }
 
     /// Number of objects under a key prefix (for checks and housekeeping).

@@ -7,7 +7,7 @@ use futures_util::{Stream, StreamExt};
 use satudata_validation::{Options, Report};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr,
+    QuerySelect, SqlErr, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use tokio_util::io::{StreamReader, SyncIoBridge};
@@ -205,20 +205,49 @@ impl Catalog {
                 report_valid: Set(Some(table.valid)),
                 error_count: Set(i64::try_from(table.errors).ok()),
                 warning_count: Set(i64::try_from(table.warnings).ok()),
+                status: Set(crate::lifecycle::DRAFT.to_owned()),
                 ..Default::default()
             };
-            match row.insert(self.db()).await {
+            match self.insert_version(actor, row).await {
                 Ok(model) => return Ok(model),
-                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                Err(Error::Database(e))
+                    if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+                {
                     continue;
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
             }
         }
         Err(Error::Conflict(Message::new(
             "Terlalu banyak unggahan bersamaan untuk dataset ini; coba lagi",
             "Too many concurrent uploads for this dataset; try again",
         )))
+    }
+
+    /// Inserts a version and its `upload` history event in one transaction.
+    async fn insert_version(
+        &self,
+        actor: &Actor,
+        row: dataset_version::ActiveModel,
+    ) -> Result<dataset_version::Model> {
+        let txn = self.db().begin().await?;
+        let model = row.insert(&txn).await?;
+        crate::lifecycle::record_event(
+            &txn,
+            actor,
+            crate::lifecycle::EventInput {
+                dataset_id: model.dataset_id,
+                version_number: Some(model.number),
+                action: "upload",
+                from_status: None,
+                to_status: Some(crate::lifecycle::DRAFT),
+                note: None,
+                changes: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(model)
     }
 
     async fn next_version_number(&self, dataset_id: i32) -> Result<i32> {
@@ -231,15 +260,20 @@ impl Catalog {
         Ok(last.map_or(1, |v| v.number + 1))
     }
 
-    /// A dataset's versions, newest first.
+    /// A dataset's versions, newest first. Readers who may not see drafts see published
+    /// versions only.
     pub async fn list_versions(
         &self,
         actor: &Actor,
         key: &str,
     ) -> Result<Vec<dataset_version::Model>> {
         let dataset = self.dataset_row(actor, key).await?;
-        Ok(dataset_version::Entity::find()
-            .filter(dataset_version::Column::DatasetId.eq(dataset.id))
+        let mut query = dataset_version::Entity::find()
+            .filter(dataset_version::Column::DatasetId.eq(dataset.id));
+        if !actor.sees_drafts(&dataset) {
+            query = query.filter(dataset_version::Column::PublishedAt.is_not_null());
+        }
+        Ok(query
             .order_by_desc(dataset_version::Column::Number)
             .all(self.db())
             .await?)
@@ -253,12 +287,33 @@ impl Catalog {
         number: i32,
     ) -> Result<dataset_version::Model> {
         let dataset = self.dataset_row(actor, key).await?;
+        self.version_of(actor, &dataset, number).await
+    }
+
+    /// One version of a dataset the actor may read, by number.
+    pub(crate) async fn version_of(
+        &self,
+        actor: &Actor,
+        dataset: &dataset::Model,
+        number: i32,
+    ) -> Result<dataset_version::Model> {
         dataset_version::Entity::find()
             .filter(dataset_version::Column::DatasetId.eq(dataset.id))
             .filter(dataset_version::Column::Number.eq(number))
             .one(self.db())
             .await?
-            .ok_or_else(|| Error::not_found("Versi", "version", &format!("{key}/{number}")))
+            .filter(|v| v.published_at.is_some() || actor.sees_drafts(dataset))
+            .ok_or_else(|| {
+                Error::not_found("Versi", "version", &format!("{}/{number}", dataset.slug))
+            })
+    }
+
+    /// A version by database id.
+    pub(crate) async fn version_by_id(&self, id: i32) -> Result<dataset_version::Model> {
+        dataset_version::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::Internal(format!("version {id} vanished")))
     }
 }
 

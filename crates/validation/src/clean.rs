@@ -11,8 +11,8 @@ use crate::checks::snake_case;
 use crate::engine::{Options, run};
 use crate::read::{ReadError, Row};
 use crate::reference::{CodeClass, RegionReference};
-use crate::report::Report;
-use crate::schema::{FieldType, is_grouped_integer};
+use crate::report::{Report, TableInfo};
+use crate::schema::{FieldType, TableSchema, is_grouped_integer};
 
 /// Examples kept per change.
 const EXAMPLES: usize = 3;
@@ -39,6 +39,18 @@ pub struct CleanLog {
     pub changes: Vec<Change>,
     /// Data rows written.
     pub rows_written: u64,
+    /// The clean table's columns and their types, in order.
+    pub columns: Vec<CleanColumn>,
+}
+
+/// A column of the clean table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CleanColumn {
+    /// The snake_case label written.
+    pub name: String,
+    /// The type the applied schema gives it.
+    #[serde(rename = "type")]
+    pub kind: FieldType,
 }
 
 #[derive(Default)]
@@ -108,16 +120,27 @@ pub fn clean<R: Read, W: Write>(
     reference: Option<&RegionReference>,
     output: W,
 ) -> Result<CleanLog, ReadError> {
+    clean_table(input, &report.table, &report.schema, reference, output)
+}
+
+/// [`clean`] from the parts of a report that cleaning needs (what was read and the schema
+/// applied), so that a stored report can drive it without validating again.
+pub fn clean_table<R: Read, W: Write>(
+    input: R,
+    table: &TableInfo,
+    schema: &TableSchema,
+    reference: Option<&RegionReference>,
+    output: W,
+) -> Result<CleanLog, ReadError> {
     let mut tally = Tally::default();
-    let labels = &report.table.header;
+    let labels = &table.header;
     let keep: Vec<usize> = (0..labels.len())
-        .filter(|i| !report.table.empty_columns.contains(&labels[*i]))
+        .filter(|i| !table.empty_columns.contains(&labels[*i]))
         .collect();
     let kinds: Vec<FieldType> = labels
         .iter()
         .map(|l| {
-            report
-                .schema
+            schema
                 .fields
                 .iter()
                 .find(|f| &f.name == l)
@@ -147,9 +170,9 @@ pub fn clean<R: Read, W: Write>(
     let mut failure: Option<csv::Error> = None;
     // Read the same worksheet the report describes.
     let options = Options {
-        schema: Some(&report.schema),
+        schema: Some(schema),
         reference,
-        sheet: report.table.sheet.as_deref(),
+        sheet: table.sheet.as_deref(),
         ..Options::default()
     };
     let mut sink = |row: &Row| {
@@ -203,18 +226,18 @@ pub fn clean<R: Read, W: Write>(
         tally.note(
             "empty-columns",
             dropped as u64,
-            &report.table.empty_columns.join(", "),
+            &table.empty_columns.join(", "),
             "",
         );
     }
-    if report.table.encoding != "utf-8" {
-        tally.note("utf-8", 1, &report.table.encoding, "utf-8");
+    if table.encoding != "utf-8" {
+        tally.note("utf-8", 1, &table.encoding, "utf-8");
     }
-    if let Some(delimiter) = report.table.delimiter.as_deref().filter(|d| *d != ",") {
+    if let Some(delimiter) = table.delimiter.as_deref().filter(|d| *d != ",") {
         tally.note("comma", 1, delimiter, ",");
     }
-    if report.table.format != "csv" {
-        tally.note("to-csv", 1, &report.table.format, "csv");
+    if table.format != "csv" {
+        tally.note("to-csv", 1, &table.format, "csv");
     }
     let order = [
         "to-csv",
@@ -234,9 +257,15 @@ pub fn clean<R: Read, W: Write>(
         .iter()
         .filter_map(|rule| tally.changes.remove(rule))
         .collect();
+    let columns = header
+        .into_iter()
+        .zip(keep.iter().map(|&i| kinds[i]))
+        .map(|(name, kind)| CleanColumn { name, kind })
+        .collect();
     Ok(CleanLog {
         changes,
         rows_written,
+        columns,
     })
 }
 

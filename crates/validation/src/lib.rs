@@ -28,12 +28,12 @@ mod seen;
 mod sheets;
 mod sniff;
 
-pub use clean::{Change, CleanLog, clean};
+pub use clean::{Change, CleanColumn, CleanLog, clean, clean_table};
 pub use engine::{Options, validate};
 pub use read::ReadError;
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
 pub use report::{Finding, RegionCells, Report, Severity, Suggestions, TableInfo};
-pub use schema::TableSchema;
+pub use schema::{FieldType, TableSchema};
 pub use score::{Facts, Mqa, Principle, Score, TableFacts, UNTIDY, Verdict, score};
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub struct Finding {
 }
 
 /// What the reader found out about the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TableInfo {
     /// `csv`, `xlsx` or `json`.
     pub format: String,

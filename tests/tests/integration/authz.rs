@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, twin};
 
-twin!(authorisation_matrix);
+twin!(authorisation_matrix, lifecycle_matrix);
 
 /// Callers in the order of every expectation row.
 const CALLERS: [&str; 6] = [
@@ -294,10 +294,8 @@ async fn authorisation_matrix(app: TestApp) {
     // Without an imported region list the regions endpoints say so, to everyone alike.
     check(&app, Method::GET, fixed("/api/v1/regions"), none, [404; 6]).await;
 
-    // Once public, another OPD's produsen sees it but still may not change it.
-    app.patch_json(&path, Some(&app.tokens.admin), json!({"is_public": true}))
-        .await
-        .expect(StatusCode::OK);
+    // Once published, another OPD's produsen sees it but still may not change it.
+    app.publish(&ds, b"a,b\n7,8\n").await;
     check(&app, Method::GET, fixed(&path), none, [200; 6]).await;
     check(
         &app,
@@ -392,4 +390,112 @@ async fn authorisation_matrix(app: TestApp) {
     )
     .await;
     check(&app, Method::POST, fixed("/api/v1/users"), |c| Payload::Json(json!({"email": format!("baru{c}@mojokertokota.go.id"), "name": "Baru", "role": "pembina"})), [401, 403, 403, 403, 201, 403]).await;
+}
+
+/// Submit, review, publish, history, downloads and withdrawal × every caller.
+async fn lifecycle_matrix(app: TestApp) {
+    let t = &app.tokens;
+    let slug = app
+        .dataset(json!({"title": "Matriks Alur", "organization": "dinkes"}))
+        .await;
+    for _ in CALLERS {
+        app.upload(&slug, Some(&t.produsen), "text/csv", b"a,b\n1,2\n")
+            .await
+            .expect(StatusCode::CREATED);
+    }
+    let none = |_: usize| Payload::None;
+    let base = format!("/api/v1/datasets/{slug}");
+    let version = |action: &'static str| {
+        let base = base.clone();
+        move |c: usize| format!("{base}/versions/{}/{action}", c + 1)
+    };
+    // Private until published: the other OPD's produsen does not even see it.
+    check(
+        &app,
+        Method::POST,
+        version("submit"),
+        none,
+        [401, 200, 404, 200, 200, 403],
+    )
+    .await;
+    for n in [1, 3, 6] {
+        app.post_json(
+            &format!("{base}/versions/{n}/submit"),
+            Some(&t.walidata),
+            json!({}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+    check(
+        &app,
+        Method::POST,
+        version("review"),
+        |_| Payload::Json(json!({"decision": "approve"})),
+        [401, 403, 404, 200, 200, 403],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed_uri(&format!("{base}/history")),
+        none,
+        [404, 200, 404, 200, 200, 200],
+    )
+    .await;
+    // Versions 4 and 5 are approved: the walidata publishes 4, the admin 5.
+    check(
+        &app,
+        Method::POST,
+        |c| {
+            let n = match c {
+                3 => 4,
+                4 => 5,
+                _ => 1,
+            };
+            format!("{base}/versions/{n}/publish")
+        },
+        none,
+        [401, 403, 403, 200, 200, 403],
+    )
+    .await;
+    let data = format!("/datasets/{slug}/data.csv");
+    check(&app, Method::GET, fixed_uri(&data), none, [200; 6]).await;
+    check(
+        &app,
+        Method::GET,
+        fixed_uri(&format!("{base}/history")),
+        none,
+        [200; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed_uri(&format!("/datasets/{slug}/versions/1/data.csv")),
+        none,
+        [404; 6],
+    )
+    .await;
+    check(
+        &app,
+        Method::POST,
+        fixed_uri(&format!("{base}/unpublish")),
+        |_| Payload::Json(json!({"reason": "Salah unggah"})),
+        [401, 403, 403, 200, 409, 403],
+    )
+    .await;
+    check(
+        &app,
+        Method::GET,
+        fixed_uri(&data),
+        none,
+        [410, 200, 410, 200, 200, 200],
+    )
+    .await;
+}
+
+fn fixed_uri(uri: &str) -> impl Fn(usize) -> String {
+    let uri = uri.to_owned();
+    move |_| uri.clone()
 }

@@ -6,6 +6,8 @@ mod bad_input;
 mod cli;
 mod lifecycle;
 mod openapi;
+mod publishing;
+mod review;
 mod search;
 mod standards;
 mod storage_s3;

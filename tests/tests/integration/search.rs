@@ -147,21 +147,12 @@ async fn anonymous_sees_only_public_datasets(app: TestApp) {
         .await
         .expect(StatusCode::NOT_FOUND);
 
-    // Only an admin marks a dataset public.
-    app.patch_json(
-        "/api/v1/datasets/jumlah-puskesmas",
-        Some(&t.walidata),
-        json!({"is_public": true}),
+    // Publishing a Terbuka dataset makes it public.
+    app.publish(
+        "jumlah-puskesmas",
+        b"kecamatan,jumlah,satuan,tahun\nMagersari,3,Unit,2024\n",
     )
-    .await
-    .expect(StatusCode::FORBIDDEN);
-    app.patch_json(
-        "/api/v1/datasets/jumlah-puskesmas",
-        Some(&t.admin),
-        json!({"is_public": true}),
-    )
-    .await
-    .expect(StatusCode::OK);
+    .await;
     let anonymous = app
         .get("/api/v1/datasets?q=jumlah", None)
         .await

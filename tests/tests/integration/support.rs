@@ -10,7 +10,7 @@ use satudata_catalog::accounts::NewAccount;
 use satudata_catalog::organizations::NewOrganization;
 use satudata_catalog::{Actor, Catalog, S3Options, Settings, Storage, db};
 use sea_orm::ConnectionTrait;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -171,6 +171,24 @@ impl TestApp {
             .await
     }
 
+    /// A GET with extra request headers.
+    pub async fn get_with(
+        &self,
+        uri: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut request = Request::builder().method(Method::GET).uri(uri);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
     pub async fn post_json(&self, uri: &str, token: Option<&str>, json: Value) -> TestResponse {
         self.call(
             Method::POST,
@@ -224,6 +242,34 @@ impl TestApp {
             .await;
         let created = created.expect(StatusCode::CREATED);
         created.json["slug"].as_str().expect("slug").to_owned()
+    }
+
+    /// Takes a dataset through the whole lifecycle with `csv` as its table: upload (as the
+    /// walidata), submit, approve, publish. Returns the published version's number.
+    pub async fn publish(&self, slug: &str, csv: &[u8]) -> i64 {
+        let t = &self.tokens;
+        let version = self
+            .upload(slug, Some(&t.walidata), "text/csv", csv)
+            .await
+            .expect(StatusCode::CREATED);
+        let n = version.json["number"].as_i64().expect("number");
+        let base = format!("/api/v1/datasets/{slug}/versions/{n}");
+        let report = self.get(&format!("{base}/report"), Some(&t.walidata)).await;
+        assert_eq!(report.json["valid"], true, "{}", report.json);
+        self.post_json(&format!("{base}/submit"), Some(&t.walidata), json!({}))
+            .await
+            .expect(StatusCode::OK);
+        self.post_json(
+            &format!("{base}/review"),
+            Some(&t.walidata),
+            json!({"decision": "approve"}),
+        )
+        .await
+        .expect(StatusCode::OK);
+        self.post_json(&format!("{base}/publish"), Some(&t.walidata), json!({}))
+            .await
+            .expect(StatusCode::OK);
+        n
     }
 
     /// Counts rows of a table.

@@ -2,7 +2,9 @@
 
 mod accounts;
 mod datasets;
+mod downloads;
 mod health;
+mod lifecycle;
 mod organizations;
 mod portal;
 mod regions;
@@ -11,6 +13,10 @@ mod versions;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
+use axum::response::Response;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -39,6 +45,8 @@ const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "organizations", description = "OPD (Organisasi Perangkat Daerah)"),
         (name = "datasets", description = "Datasets and their Satu Data metadata"),
         (name = "versions", description = "Uploaded versions of a dataset's table"),
+        (name = "lifecycle", description = "Review and publication: submit, review, publish, withdraw, history"),
+        (name = "downloads", description = "Published files of every version"),
         (name = "accounts", description = "Accounts, sign-in and API tokens"),
         (name = "standards", description = "Standar Data: code lists, variables and dataset Table Schemas"),
     )
@@ -69,6 +77,22 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::create_version, versions::list_versions))
         // Uploads stream with their own limit; the default 2 MB body limit must not cut them.
         .layer(DefaultBodyLimit::disable());
+    let downloads = OpenApiRouter::new()
+        .routes(routes!(downloads::latest))
+        .routes(routes!(downloads::of_version))
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |status: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+                    // Whole CSV and JSON files only: never a 206 (its range is of the plain bytes).
+                    status == StatusCode::OK
+                        && headers
+                            .get(header::CONTENT_TYPE)
+                            .and_then(|v| v.to_str().ok())
+                            .is_some_and(|t| t.starts_with("text/csv") || t == "application/json")
+                },
+            )),
+        )
+        .layer(axum::middleware::map_response(weaken_etag));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(portal::show_portal, portal::update_portal))
@@ -116,8 +140,28 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::sign_in))
         .routes(routes!(accounts::list_tokens))
         .routes(routes!(accounts::revoke_token))
+        .routes(routes!(lifecycle::submit))
+        .routes(routes!(lifecycle::review))
+        .routes(routes!(lifecycle::publish))
+        .routes(routes!(lifecycle::unpublish))
+        .routes(routes!(lifecycle::history))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .merge(uploads)
+        .merge(downloads)
+}
+
+/// A compressed body is another representation: its ETag becomes weak (as nginx does), so a
+/// strong validator is only ever sent with the exact stored bytes.
+async fn weaken_etag(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if headers.contains_key(header::CONTENT_ENCODING)
+        && let Some(etag) = headers.get(header::ETAG).and_then(|v| v.to_str().ok())
+        && !etag.starts_with("W/")
+        && let Ok(weak) = HeaderValue::from_str(&format!("W/{etag}"))
+    {
+        headers.insert(header::ETAG, weak);
+    }
+    response
 }
 
 /// The OpenAPI description of the API, as served at `/api/openapi.json`.

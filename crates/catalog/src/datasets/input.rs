@@ -79,8 +79,6 @@ pub struct DatasetInput {
     pub tags: Option<Vec<String>>,
     /// The MS-Ind block; replaces the whole block when given.
     pub msind: Option<MsInd>,
-    /// Whether the public may see the dataset (admin only, until publishing lands).
-    pub is_public: Option<bool>,
 }
 
 /// A double option flattened for a create: absent and null both mean "not set".

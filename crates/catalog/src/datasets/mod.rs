@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::entity::{dataset, dataset_tag, organization};
-use crate::error::{Error, Result};
+use crate::error::{Error, Message, Result};
 use crate::{Actor, Catalog};
 
 pub use input::DatasetInput;
@@ -41,12 +41,22 @@ impl Catalog {
             Ok(uuid) => dataset::Entity::find().filter(dataset::Column::Uuid.eq(uuid)),
             Err(_) => dataset::Entity::find().filter(dataset::Column::Slug.eq(key)),
         };
-        query
+        let row = query
             .filter(dataset::Column::DeletedAt.is_null())
             .one(self.db())
             .await?
-            .filter(|d| actor.can_read(d))
-            .ok_or_else(|| Error::not_found("Dataset", "dataset", key))
+            .ok_or_else(|| Error::not_found("Dataset", "dataset", key))?;
+        if actor.can_read(&row) {
+            return Ok(row);
+        }
+        if row.withdrawn_at.is_some() && actor.akses_allows(&row.akses) {
+            let reason = row.withdrawn_reason.unwrap_or_default();
+            return Err(Error::Gone(Message::new(
+                format!("Dataset '{key}' tidak ditayangkan lagi: {reason}"),
+                format!("Dataset '{key}' has been withdrawn: {reason}"),
+            )));
+        }
+        Err(Error::not_found("Dataset", "dataset", key))
     }
 
     /// Joins OPDs and tags onto dataset rows, keeping their order.

@@ -11,7 +11,7 @@ use super::input::{self, DatasetInput, flat};
 use super::{DatasetRecord, search_text};
 use crate::entity::{dataset, dataset_tag, organization};
 use crate::error::{Error, Message, Result};
-use crate::{Actor, Catalog, fields, vocab};
+use crate::{Actor, Catalog, fields, lifecycle, vocab};
 
 /// Sets an optional column from a merge-patch value after checking it.
 macro_rules! apply {
@@ -34,9 +34,6 @@ impl Catalog {
             .owning_organization(input.organization.as_deref())
             .await?;
         actor.require_dataset_writer(organization.id)?;
-        if input.is_public.is_some() {
-            actor.require_admin()?;
-        }
         let slug = match input.slug.as_deref() {
             Some(slug) => {
                 let slug = fields::slug("slug", slug.trim())?;
@@ -65,7 +62,6 @@ impl Catalog {
             license: Set(vocab::DEFAULT_LICENSE.to_owned()),
             akses: Set("Terbuka".to_owned()),
             msind: Set(Default::default()),
-            is_public: Set(input.is_public.unwrap_or(false)),
             created_by: Set(actor.account_id()),
             created_at: Set(now),
             updated_at: Set(now),
@@ -100,9 +96,6 @@ impl Catalog {
         actor.require_signed_in()?;
         let current = self.dataset(actor, key).await?;
         actor.require_dataset_writer(current.dataset.organization_id)?;
-        if input.is_public.is_some() {
-            actor.require_admin()?;
-        }
         if input
             .slug
             .as_deref()
@@ -140,9 +133,6 @@ impl Catalog {
                 fields::optional("description", Some(description), 20_000)?.unwrap_or_default()
             );
         }
-        if let Some(public) = input.is_public {
-            row.is_public = Set(public);
-        }
         row.organization_id = Set(organization.id);
         apply_metadata(&mut row, &input)?;
         let title = input.title.as_deref().unwrap_or(&current.dataset.title);
@@ -157,6 +147,24 @@ impl Catalog {
         let model = row.update(&txn).await?;
         if input.tags.is_some() {
             replace_tags(&txn, model.id, &tags).await?;
+        }
+        if let Some(changes) =
+            lifecycle::metadata_changes(&current.dataset, &model, (&current.tags, &tags))
+        {
+            lifecycle::record_event(
+                &txn,
+                actor,
+                lifecycle::EventInput {
+                    dataset_id: model.id,
+                    version_number: None,
+                    action: "metadata",
+                    from_status: None,
+                    to_status: None,
+                    note: None,
+                    changes: Some(changes),
+                },
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(DatasetRecord {
@@ -174,7 +182,6 @@ impl Catalog {
         actor.require_dataset_writer(current.organization_id)?;
         let mut row = current.into_active_model();
         row.deleted_at = Set(Some(Utc::now()));
-        row.is_public = Set(false);
         row.update(self.db()).await?;
         Ok(())
     }

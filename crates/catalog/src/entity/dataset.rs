@@ -70,7 +70,14 @@ pub struct Model {
     pub prioritas_tahun: Option<i32>,
     #[sea_orm(column_type = "JsonBinary")]
     pub msind: MsInd,
-    pub is_public: bool,
+    /// The published version (`dataset_version.id`) the public sees; `None` until published.
+    pub current_version_id: Option<i32>,
+    /// When the dataset was first published.
+    pub published_at: Option<DateTimeUtc>,
+    /// When the walidata withdrew the dataset (TIDAK_DITAYANGKAN); its URLs then answer 410.
+    pub withdrawn_at: Option<DateTimeUtc>,
+    /// Why it was withdrawn, shown with the 410.
+    pub withdrawn_reason: Option<String>,
     /// The Frictionless Table Schema the dataset declares (fields may name a Standar Data
     /// variable in `standar_data`).
     #[sea_orm(column_type = "JsonBinary", nullable)]
@@ -90,3 +97,10 @@ pub struct Model {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Published and not withdrawn.
+    pub fn is_live(&self) -> bool {
+        self.current_version_id.is_some() && self.withdrawn_at.is_none()
+    }
+}

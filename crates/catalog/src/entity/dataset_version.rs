@@ -32,8 +32,23 @@ pub struct Model {
     pub report_valid: Option<bool>,
     pub error_count: Option<i64>,
     pub warning_count: Option<i64>,
+    /// DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI, DITAYANGKAN or TIDAK_DITAYANGKAN.
+    pub status: String,
+    /// The last reviewer's note (why it was returned) or the withdrawal reason.
+    pub status_note: Option<String>,
+    /// The walidata (or admin) who approved it.
+    pub walidata_approved_by: Option<i32>,
+    /// The pembina who approved it (Data Prioritas only).
+    pub pembina_approved_by: Option<i32>,
+    /// When it was published.
+    pub published_at: Option<DateTimeUtc>,
+    /// What cleaning changed when the published table was written.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub clean_log: Option<Json>,
     #[sea_orm(belongs_to, from = "dataset_id", to = "id")]
     pub dataset: HasOne<super::dataset::Entity>,
+    #[sea_orm(has_many)]
+    pub distributions: HasMany<super::distribution::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

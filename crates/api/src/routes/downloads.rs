@@ -1,0 +1,269 @@
+//! `/datasets/{slug}/data.{csv,json,parquet,xlsx}` and the same per version: published files
+//! streamed from the object store with the HTTP semantics download tools rely on: a strong ETag
+//! (the SHA-256), Last-Modified, conditional GET (304), one byte range (206/416), gzip or br for
+//! CSV and JSON when accepted (by the layer in `routes`), and a readable file name.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use futures_util::{StreamExt, TryStreamExt};
+use satudata_catalog::Actor;
+use satudata_catalog::downloads::Download;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::extract::{AppPath, AppQuery, Auth};
+use crate::state::AppState;
+
+/// The byte-order mark Excel needs to read UTF-8 CSV.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Download options.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadQuery {
+    /// `1` prefixes a CSV with a UTF-8 byte-order mark, for Excel.
+    pub bom: Option<u8>,
+}
+
+/// The current published version of a dataset as `data.csv`, `data.json`, `data.parquet` or
+/// `data.xlsx`.
+#[utoipa::path(
+    get,
+    path = "/datasets/{slug}/{file}",
+    tag = "downloads",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("file" = String, Path, description = "data.csv, data.json, data.parquet or data.xlsx"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client"),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
+        DownloadQuery,
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The file", content_type = "text/csv"),
+        (status = 206, description = "Part of the file"),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "Not found, not visible or not published", body = ErrorEnvelope),
+        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+        (status = 416, description = "Range not satisfiable", body = ErrorEnvelope),
+    )
+)]
+pub async fn latest(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, file)): AppPath<(String, String)>,
+    AppQuery(query): AppQuery<DownloadQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    serve(&state, &actor, &slug, None, &file, &query, &headers).await
+}
+
+/// A published version of a dataset as `data.csv`, `data.json`, `data.parquet` or
+/// `data.xlsx`; stays downloadable after newer versions are published.
+#[utoipa::path(
+    get,
+    path = "/datasets/{slug}/versions/{number}/{file}",
+    tag = "downloads",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+        ("file" = String, Path, description = "data.csv, data.json, data.parquet or data.xlsx"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client"),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
+        DownloadQuery,
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The file", content_type = "text/csv"),
+        (status = 206, description = "Part of the file"),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "Not found, not visible or not published", body = ErrorEnvelope),
+        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+        (status = 416, description = "Range not satisfiable", body = ErrorEnvelope),
+    )
+)]
+pub async fn of_version(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number, file)): AppPath<(String, i32, String)>,
+    AppQuery(query): AppQuery<DownloadQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    serve(&state, &actor, &slug, Some(number), &file, &query, &headers).await
+}
+
+async fn serve(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    number: Option<i32>,
+    file: &str,
+    query: &DownloadQuery,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    let format = file.strip_prefix("data.").ok_or_else(ApiError::no_route)?;
+    let download = state.catalog.download(actor, slug, number, format).await?;
+    let bom = query.bom == Some(1) && download.file.format == "csv";
+    let size = u64::try_from(download.file.byte_size).unwrap_or_default();
+    let etag = if bom {
+        format!("\"{}-bom\"", download.file.sha256)
+    } else {
+        format!("\"{}\"", download.file.sha256)
+    };
+    let mut out = HeaderMap::new();
+    set(&mut out, header::ETAG, &etag);
+    set(
+        &mut out,
+        header::LAST_MODIFIED,
+        &http_date(download.published_at),
+    );
+    set(
+        &mut out,
+        header::CACHE_CONTROL,
+        cache_control(&download, number),
+    );
+    if !bom {
+        set(&mut out, header::ACCEPT_RANGES, "bytes");
+    }
+
+    if not_modified(headers, &etag, download.published_at) {
+        return Ok((StatusCode::NOT_MODIFIED, out).into_response());
+    }
+    set(
+        &mut out,
+        header::CONTENT_TYPE,
+        content_type(&download.file.format),
+    );
+    let name = format!(
+        "{}-v{}.{}",
+        download.dataset.slug, download.version.number, download.file.format
+    );
+    set(
+        &mut out,
+        header::CONTENT_DISPOSITION,
+        &format!("attachment; filename=\"{name}\""),
+    );
+    if matches!(download.file.format.as_str(), "csv" | "json") {
+        set(&mut out, header::VARY, "Accept-Encoding");
+    }
+
+    let range = if bom {
+        None
+    } else {
+        requested_range(headers, &etag, size)?
+    };
+    let storage = state.catalog.storage();
+    let key = &download.file.object_key;
+    let response = match range {
+        Some(range) => {
+            let stream = storage.stream_range(key, Some(range.clone())).await?;
+            set(
+                &mut out,
+                header::CONTENT_RANGE,
+                &format!("bytes {}-{}/{size}", range.start, range.end - 1),
+            );
+            set(
+                &mut out,
+                header::CONTENT_LENGTH,
+                &(range.end - range.start).to_string(),
+            );
+            let body = Body::from_stream(stream.map_err(std::io::Error::other));
+            (StatusCode::PARTIAL_CONTENT, out, body).into_response()
+        }
+        None => {
+            let stream = storage.stream_range(key, None).await?;
+            let stream = stream.map_err(std::io::Error::other);
+            let (length, body) = if bom {
+                let head = futures_util::stream::once(async { Ok(bytes::Bytes::from_static(BOM)) });
+                (size + 3, Body::from_stream(head.chain(stream)))
+            } else {
+                (size, Body::from_stream(stream))
+            };
+            set(&mut out, header::CONTENT_LENGTH, &length.to_string());
+            (StatusCode::OK, out, body).into_response()
+        }
+    };
+    Ok(response)
+}
+
+/// Whether the client's copy is current: `If-None-Match` wins over `If-Modified-Since`.
+fn not_modified(headers: &HeaderMap, etag: &str, modified: DateTime<Utc>) -> bool {
+    if let Some(tags) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        let bare = etag.trim_start_matches("W/");
+        return tags
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == bare);
+    }
+    headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
+        .is_some_and(|since| modified.timestamp() <= since.timestamp())
+}
+
+/// The one byte range asked for, if any and if `If-Range` still matches. Several ranges or a
+/// malformed header are answered with the whole file, as RFC 9110 allows.
+fn requested_range(
+    headers: &HeaderMap,
+    etag: &str,
+    size: u64,
+) -> ApiResult<Option<std::ops::Range<u64>>> {
+    let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ok(None);
+    };
+    if let Some(if_range) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok())
+        && if_range.trim() != etag
+    {
+        return Ok(None);
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(value) else {
+        return Ok(None);
+    };
+    match parsed.validate(size) {
+        Ok(ranges) if ranges.len() == 1 => {
+            let r = &ranges[0];
+            Ok(Some(*r.start()..*r.end() + 1))
+        }
+        Ok(_) => Ok(None),
+        Err(_) => Err(ApiError::range_not_satisfiable(size)),
+    }
+}
+
+fn cache_control(download: &Download, number: Option<i32>) -> &'static str {
+    let open = download.dataset.akses == satudata_catalog::actor::AKSES_TERBUKA;
+    match (open, number) {
+        // A numbered version never changes.
+        (true, Some(_)) => "public, max-age=86400",
+        // "Latest" changes when a new version is published: revalidate with the ETag.
+        (true, None) => "public, no-cache",
+        (false, _) => "private, no-cache",
+    }
+}
+
+fn content_type(format: &str) -> &'static str {
+    match format {
+        "csv" => "text/csv; charset=utf-8",
+        "json" => "application/json",
+        "parquet" => "application/vnd.apache.parquet",
+        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+}
+
+/// An IMF-fixdate (RFC 9110 §5.6.7).
+fn http_date(at: DateTime<Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
+    }
+}

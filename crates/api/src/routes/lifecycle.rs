@@ -1,0 +1,254 @@
+//! The review lifecycle: submit, review, publish, withdraw, and the history.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use satudata_catalog::entity::dataset_event;
+use satudata_catalog::lifecycle::Decision;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::extract::{AppJson, AppPath, Auth};
+use crate::state::AppState;
+use crate::views::{DatasetResponse, VersionResponse};
+
+/// An optional note with a submission.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    /// A note for the walidata.
+    pub note: Option<String>,
+}
+
+/// A reviewer's decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    /// `approve` or `return`.
+    pub decision: ReviewDecision,
+    /// Required when returning: what the OPD must fix.
+    pub note: Option<String>,
+}
+
+/// `approve` or `return`.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewDecision {
+    /// Approve.
+    Approve,
+    /// Return to the OPD with a note.
+    Return,
+}
+
+/// Why a dataset is withdrawn.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnpublishRequest {
+    /// Shown to everyone who opens the dataset's URLs afterwards (410).
+    pub reason: String,
+}
+
+/// One entry of a dataset's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventResponse {
+    /// upload, submit, approve, return, publish, unpublish or metadata.
+    pub action: String,
+    /// The version concerned.
+    pub version: Option<i32>,
+    /// Status before.
+    pub from: Option<String>,
+    /// Status after.
+    pub to: Option<String>,
+    /// The note or reason given.
+    pub note: Option<String>,
+    /// For metadata edits: `{field: {"from", "to"}}`.
+    #[schema(value_type = Option<Object>)]
+    pub changes: Option<serde_json::Value>,
+    /// Who.
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl From<dataset_event::Model> for EventResponse {
+    fn from(e: dataset_event::Model) -> Self {
+        Self {
+            action: e.action,
+            version: e.version_number,
+            from: e.from_status,
+            to: e.to_status,
+            note: e.note,
+            changes: e.changes,
+            actor: e.actor_name,
+            at: e.at,
+        }
+    }
+}
+
+/// A dataset's history, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryResponse {
+    /// The events.
+    pub items: Vec<EventResponse>,
+}
+
+/// The OPD submits a version for review (DRAFT or DITOLAK → MENUNGGU_PERSETUJUAN). A version
+/// whose validation report has errors cannot be submitted (409).
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{slug}/versions/{number}/submit",
+    tag = "lifecycle",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+    ),
+    request_body(content = Option<SubmitRequest>, description = "An optional note"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Submitted", body = VersionResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 409, description = "Not in a state to submit, or the report has errors", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+    )
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number)): AppPath<(String, i32)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<VersionResponse>> {
+    // The body is optional: an empty one means no note.
+    let note = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<SubmitRequest>(&body)
+            .map_err(|e| {
+                ApiError::bad_request(format!("JSON tidak sah: {e}"), format!("Invalid JSON: {e}"))
+            })?
+            .note
+    };
+    let version = state
+        .catalog
+        .submit_version(&actor, &slug, number, note)
+        .await?;
+    Ok(Json(version.into()))
+}
+
+/// The walidata approves or returns a submitted version; for Data Prioritas a pembina's
+/// approval is needed as well before it is DISETUJUI. Returning needs a note.
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{slug}/versions/{number}/review",
+    tag = "lifecycle",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+    ),
+    request_body = ReviewRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Reviewed", body = VersionResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 409, description = "Not waiting for review", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+    )
+)]
+pub async fn review(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number)): AppPath<(String, i32)>,
+    AppJson(body): AppJson<ReviewRequest>,
+) -> ApiResult<Json<VersionResponse>> {
+    let decision = match body.decision {
+        ReviewDecision::Approve => Decision::Approve,
+        ReviewDecision::Return => Decision::Return,
+    };
+    let version = state
+        .catalog
+        .review_version(&actor, &slug, number, decision, body.note)
+        .await?;
+    Ok(Json(version.into()))
+}
+
+/// The walidata publishes an approved version: the clean table is written as CSV, JSON,
+/// Parquet and XLSX under content-addressed keys, then one transaction makes it current.
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{slug}/versions/{number}/publish",
+    tag = "lifecycle",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Published", body = VersionResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 409, description = "Not approved, or already published", body = ErrorEnvelope),
+    )
+)]
+pub async fn publish(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number)): AppPath<(String, i32)>,
+) -> ApiResult<Json<VersionResponse>> {
+    let version = state.catalog.publish_version(&actor, &slug, number).await?;
+    Ok(Json(version.into()))
+}
+
+/// The walidata withdraws a published dataset (TIDAK_DITAYANGKAN); its URLs then answer 410
+/// with the reason. Publishing a version again brings it back.
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{slug}/unpublish",
+    tag = "lifecycle",
+    params(("slug" = String, Path, description = "Slug or id of the dataset")),
+    request_body = UnpublishRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Withdrawn", body = DatasetResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 409, description = "Not published", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+    )
+)]
+pub async fn unpublish(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath(slug): AppPath<String>,
+    AppJson(body): AppJson<UnpublishRequest>,
+) -> ApiResult<Json<DatasetResponse>> {
+    state
+        .catalog
+        .unpublish_dataset(&actor, &slug, Some(body.reason))
+        .await?;
+    let record = state.catalog.dataset(&actor, &slug).await?;
+    Ok(Json(DatasetResponse::new(record, &state)))
+}
+
+/// Every transition and metadata edit of a dataset, oldest first. The public sees publication
+/// and metadata events only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{slug}/history",
+    tag = "lifecycle",
+    params(("slug" = String, Path, description = "Slug or id of the dataset")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "OK", body = HistoryResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+    )
+)]
+pub async fn history(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath(slug): AppPath<String>,
+) -> ApiResult<Json<HistoryResponse>> {
+    let items = state.catalog.history(&actor, &slug).await?;
+    Ok(Json(HistoryResponse {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}

@@ -1,0 +1,268 @@
+//! The review lifecycle of a version, with the national status names:
+//! DRAFT → MENUNGGU_PERSETUJUAN → DITOLAK | DISETUJUI → DITAYANGKAN → TIDAK_DITAYANGKAN.
+//!
+//! Every transition is one transaction that changes the version (and the dataset) and appends an
+//! event to the dataset's history, so the history can never disagree with the state.
+
+mod history;
+mod publish;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
+
+use crate::actor::Role;
+use crate::entity::{dataset, dataset_version};
+use crate::error::{Error, Message, Result};
+use crate::{Actor, Catalog};
+
+pub(crate) use history::{EventInput, metadata_changes, record_event};
+pub use publish::blob_key;
+
+/// Uploaded, not yet submitted.
+pub const DRAFT: &str = "DRAFT";
+/// Submitted by the OPD, waiting for the walidata (and, for Data Prioritas, the pembina).
+pub const MENUNGGU_PERSETUJUAN: &str = "MENUNGGU_PERSETUJUAN";
+/// Returned to the OPD with notes.
+pub const DITOLAK: &str = "DITOLAK";
+/// Approved, ready to publish.
+pub const DISETUJUI: &str = "DISETUJUI";
+/// Published.
+pub const DITAYANGKAN: &str = "DITAYANGKAN";
+/// Withdrawn after publication.
+pub const TIDAK_DITAYANGKAN: &str = "TIDAK_DITAYANGKAN";
+
+/// A reviewer's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Approve the version.
+    Approve,
+    /// Return it to the OPD with a note.
+    Return,
+}
+
+impl Catalog {
+    /// The OPD submits a version for review. Versions whose validation report has errors, and
+    /// versions that are not drafts or returned, cannot be submitted.
+    pub async fn submit_version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+        note: Option<String>,
+    ) -> Result<dataset_version::Model> {
+        actor.require_signed_in()?;
+        let dataset = self.dataset_row(actor, key).await?;
+        actor.require_dataset_writer(dataset.organization_id)?;
+        let version = self.version_of(actor, &dataset, number).await?;
+        expect_status(&version, &[DRAFT, DITOLAK], "diajukan", "submitted")?;
+        if version.report_valid != Some(true) {
+            let errors = version.error_count.unwrap_or_default();
+            return Err(Error::Conflict(Message::new(
+                format!(
+                    "Versi {number} belum dapat diajukan: laporan validasi memuat {errors} galat; \
+                     perbaiki lalu unggah versi baru"
+                ),
+                format!(
+                    "Version {number} cannot be submitted: its validation report has {errors} \
+                     errors; fix them and upload a new version"
+                ),
+            )));
+        }
+        let mut row = version.clone().into_active_model();
+        row.status = Set(MENUNGGU_PERSETUJUAN.to_owned());
+        row.walidata_approved_by = Set(None);
+        row.pembina_approved_by = Set(None);
+        let note = clean_text("note", note)?;
+        self.transition(actor, &dataset, &version, row, "submit", note)
+            .await
+    }
+
+    /// The walidata (or, for Data Prioritas, the pembina) approves or returns a submitted
+    /// version. A return needs a note; the OPD sees it next to the validation report.
+    pub async fn review_version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+        decision: Decision,
+        note: Option<String>,
+    ) -> Result<dataset_version::Model> {
+        actor.require_signed_in()?;
+        let dataset = self.dataset_row(actor, key).await?;
+        let reviewer = reviewer_role(actor, &dataset)?;
+        let version = self.version_of(actor, &dataset, number).await?;
+        expect_status(&version, &[MENUNGGU_PERSETUJUAN], "diperiksa", "reviewed")?;
+        let note = clean_text("note", note)?;
+        let mut row = version.clone().into_active_model();
+        let action = match decision {
+            Decision::Return => {
+                if note.is_none() {
+                    return Err(Error::invalid(
+                        "note",
+                        "Catatan wajib diisi saat mengembalikan data ke OPD",
+                        "A note is required when returning data to the OPD",
+                    ));
+                }
+                row.status = Set(DITOLAK.to_owned());
+                row.status_note = Set(note.clone());
+                row.walidata_approved_by = Set(None);
+                row.pembina_approved_by = Set(None);
+                "return"
+            }
+            Decision::Approve => {
+                let me = actor.account_id();
+                let walidata_done = if reviewer == Role::Pembina {
+                    row.pembina_approved_by = Set(me);
+                    version.walidata_approved_by.is_some()
+                } else {
+                    row.walidata_approved_by = Set(me);
+                    true
+                };
+                let pembina_done = dataset.prioritas_tahun.is_none()
+                    || reviewer == Role::Pembina
+                    || version.pembina_approved_by.is_some();
+                if walidata_done && pembina_done {
+                    row.status = Set(DISETUJUI.to_owned());
+                }
+                if note.is_some() {
+                    row.status_note = Set(note.clone());
+                }
+                "approve"
+            }
+        };
+        self.transition(actor, &dataset, &version, row, action, note)
+            .await
+    }
+
+    /// The walidata withdraws a published dataset; its URLs then answer 410 with the reason.
+    pub async fn unpublish_dataset(
+        &self,
+        actor: &Actor,
+        key: &str,
+        reason: Option<String>,
+    ) -> Result<dataset::Model> {
+        actor.require_steward()?;
+        let dataset = self.dataset_row(actor, key).await?;
+        let reason = clean_text("reason", reason)?.ok_or_else(|| {
+            Error::invalid(
+                "reason",
+                "Alasan penghentian penayangan wajib diisi",
+                "A reason for withdrawing is required",
+            )
+        })?;
+        let current = match dataset.current_version_id {
+            Some(id) if dataset.withdrawn_at.is_none() => self.version_by_id(id).await?,
+            _ => {
+                return Err(Error::Conflict(Message::new(
+                    format!("Dataset '{key}' sedang tidak ditayangkan"),
+                    format!("Dataset '{key}' is not published"),
+                )));
+            }
+        };
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        let mut version = current.clone().into_active_model();
+        version.status = Set(TIDAK_DITAYANGKAN.to_owned());
+        version.status_note = Set(Some(reason.clone()));
+        version.update(&txn).await?;
+        let mut row = dataset.clone().into_active_model();
+        row.withdrawn_at = Set(Some(now));
+        row.withdrawn_reason = Set(Some(reason.clone()));
+        let updated = row.update(&txn).await?;
+        record_event(
+            &txn,
+            actor,
+            EventInput {
+                dataset_id: dataset.id,
+                version_number: Some(current.number),
+                action: "unpublish",
+                from_status: Some(current.status),
+                to_status: Some(TIDAK_DITAYANGKAN),
+                note: Some(reason),
+                changes: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Saves a changed version and its history event in one transaction.
+    async fn transition(
+        &self,
+        actor: &Actor,
+        dataset: &dataset::Model,
+        before: &dataset_version::Model,
+        row: dataset_version::ActiveModel,
+        action: &'static str,
+        note: Option<String>,
+    ) -> Result<dataset_version::Model> {
+        let txn = self.db().begin().await?;
+        let updated = row.update(&txn).await?;
+        record_event(
+            &txn,
+            actor,
+            EventInput {
+                dataset_id: dataset.id,
+                version_number: Some(before.number),
+                action,
+                from_status: Some(before.status.clone()),
+                to_status: Some(&updated.status),
+                note,
+                changes: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+}
+
+/// The role in which the actor reviews, or why it may not.
+fn reviewer_role(actor: &Actor, dataset: &dataset::Model) -> Result<Role> {
+    if actor.is_steward() {
+        return Ok(Role::Walidata);
+    }
+    match actor.principal()?.role {
+        Role::Pembina if dataset.prioritas_tahun.is_some() => Ok(Role::Pembina),
+        Role::Pembina => Err(Error::forbidden(
+            "Pembina hanya memeriksa Data Prioritas",
+            "A pembina reviews Data Prioritas only",
+        )),
+        _ => Err(Error::forbidden(
+            "Hanya walidata (atau pembina untuk Data Prioritas) yang dapat memeriksa data",
+            "Only the walidata (or a pembina for Data Prioritas) may review data",
+        )),
+    }
+}
+
+/// Fails with a 409 naming the current status unless it is one of `allowed`.
+fn expect_status(
+    version: &dataset_version::Model,
+    allowed: &[&str],
+    verb_id: &str,
+    verb_en: &str,
+) -> Result<()> {
+    if allowed.contains(&version.status.as_str()) {
+        return Ok(());
+    }
+    Err(Error::Conflict(Message::new(
+        format!(
+            "Versi {} berstatus {} sehingga tidak dapat {verb_id} (harus {})",
+            version.number,
+            version.status,
+            allowed.join(" atau ")
+        ),
+        format!(
+            "Version {} is {} and cannot be {verb_en} (it must be {})",
+            version.number,
+            version.status,
+            allowed.join(" or ")
+        ),
+    )))
+}
+
+/// Trims a note; empty means none; at most 5,000 characters.
+fn clean_text(field: &'static str, text: Option<String>) -> Result<Option<String>> {
+    crate::fields::optional(field, text.as_deref(), 5_000)
+}

@@ -1,0 +1,154 @@
+//! Publishing: the clean table is written in every format under content-addressed keys
+//! (`blobs/sha256/<hex>`) *before* one transaction records the files and makes the version the
+//! dataset's current one. A crash before the commit leaves only unreferenced blobs (removed by
+//! `satudata gc`); after it, everything the database points at exists and matches its hash.
+
+use chrono::Utc;
+use satudata_validation::{TableInfo, TableSchema};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
+};
+use tokio_util::io::{StreamReader, SyncIoBridge};
+
+use super::{DISETUJUI, DITAYANGKAN, EventInput, TIDAK_DITAYANGKAN, expect_status, record_event};
+use crate::entity::{dataset_version, distribution};
+use crate::error::{Error, Message, Result};
+use crate::formats::{self, Built};
+use crate::{Actor, Catalog};
+
+/// The store key of a content-addressed blob.
+pub fn blob_key(sha256: &str) -> String {
+    format!("blobs/sha256/{}/{sha256}", &sha256[..2.min(sha256.len())])
+}
+
+impl Catalog {
+    /// The walidata publishes an approved version (or re-publishes a withdrawn or earlier one).
+    pub async fn publish_version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+    ) -> Result<dataset_version::Model> {
+        actor.require_steward()?;
+        let dataset = self.dataset_row(actor, key).await?;
+        let version = self.version_of(actor, &dataset, number).await?;
+        expect_status(
+            &version,
+            &[DISETUJUI, DITAYANGKAN, TIDAK_DITAYANGKAN],
+            "ditayangkan",
+            "published",
+        )?;
+        if dataset.is_live() && dataset.current_version_id == Some(version.id) {
+            return Err(Error::Conflict(Message::new(
+                format!("Versi {number} sudah ditayangkan"),
+                format!("Version {number} is already published"),
+            )));
+        }
+        let existing = self.distributions(version.id).await?;
+        let (rows, clean_log) = if existing.is_empty() {
+            let built = self.write_files(&version).await?;
+            let log = serde_json::to_value(&built.log)
+                .map_err(|e| Error::Internal(format!("clean log: {e}")))?;
+            (Some(built), Some(log))
+        } else {
+            (None, version.clean_log.clone())
+        };
+
+        let now = Utc::now();
+        let txn = self.db().begin().await?;
+        if let Some(built) = &rows {
+            for file in &built.files {
+                distribution::ActiveModel {
+                    version_id: Set(version.id),
+                    format: Set(file.format.name.to_owned()),
+                    media_type: Set(file.format.media_type.to_owned()),
+                    object_key: Set(blob_key(&file.sha256)),
+                    sha256: Set(file.sha256.clone()),
+                    byte_size: Set(i64::try_from(file.size).unwrap_or(i64::MAX)),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+            }
+        }
+        let mut row = version.clone().into_active_model();
+        row.status = Set(DITAYANGKAN.to_owned());
+        row.published_at = Set(Some(version.published_at.unwrap_or(now)));
+        row.clean_log = Set(clean_log);
+        let updated = row.update(&txn).await?;
+        let mut d = dataset.clone().into_active_model();
+        d.current_version_id = Set(Some(version.id));
+        d.published_at = Set(Some(dataset.published_at.unwrap_or(now)));
+        d.withdrawn_at = Set(None);
+        d.withdrawn_reason = Set(None);
+        d.updated_at = Set(now);
+        d.update(&txn).await?;
+        record_event(
+            &txn,
+            actor,
+            EventInput {
+                dataset_id: dataset.id,
+                version_number: Some(number),
+                action: "publish",
+                from_status: Some(version.status.clone()),
+                to_status: Some(DITAYANGKAN),
+                note: None,
+                changes: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// The published files of a version.
+    pub async fn distributions(&self, version_id: i32) -> Result<Vec<distribution::Model>> {
+        Ok(distribution::Entity::find()
+            .filter(distribution::Column::VersionId.eq(version_id))
+            .all(self.db())
+            .await?)
+    }
+
+    /// Cleans the version's source into every format in a scratch folder, then stores each file
+    /// under its hash. Nothing in the database changes here.
+    async fn write_files(&self, version: &dataset_version::Model) -> Result<Built> {
+        use futures_util::TryStreamExt;
+        let report = version.report.as_ref().ok_or_else(|| {
+            Error::Conflict(Message::new(
+                "Versi ini tidak memiliki laporan validasi",
+                "This version has no validation report",
+            ))
+        })?;
+        let table: TableInfo = serde_json::from_value(report["table"].clone())
+            .map_err(|e| Error::Internal(format!("stored report table: {e}")))?;
+        let schema: TableSchema = serde_json::from_value(report["schema"].clone())
+            .map_err(|e| Error::Internal(format!("stored report schema: {e}")))?;
+        let scratch = tempfile::Builder::new()
+            .prefix("satudata-publish-")
+            .tempdir()
+            .map_err(|e| Error::Internal(format!("scratch folder: {e}")))?;
+        let stream = self
+            .storage()
+            .stream(&version.object_key)
+            .await?
+            .map_err(std::io::Error::other);
+        let reader = SyncIoBridge::new(StreamReader::new(stream));
+        let reference = self.regions();
+        let dir = scratch.path().to_owned();
+        let built = tokio::task::spawn_blocking(move || {
+            formats::build(reader, &table, &schema, reference.as_deref(), &dir)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;
+        for file in &built.files {
+            let key = blob_key(&file.sha256);
+            if !self.storage().exists(&key).await? {
+                self.storage().put_file(&key, &file.path).await?;
+            }
+        }
+        drop(scratch);
+        Ok(built)
+    }
+}

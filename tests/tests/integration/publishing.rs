@@ -1,0 +1,307 @@
+//! Publishing and downloads: every format of every published version, content-addressed and
+//! immutable, with ETag / 304 / Range / compression / file names; garbage collection.
+
+use std::io::Read;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::review::CLEAN;
+use crate::support::{TestApp, twin};
+
+twin!(
+    every_format_of_every_version_downloads,
+    downloads_speak_http_caching_and_ranges,
+    gc_removes_only_unreferenced_old_objects,
+);
+
+/// A messy export: semicolons, a title line, Indonesian numbers, a totals row.
+const MESSY: &[u8] = b"Jumlah Penduduk Kota Mojokerto 2024\n\
+Kecamatan;Jenis Kelamin;Jumlah Penduduk;Satuan;Tahun\n\
+Prajuritkulon;Laki-laki;1.234;Jiwa;2024\n\
+Prajuritkulon;Perempuan;1.301;Jiwa;2024\n\
+Magersari;Laki-laki;2.210;Jiwa;2024\n\
+Jumlah;;4.745;;\n";
+
+async fn every_format_of_every_version_downloads(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Jumlah Penduduk", "organization": "dinkes"}))
+        .await;
+    // Nothing to download before publication.
+    app.get(
+        &format!("/datasets/{slug}/data.csv"),
+        Some(&app.tokens.walidata),
+    )
+    .await
+    .expect(StatusCode::NOT_FOUND);
+    assert_eq!(app.publish(&slug, MESSY).await, 1);
+
+    // CSV: the clean table, UTF-8, comma, CRLF, totals row removed, numbers canonical.
+    let csv = app
+        .get(&format!("/datasets/{slug}/data.csv"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        String::from_utf8_lossy(&csv.bytes),
+        "kecamatan,jenis_kelamin,jumlah_penduduk,satuan,tahun\r\n\
+Prajuritkulon,Laki-laki,1234,Jiwa,2024\r\nPrajuritkulon,Perempuan,1301,Jiwa,2024\r\n\
+Magersari,Laki-laki,2210,Jiwa,2024\r\n"
+    );
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.headers["content-disposition"],
+        format!("attachment; filename=\"{slug}-v1.csv\"")
+    );
+    let sha = hex::encode(Sha256::digest(&csv.bytes));
+    assert_eq!(csv.headers["etag"], format!("\"{sha}\""));
+
+    // JSON: an array of records with typed values.
+    let records = app
+        .get(&format!("/datasets/{slug}/data.json"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        records.json[0],
+        json!({"kecamatan": "Prajuritkulon", "jenis_kelamin": "Laki-laki",
+               "jumlah_penduduk": 1234, "satuan": "Jiwa", "tahun": 2024})
+    );
+    assert_eq!(records.json.as_array().map(Vec::len), Some(3));
+
+    // Parquet: typed columns, the same rows.
+    let parquet = app
+        .get(&format!("/datasets/{slug}/data.parquet"), None)
+        .await
+        .expect(StatusCode::OK);
+    let frame = {
+        use polars::prelude::{ParquetReader, SerReader};
+        ParquetReader::new(std::io::Cursor::new(parquet.bytes.clone()))
+            .finish()
+            .expect("parquet reads")
+    };
+    assert_eq!(frame.height(), 3);
+    let jumlah = frame
+        .column("jumlah_penduduk")
+        .expect("column")
+        .i64()
+        .expect("integers")
+        .clone();
+    let total: i64 = (0..frame.height()).filter_map(|i| jumlah.get(i)).sum();
+    assert_eq!(total, 4745);
+
+    // XLSX: a worksheet with the header and numbers as numbers.
+    let xlsx = app
+        .get(&format!("/datasets/{slug}/data.xlsx"), None)
+        .await
+        .expect(StatusCode::OK);
+    let rows = {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book = Xlsx::new(std::io::Cursor::new(xlsx.bytes.clone())).expect("xlsx opens");
+        let range = book.worksheet_range("data").expect("sheet");
+        let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+        rows
+    };
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0][2], calamine::Data::String("jumlah_penduduk".into()));
+    assert_eq!(rows[1][2], calamine::Data::Float(1234.0));
+
+    // Unknown formats and files are 404 with the envelope.
+    app.get(&format!("/datasets/{slug}/data.xml"), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    app.get(&format!("/datasets/{slug}/other.csv"), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+
+    // Version 2 becomes "latest"; version 1 stays downloadable, byte for byte.
+    assert_eq!(app.publish(&slug, CLEAN).await, 2);
+    let latest = app
+        .get(&format!("/datasets/{slug}/data.csv"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(String::from_utf8_lossy(&latest.bytes).starts_with("kecamatan,jenis_kelamin,jumlah,"));
+    let old = app
+        .get(&format!("/datasets/{slug}/versions/1/data.csv"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(old.bytes, csv.bytes);
+    assert_eq!(old.headers["etag"], csv.headers["etag"]);
+    assert_eq!(old.headers["cache-control"], "public, max-age=86400");
+    assert_eq!(latest.headers["cache-control"], "public, no-cache");
+
+    // Every stored file is named by its own hash.
+    for file in app.stored_files() {
+        let path = file.to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.split("/blobs/sha256/").nth(1) {
+            let bytes = std::fs::read(&file).expect("read blob");
+            let expected = name.rsplit('/').next().unwrap_or_default();
+            assert_eq!(hex::encode(Sha256::digest(&bytes)), expected);
+        }
+    }
+}
+
+async fn downloads_speak_http_caching_and_ranges(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Jumlah Penduduk", "organization": "dinkes"}))
+        .await;
+    app.publish(&slug, CLEAN).await;
+    let uri = format!("/datasets/{slug}/data.csv");
+    let full = app.get(&uri, None).await.expect(StatusCode::OK);
+    let etag = full.headers["etag"].to_str().expect("etag").to_owned();
+    let modified = full.headers["last-modified"]
+        .to_str()
+        .expect("date")
+        .to_owned();
+    assert_eq!(full.headers["accept-ranges"], "bytes");
+    assert_eq!(
+        full.headers["content-length"],
+        full.bytes.len().to_string().as_str()
+    );
+
+    // Conditional GET.
+    let same = app
+        .get_with(&uri, None, &[("if-none-match", &etag)])
+        .await
+        .expect(StatusCode::NOT_MODIFIED);
+    assert!(same.bytes.is_empty());
+    assert_eq!(same.headers["etag"], etag.as_str());
+    app.get_with(&uri, None, &[("if-none-match", "\"something-else\"")])
+        .await
+        .expect(StatusCode::OK);
+    app.get_with(&uri, None, &[("if-modified-since", &modified)])
+        .await
+        .expect(StatusCode::NOT_MODIFIED);
+    app.get_with(
+        &uri,
+        None,
+        &[("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")],
+    )
+    .await
+    .expect(StatusCode::OK);
+
+    // Byte ranges.
+    let part = app
+        .get_with(&uri, None, &[("range", "bytes=0-8")])
+        .await
+        .expect(StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.bytes, &full.bytes[..9]);
+    let size = full.bytes.len();
+    assert_eq!(
+        part.headers["content-range"],
+        format!("bytes 0-8/{size}").as_str()
+    );
+    let tail = app
+        .get_with(&uri, None, &[("range", "bytes=-5")])
+        .await
+        .expect(StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes, &full.bytes[size - 5..]);
+    let outside = app
+        .get_with(&uri, None, &[("range", &format!("bytes={size}-"))])
+        .await
+        .expect(StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        outside.headers["content-range"],
+        format!("bytes */{size}").as_str()
+    );
+    // A stale If-Range gets the whole file.
+    app.get_with(
+        &uri,
+        None,
+        &[("range", "bytes=0-8"), ("if-range", "\"old\"")],
+    )
+    .await
+    .expect(StatusCode::OK);
+
+    // Compression when accepted: same bytes once decoded, weak ETag, never for a range.
+    let gz = app
+        .get_with(&uri, None, &[("accept-encoding", "gzip")])
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(gz.headers["content-encoding"], "gzip");
+    assert_eq!(gz.headers["etag"], format!("W/{etag}").as_str());
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(gz.bytes.as_slice())
+        .read_to_end(&mut decoded)
+        .expect("gunzip");
+    assert_eq!(decoded, full.bytes);
+    let br = app
+        .get_with(&uri, None, &[("accept-encoding", "br")])
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(br.headers["content-encoding"], "br");
+    let ranged = app
+        .get_with(
+            &uri,
+            None,
+            &[("accept-encoding", "gzip"), ("range", "bytes=0-8")],
+        )
+        .await
+        .expect(StatusCode::PARTIAL_CONTENT);
+    assert!(!ranged.headers.contains_key("content-encoding"));
+    // Parquet is never recompressed.
+    let parquet = app
+        .get_with(
+            &format!("/datasets/{slug}/data.parquet"),
+            None,
+            &[("accept-encoding", "gzip")],
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert!(!parquet.headers.contains_key("content-encoding"));
+
+    // ?bom=1 for Excel users.
+    let bom = app
+        .get(&format!("{uri}?bom=1"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(&bom.bytes[..3], b"\xEF\xBB\xBF");
+    assert_eq!(&bom.bytes[3..], full.bytes.as_slice());
+    assert_ne!(bom.headers["etag"], etag.as_str());
+    app.get(&format!("{uri}?bom=yes"), None)
+        .await
+        .expect(StatusCode::BAD_REQUEST);
+}
+
+async fn gc_removes_only_unreferenced_old_objects(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Jumlah Penduduk", "organization": "dinkes"}))
+        .await;
+    app.publish(&slug, CLEAN).await;
+    let before = app.stored_files().len();
+    assert_eq!(before, 5, "source + four formats");
+    // Leftovers of an interrupted publish and upload.
+    let objects = app.dir.path().join("objects");
+    let orphan_blob = objects.join("blobs/sha256/ab/abcdef");
+    let orphan_source = objects.join("datasets/x/versions/y/source");
+    for path in [&orphan_blob, &orphan_source] {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, b"half").expect("write");
+    }
+    // Young leftovers stay (an upload may still be in flight).
+    let young = app
+        .catalog
+        .collect_garbage(std::time::Duration::from_secs(3600), false)
+        .await
+        .expect("gc");
+    assert_eq!(young.too_young, 2);
+    assert!(young.removed.is_empty());
+    let dry = app
+        .catalog
+        .collect_garbage(std::time::Duration::ZERO, true)
+        .await
+        .expect("gc");
+    assert_eq!(dry.removed.len(), 2);
+    assert!(orphan_blob.exists());
+    let swept = app
+        .catalog
+        .collect_garbage(std::time::Duration::ZERO, false)
+        .await
+        .expect("gc");
+    assert_eq!(swept.referenced, 5);
+    assert_eq!(swept.removed.len(), 2);
+    assert!(!orphan_blob.exists() && !orphan_source.exists());
+    // What is published still downloads.
+    app.get(&format!("/datasets/{slug}/data.parquet"), None)
+        .await
+        .expect(StatusCode::OK);
+}
