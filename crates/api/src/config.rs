@@ -36,6 +36,9 @@ pub struct Config {
     /// this many seconds (`SATUDATA_GC_MIN_AGE_SECS`, one hour by default; `satudata gc`
     /// does the same on demand).
     pub gc_min_age_secs: u64,
+    /// Local copies of published Parquet files for the data API (`SATUDATA_CACHE_DIR`); safe to
+    /// empty at any time.
+    pub cache_dir: std::path::PathBuf,
 }
 
 impl Default for Config {
@@ -52,6 +55,7 @@ impl Default for Config {
             log: "info".to_owned(),
             reference: None,
             gc_min_age_secs: 3600,
+            cache_dir: "data/cache".into(),
         }
     }
 }

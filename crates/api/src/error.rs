@@ -120,6 +120,9 @@ impl From<CatalogError> for ApiError {
                 Some(field.into_owned()),
             ),
             CatalogError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            CatalogError::BadParameter { param, message } => {
+                (StatusCode::BAD_REQUEST, "bad_request", message, Some(param))
+            }
             CatalogError::Gone(m) => (StatusCode::GONE, "gone", m, None),
             CatalogError::Unauthenticated(m) => {
                 (StatusCode::UNAUTHORIZED, "unauthenticated", m, None)

@@ -34,6 +34,7 @@ pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> 
         storage,
         Settings {
             max_upload_bytes: config.max_upload_bytes,
+            cache_dir: config.cache_dir.clone(),
         },
     );
     catalog.portal().await?;

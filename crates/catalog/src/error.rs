@@ -39,6 +39,14 @@ pub enum Error {
         /// What is wrong with it.
         message: Message,
     },
+    /// A query parameter is malformed or names something that does not exist (400).
+    #[error("bad parameter {param}: {message:?}")]
+    BadParameter {
+        /// The parameter, as written in the query string.
+        param: String,
+        /// What is wrong with it.
+        message: Message,
+    },
     /// The request clashes with what is stored (a taken slug or e-mail).
     #[error("conflict: {0:?}")]
     Conflict(Message),

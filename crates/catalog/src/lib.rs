@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod dataquery;
 pub mod datasets;
 pub mod db;
 pub mod downloads;
@@ -42,12 +43,16 @@ pub use storage::{S3Options, Storage};
 pub struct Settings {
     /// Largest accepted upload in bytes.
     pub max_upload_bytes: u64,
+    /// Where the data API keeps local copies of published Parquet files (polars scans local
+    /// files; the store may be S3). Safe to empty at any time.
+    pub cache_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             max_upload_bytes: 2 * 1024 * 1024 * 1024,
+            cache_dir: std::env::temp_dir().join("satudata-cache"),
         }
     }
 }
@@ -60,6 +65,8 @@ pub struct Catalog {
     settings: Settings,
     /// The region list for validation, shared by all clones of the catalog.
     reference: Arc<RwLock<Option<Arc<RegionReference>>>>,
+    /// Exact totals of data API queries, shared by all clones.
+    totals: Arc<dataquery::TotalCache>,
 }
 
 impl Catalog {
@@ -70,7 +77,12 @@ impl Catalog {
             storage,
             settings,
             reference: Arc::default(),
+            totals: Arc::default(),
         }
+    }
+
+    pub(crate) fn totals(&self) -> &dataquery::TotalCache {
+        &self.totals
     }
 
     /// The database connection.

@@ -4,6 +4,7 @@ mod accounts;
 mod authz;
 mod bad_input;
 mod cli;
+mod data_api;
 mod lifecycle;
 mod openapi;
 mod publishing;

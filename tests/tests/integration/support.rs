@@ -110,7 +110,11 @@ impl TestApp {
             )
         });
         let storage = Storage::open(&objects, &options).expect("storage");
-        let catalog = Catalog::new(conn, storage, Settings { max_upload_bytes });
+        let settings = Settings {
+            max_upload_bytes,
+            cache_dir: dir.path().join("cache"),
+        };
+        let catalog = Catalog::new(conn, storage, settings);
         let tokens = seed(&catalog).await;
         let router = router(AppState::new(catalog.clone(), "http://satudata.test"));
         Some(Self {

@@ -1,6 +1,7 @@
 //! The router: every route, its OpenAPI description, Swagger UI and the fallbacks.
 
 mod accounts;
+mod data;
 mod datasets;
 mod downloads;
 mod health;
@@ -47,6 +48,7 @@ const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "versions", description = "Uploaded versions of a dataset's table"),
         (name = "lifecycle", description = "Review and publication: submit, review, publish, withdraw, history"),
         (name = "downloads", description = "Published files of every version"),
+        (name = "data", description = "The data API: filter, sort, page, aggregate and export published tables"),
         (name = "accounts", description = "Accounts, sign-in and API tokens"),
         (name = "standards", description = "Standar Data: code lists, variables and dataset Table Schemas"),
     )
@@ -145,6 +147,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(lifecycle::publish))
         .routes(routes!(lifecycle::unpublish))
         .routes(routes!(lifecycle::history))
+        .routes(routes!(data::query))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .merge(uploads)
         .merge(downloads)

@@ -1,0 +1,231 @@
+//! The data API engine: filters, sorts, pages (offset or keyset), aggregations and exports over
+//! a published version, run by polars on the version's Parquet file (predicate and projection
+//! pushdown; the table is never loaded whole). The CKAN-compatible `datastore_search` will call
+//! the same engine.
+
+mod convert;
+mod params;
+mod plan;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::entity::distribution;
+use crate::error::{Error, Result};
+use crate::{Actor, Catalog};
+
+pub use params::{DEFAULT_LIMIT, MAX_LIMIT};
+
+/// Comparison operators of `filter[col][op]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `>`
+    Gt,
+    /// `>=`
+    Gte,
+    /// `<`
+    Lt,
+    /// `<=`
+    Lte,
+    /// One of a comma-separated list.
+    In,
+}
+
+/// One filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    /// The parameter as written (for errors).
+    pub param: String,
+    /// Column.
+    pub column: String,
+    /// Operator.
+    pub op: Op,
+    /// The value as written; parsed by the column's type.
+    pub value: String,
+}
+
+/// Aggregations of `agg=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agg {
+    /// Sum.
+    Sum,
+    /// Rows (or non-empty cells of a column).
+    Count,
+    /// Mean.
+    Mean,
+    /// Minimum.
+    Min,
+    /// Maximum.
+    Max,
+}
+
+/// Response formats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Output {
+    /// Records (default).
+    #[default]
+    Json,
+    /// CSV.
+    Csv,
+    /// Parquet (exports only).
+    Parquet,
+}
+
+/// A query over a published version.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataQuery {
+    /// Columns to return; all when empty.
+    pub select: Vec<String>,
+    /// Filters, all of which must hold.
+    pub filters: Vec<Filter>,
+    /// Sort keys, `true` = descending.
+    pub sort: Vec<(String, bool)>,
+    /// Page size; `None` exports every matching row.
+    pub limit: Option<usize>,
+    /// Rows to skip.
+    pub offset: usize,
+    /// Keyset cursor from a previous page's `next`.
+    pub after: Option<String>,
+    /// Group columns.
+    pub group_by: Vec<String>,
+    /// Aggregations (with their column, optional for `count`).
+    pub aggs: Vec<(Agg, Option<String>)>,
+    /// Response format.
+    pub output: Output,
+    /// A version number; the current published version when `None`.
+    pub version: Option<i32>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone)]
+pub struct DataPage {
+    /// The version queried.
+    pub version: i32,
+    /// Column names, in order.
+    pub columns: Vec<String>,
+    /// Rows, as JSON values in column order.
+    pub rows: Vec<Vec<Value>>,
+    /// Matching rows (or groups) in all pages; exact, cached per version and query.
+    pub total: u64,
+    /// Cursor for the next page (keyset paging), when there may be one.
+    pub next: Option<String>,
+}
+
+/// An export: bytes arrive as polars produces batches.
+#[derive(Debug)]
+pub struct Export {
+    /// The version exported.
+    pub version: i32,
+    /// The bytes.
+    pub body: tokio::sync::mpsc::Receiver<std::result::Result<Bytes, std::io::Error>>,
+}
+
+/// Exact totals already counted, per Parquet file and query.
+#[derive(Debug, Default)]
+pub(crate) struct TotalCache {
+    totals: Mutex<HashMap<String, u64>>,
+}
+
+/// Totals kept before the cache is emptied (a crude bound on memory).
+const TOTALS_KEPT: usize = 10_000;
+
+impl TotalCache {
+    fn get(&self, key: &str) -> Option<u64> {
+        self.totals.lock().ok()?.get(key).copied()
+    }
+
+    fn put(&self, key: String, total: u64) {
+        if let Ok(mut map) = self.totals.lock() {
+            if map.len() >= TOTALS_KEPT {
+                map.clear();
+            }
+            map.insert(key, total);
+        }
+    }
+}
+
+impl Catalog {
+    /// One page of a published version, filtered, sorted and paged, or aggregated.
+    pub async fn query_data(
+        &self,
+        actor: &Actor,
+        key: &str,
+        query: &DataQuery,
+    ) -> Result<DataPage> {
+        let (number, file) = self.parquet_of(actor, key, query.version).await?;
+        let path = self.local_copy(&file).await?;
+        let cache_key = format!("{}|{}", file.sha256, plan::total_key(query));
+        let known = self.totals().get(&cache_key);
+        let query = query.clone();
+        let (page, total) = tokio::task::spawn_blocking(move || plan::page(&path, &query, known))
+            .await
+            .map_err(|e| Error::Internal(format!("query panicked: {e}")))??;
+        if known.is_none() {
+            self.totals().put(cache_key, total);
+        }
+        Ok(DataPage {
+            version: number,
+            total,
+            ..page
+        })
+    }
+
+    /// Every row matching a query, streamed in the query's format without a row cap.
+    pub async fn export_data(&self, actor: &Actor, key: &str, query: DataQuery) -> Result<Export> {
+        let (number, file) = self.parquet_of(actor, key, query.version).await?;
+        let path = self.local_copy(&file).await?;
+        // Plan errors (unknown columns, bad values) are found before the response starts.
+        let prepared = tokio::task::spawn_blocking(move || plan::prepare_export(&path, &query))
+            .await
+            .map_err(|e| Error::Internal(format!("query panicked: {e}")))??;
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        tokio::task::spawn_blocking(move || convert::run_export(prepared, tx));
+        Ok(Export {
+            version: number,
+            body: rx,
+        })
+    }
+
+    /// The Parquet file of a published version the actor may read.
+    async fn parquet_of(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: Option<i32>,
+    ) -> Result<(i32, distribution::Model)> {
+        let download = self.download(actor, key, number, "parquet").await?;
+        Ok((download.version.number, download.file))
+    }
+
+    /// A local copy of a stored Parquet file (polars scans local files), made once per file.
+    async fn local_copy(&self, file: &distribution::Model) -> Result<PathBuf> {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let dir = self.settings().cache_dir.clone();
+        let path = dir.join(format!("{}.parquet", file.sha256));
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(path);
+        }
+        let io = |e: std::io::Error| Error::Internal(format!("query cache {}: {e}", dir.display()));
+        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+        let partial = dir.join(format!("{}.{}.part", file.sha256, uuid::Uuid::new_v4()));
+        let mut out = tokio::fs::File::create(&partial).await.map_err(io)?;
+        let mut stream = self.storage().stream(&file.object_key).await?;
+        while let Some(chunk) = stream.next().await {
+            out.write_all(&chunk?).await.map_err(io)?;
+        }
+        out.flush().await.map_err(io)?;
+        drop(out);
+        // Content-addressed: whoever renames last writes the same bytes.
+        tokio::fs::rename(&partial, &path).await.map_err(io)?;
+        Ok(path)
+    }
+}
