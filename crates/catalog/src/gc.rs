@@ -70,6 +70,14 @@ impl Catalog {
                 }
             }
         }
+        let staging_cutoff = std::time::SystemTime::now()
+            .checked_sub(min_age)
+            .unwrap_or(std::time::UNIX_EPOCH);
+        report.removed.extend(
+            self.storage()
+                .sweep_staging(staging_cutoff, dry_run)
+                .await?,
+        );
         if !report.removed.is_empty() {
             tracing::info!(
                 removed = report.removed.len(),

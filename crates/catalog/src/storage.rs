@@ -20,6 +20,8 @@ const PARTS_IN_FLIGHT: usize = 2;
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
     description: String,
+    /// The folder of a `file://` store.
+    root: Option<std::path::PathBuf>,
 }
 
 /// Settings for an S3-compatible store beyond the usual `AWS_*` variables.
@@ -37,6 +39,7 @@ impl Storage {
     /// Opens `file://DIR`, `s3://BUCKET` or `memory://`.
     pub fn open(url: &str, s3: &S3Options) -> Result<Self> {
         let bad = |why_id: String, why_en: String| Error::invalid("storage", why_id, why_en);
+        let mut root = None;
         let (store, description): (Arc<dyn ObjectStore>, String) =
             if let Some(dir) = url.strip_prefix("file://") {
                 if dir.is_empty() {
@@ -52,6 +55,7 @@ impl Storage {
                     )
                 })?;
                 let fs = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
+                root = Some(std::path::PathBuf::from(dir));
                 (Arc::new(fs), format!("file://{dir}"))
             } else if let Some(bucket) = url.strip_prefix("s3://") {
                 let bucket = bucket.trim_end_matches('/');
@@ -86,7 +90,11 @@ impl Storage {
                     format!("'{url}' must start with file://, s3:// or memory://"),
                 ));
             };
-        Ok(Self { store, description })
+        Ok(Self {
+            store,
+            description,
+            root,
+        })
     }
 
     /// The store's URL, for logs.
@@ -182,6 +190,53 @@ impl Storage {
             .into_iter()
             .map(|m| (m.location.to_string(), m.last_modified))
             .collect())
+    }
+
+    /// Removes the staging files (`KEY#N`) of multipart writes to a `file://` store that a crash
+    /// interrupted and that are older than `cutoff`; listings never show them. Returns their
+    /// paths. (On S3, an AbortIncompleteMultipartUpload lifecycle rule does the same.)
+    pub async fn sweep_staging(
+        &self,
+        cutoff: std::time::SystemTime,
+        dry_run: bool,
+    ) -> Result<Vec<String>> {
+        let Some(root) = self.root.clone() else {
+            return Ok(Vec::new());
+        };
+        tokio::task::spawn_blocking(move || {
+            let mut removed = Vec::new();
+            let mut dirs = vec![root.clone()];
+            while let Some(dir) = dirs.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let Ok(meta) = entry.metadata() else { continue };
+                    if meta.is_dir() {
+                        dirs.push(path);
+                        continue;
+                    }
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let staging = name.rsplit_once('#').is_some_and(|(_, n)| {
+                        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                    });
+                    let old = meta.modified().is_ok_and(|m| m <= cutoff);
+                    if staging && old {
+                        if !dry_run {
+                            std::fs::remove_file(&path).map_err(|e| {
+                                Error::Internal(format!("removing {}: {e}", path.display()))
+                            })?;
+                        }
+                        let rel = path.strip_prefix(&root).unwrap_or(&path);
+                        removed.push(rel.to_string_lossy().into_owned());
+                    }
+                }
+            }
+            Ok(removed)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("sweep panicked: {e}")))?
     }
 
     /// Number of objects under a key prefix (for checks and housekeeping).
