@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use satudata_catalog::datasets::DatasetRecord;
 use satudata_catalog::entity::dataset::MsInd;
-use satudata_catalog::entity::{account, api_token, dataset_version, organization, portal};
+use satudata_catalog::entity::{
+    account, api_token, dataset_version, distribution, organization, portal,
+};
 use satudata_catalog::paging::Paged;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -315,6 +317,48 @@ pub struct VersionResponse {
     /// What cleaning changed when it was published (rules, counts, examples, columns).
     #[schema(value_type = Option<Object>)]
     pub clean_log: Option<serde_json::Value>,
+    /// The published files (empty until published).
+    pub files: Vec<FileResponse>,
+}
+
+/// A published file of a version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileResponse {
+    /// csv, json, parquet or xlsx.
+    pub format: String,
+    /// IANA media type.
+    pub media_type: String,
+    /// Download URL (this version's, never changing).
+    pub url: String,
+    /// SHA-256 of the bytes, hex (also the download's ETag).
+    pub sha256: String,
+    /// Size in bytes.
+    pub byte_size: i64,
+}
+
+impl VersionResponse {
+    /// Adds the version's published files with their download URLs.
+    pub fn with_files(
+        mut self,
+        files: &[distribution::Model],
+        slug: &str,
+        state: &AppState,
+    ) -> Self {
+        self.files = files
+            .iter()
+            .map(|f| FileResponse {
+                format: f.format.clone(),
+                media_type: f.media_type.clone(),
+                url: state.url(&format!(
+                    "/datasets/{slug}/versions/{}/data.{}",
+                    self.number, f.format
+                )),
+                sha256: f.sha256.clone(),
+                byte_size: f.byte_size,
+            })
+            .collect();
+        self
+    }
 }
 
 /// The outcome of validating a version against the Satu Data rules.
@@ -360,6 +404,7 @@ impl From<dataset_version::Model> for VersionResponse {
             status_note: v.status_note,
             published_at: v.published_at,
             clean_log: v.clean_log,
+            files: Vec::new(),
         }
     }
 }

@@ -7,9 +7,11 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod datapackage;
 pub mod dataquery;
 pub mod datasets;
 pub mod db;
+pub mod diff;
 pub mod downloads;
 pub mod entity;
 pub mod error;

@@ -4,14 +4,16 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use object_store::{
-    GetOptions, ObjectStore, ObjectStoreExt, WriteMultipart, aws::AmazonS3Builder,
-    local::LocalFileSystem, memory::InMemory, path::Path,
+    GetOptions, GetResultPayload, ObjectStore, ObjectStoreExt, WriteMultipart,
+    aws::AmazonS3Builder, local::LocalFileSystem, memory::InMemory, path::Path,
 };
 
 use crate::error::{Error, Result};
 
 /// Size of the parts an upload is cut into; with two parts in flight this bounds upload memory.
 const PART_SIZE: usize = 8 * 1024 * 1024;
+/// Block size of reads from a local store.
+const READ_BLOCK: usize = 256 * 1024;
 /// Parts uploaded concurrently.
 const PARTS_IN_FLIGHT: usize = 2;
 
@@ -120,7 +122,7 @@ impl Storage {
         &self,
         key: &str,
     ) -> Result<futures_util::stream::BoxStream<'static, object_store::Result<Bytes>>> {
-        Ok(self.store.get(&Path::from(key)).await?.into_stream())
+        self.stream_range(key, None).await
     }
 
     /// Deletes an object; a missing object is not an error.
@@ -131,18 +133,40 @@ impl Storage {
         }
     }
 
-    /// Streams bytes `range` (end exclusive) of an object, or all of it.
+    /// Streams bytes `range` (end exclusive) of an object, or all of it. Local files are read
+    /// in large blocks (object_store's own file stream reads 8 KiB at a time).
     pub async fn stream_range(
         &self,
         key: &str,
         range: Option<std::ops::Range<u64>>,
     ) -> Result<futures_util::stream::BoxStream<'static, object_store::Result<Bytes>>> {
+        use futures_util::StreamExt;
         let options = GetOptions::new().with_range(range);
-        Ok(self
-            .store
-            .get_opts(&Path::from(key), options)
-            .await?
-            .into_stream())
+        let result = self.store.get_opts(&Path::from(key), options).await?;
+        let range = result.range.clone();
+        match result.payload {
+            GetResultPayload::File(file, path) => {
+                use std::io::{Seek, SeekFrom};
+                use tokio::io::AsyncReadExt;
+                let mut file = file;
+                file.seek(SeekFrom::Start(range.start)).map_err(|source| {
+                    object_store::Error::Generic {
+                        store: "LocalFileSystem",
+                        source: format!("seeking {}: {source}", path.display()).into(),
+                    }
+                })?;
+                let reader = tokio::fs::File::from_std(file).take(range.end - range.start);
+                let stream =
+                    tokio_util::io::ReaderStream::with_capacity(reader, READ_BLOCK).map(|chunk| {
+                        chunk.map_err(|source| object_store::Error::Generic {
+                            store: "LocalFileSystem",
+                            source: Box::new(source),
+                        })
+                    });
+                Ok(stream.boxed())
+            }
+            GetResultPayload::Stream(stream) => Ok(stream),
+        }
     }
 
     /// Whether an object exists.

@@ -28,6 +28,7 @@ mod seen;
 mod sheets;
 mod sniff;
 
+pub use checks::snake_case;
 pub use clean::{Change, CleanColumn, CleanLog, clean, clean_table};
 pub use engine::{Options, validate};
 pub use read::ReadError;

@@ -14,6 +14,7 @@ twin!(
     every_format_of_every_version_downloads,
     downloads_speak_http_caching_and_ranges,
     gc_removes_only_unreferenced_old_objects,
+    datapackage_files_and_diff,
 );
 
 /// A messy export: semicolons, a title line, Indonesian numbers, a totals row.
@@ -304,4 +305,139 @@ async fn gc_removes_only_unreferenced_old_objects(app: TestApp) {
     app.get(&format!("/datasets/{slug}/data.parquet"), None)
         .await
         .expect(StatusCode::OK);
+}
+
+async fn datapackage_files_and_diff(app: TestApp) {
+    let t = &app.tokens;
+    let slug = app
+        .dataset(json!({"title": "Penduduk", "organization": "dinkes", "tags": ["penduduk"]}))
+        .await;
+    let schema = json!({
+        "fields": [
+            {"name": "kecamatan", "type": "string", "title": "Kecamatan"},
+            {"name": "jenis_kelamin", "type": "string", "constraints": {"enum": ["Laki-laki", "Perempuan"]}},
+            {"name": "jumlah", "type": "integer"},
+            {"name": "satuan", "type": "string"},
+            {"name": "tahun", "type": "integer"}
+        ],
+        "primaryKey": ["kecamatan", "jenis_kelamin", "tahun"]
+    });
+    app.call(
+        axum::http::Method::PUT,
+        &format!("/api/v1/datasets/{slug}/schema"),
+        Some(&t.walidata),
+        Some("application/json"),
+        schema.to_string(),
+    )
+    .await
+    .expect(StatusCode::OK);
+    app.publish(&slug, CLEAN).await;
+    app.publish(
+        &slug,
+        b"kecamatan,jenis_kelamin,jumlah,satuan,tahun\n\
+Prajuritkulon,Laki-laki,1234,Jiwa,2024\n\
+Prajuritkulon,Perempuan,1350,Jiwa,2024\n\
+Kranggan,Laki-laki,900,Jiwa,2024\n",
+    )
+    .await;
+
+    // The version lists its files with their hashes and permanent URLs.
+    let v1 = app
+        .get(&format!("/api/v1/datasets/{slug}/versions/1"), None)
+        .await
+        .expect(StatusCode::OK);
+    let files = v1.json["files"].as_array().cloned().unwrap_or_default();
+    let formats: Vec<&str> = files.iter().filter_map(|f| f["format"].as_str()).collect();
+    assert_eq!(formats, ["csv", "json", "parquet", "xlsx"]);
+    let csv_url = files[0]["url"].as_str().unwrap_or_default();
+    assert_eq!(
+        csv_url,
+        format!("http://satudata.test/datasets/{slug}/versions/1/data.csv")
+    );
+    let csv = app
+        .get(csv_url.trim_start_matches("http://satudata.test"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(files[0]["sha256"], hex::encode(Sha256::digest(&csv.bytes)));
+
+    // The Data Package describes the clean CSV with the declared schema.
+    let package = app
+        .get(
+            &format!("/datasets/{slug}/versions/1/datapackage.json"),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    let resource = &package.json["resources"][0];
+    assert_eq!(resource["path"], csv_url);
+    assert_eq!(
+        resource["hash"],
+        format!("sha256:{}", files[0]["sha256"].as_str().unwrap_or_default())
+    );
+    assert_eq!(resource["bytes"], csv.bytes.len());
+    assert_eq!(
+        resource["schema"]["primaryKey"],
+        json!(["kecamatan", "jenis_kelamin", "tahun"])
+    );
+    assert_eq!(
+        resource["schema"]["fields"][0],
+        json!({"name": "kecamatan", "type": "string", "title": "Kecamatan"})
+    );
+    assert_eq!(resource["schema"]["fields"][2]["type"], "integer");
+    assert_eq!(package.json["licenses"][0]["name"], "CC-BY-4.0");
+    assert_eq!(package.json["keywords"], json!(["penduduk"]));
+    let latest = app
+        .get(&format!("/datasets/{slug}/datapackage.json"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(latest.json["version"], "2");
+
+    // The diff by the declared key.
+    let diff = app
+        .get(&format!("/api/v1/datasets/{slug}/versions/1/diff/2"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(
+        diff.json["key"],
+        json!(["kecamatan", "jenis_kelamin", "tahun"])
+    );
+    assert_eq!(
+        [
+            &diff.json["rows_added"],
+            &diff.json["rows_removed"],
+            &diff.json["rows_changed"],
+            &diff.json["rows_unchanged"]
+        ],
+        [&json!(1), &json!(1), &json!(1), &json!(1)]
+    );
+    assert_eq!(
+        diff.json["examples"]["changed"][0],
+        json!({"key": {"kecamatan": "Prajuritkulon", "jenis_kelamin": "Perempuan", "tahun": "2024"},
+               "changes": {"jumlah": {"from": "1301", "to": "1350"}}})
+    );
+    assert_eq!(
+        diff.json["examples"]["removed"][0]["kecamatan"],
+        "Magersari"
+    );
+    assert_eq!(diff.json["examples"]["added"][0]["kecamatan"], "Kranggan");
+    app.get(&format!("/api/v1/datasets/{slug}/versions/1/diff/3"), None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+
+    // Without a declared key, columns added and removed are reported.
+    let loose = app
+        .dataset(json!({"title": "Tanpa Skema", "organization": "dinkes"}))
+        .await;
+    app.publish(&loose, CLEAN).await;
+    app.publish(
+        &loose,
+        b"kecamatan,jenis_kelamin,jumlah,tahun,catatan\nMagersari,Laki-laki,2210,2024,baru\n",
+    )
+    .await;
+    let diff = app
+        .get(&format!("/api/v1/datasets/{loose}/versions/1/diff/2"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(diff.json["columns_added"], json!(["catatan"]));
+    assert_eq!(diff.json["columns_removed"], json!(["satuan"]));
 }

@@ -37,7 +37,7 @@ pub struct DownloadQuery {
     tag = "downloads",
     params(
         ("slug" = String, Path, description = "Slug or id of the dataset"),
-        ("file" = String, Path, description = "data.csv, data.json, data.parquet or data.xlsx"),
+        ("file" = String, Path, description = "data.csv, data.json, data.parquet, data.xlsx, or datapackage.json (Frictionless Data Package v2)"),
         ("If-None-Match" = Option<String>, Header, description = "ETag held by the client"),
         ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
         DownloadQuery,
@@ -71,7 +71,7 @@ pub async fn latest(
     params(
         ("slug" = String, Path, description = "Slug or id of the dataset"),
         ("number" = i32, Path, description = "Version number"),
-        ("file" = String, Path, description = "data.csv, data.json, data.parquet or data.xlsx"),
+        ("file" = String, Path, description = "data.csv, data.json, data.parquet, data.xlsx, or datapackage.json (Frictionless Data Package v2)"),
         ("If-None-Match" = Option<String>, Header, description = "ETag held by the client"),
         ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
         DownloadQuery,
@@ -105,6 +105,13 @@ async fn serve(
     query: &DownloadQuery,
     headers: &HeaderMap,
 ) -> ApiResult<Response> {
+    if file == "datapackage.json" {
+        let package = state
+            .catalog
+            .datapackage(actor, slug, number, &state.base_url)
+            .await?;
+        return Ok(axum::Json(package).into_response());
+    }
     let format = file.strip_prefix("data.").ok_or_else(ApiError::no_route)?;
     let download = state.catalog.download(actor, slug, number, format).await?;
     let bom = query.bom == Some(1) && download.file.format == "csv";

@@ -195,7 +195,11 @@ pub async fn publish(
     AppPath((slug, number)): AppPath<(String, i32)>,
 ) -> ApiResult<Json<VersionResponse>> {
     let version = state.catalog.publish_version(&actor, &slug, number).await?;
-    Ok(Json(version.into()))
+    let mut views = super::versions::with_files(&state, &slug, vec![version]).await?;
+    views
+        .pop()
+        .map(Json)
+        .ok_or_else(|| satudata_catalog::Error::Internal("version vanished".into()).into())
 }
 
 /// The walidata withdraws a published dataset (TIDAK_DITAYANGKAN); its URLs then answer 410

@@ -142,7 +142,7 @@ pub async fn list_versions(
 ) -> ApiResult<Json<VersionListResponse>> {
     let versions = state.catalog.list_versions(&actor, &slug).await?;
     Ok(Json(VersionListResponse {
-        items: versions.into_iter().map(Into::into).collect(),
+        items: with_files(&state, &slug, versions).await?,
     }))
 }
 
@@ -166,9 +166,29 @@ pub async fn show_version(
     Auth(actor): Auth,
     AppPath((slug, number)): AppPath<(String, i32)>,
 ) -> ApiResult<Json<VersionResponse>> {
-    Ok(Json(
-        state.catalog.version(&actor, &slug, number).await?.into(),
-    ))
+    let version = state.catalog.version(&actor, &slug, number).await?;
+    let mut views = with_files(&state, &slug, vec![version]).await?;
+    views
+        .pop()
+        .map(Json)
+        .ok_or_else(|| satudata_catalog::Error::Internal("version vanished".into()).into())
+}
+
+/// Version views with their published files and download URLs.
+pub(crate) async fn with_files(
+    state: &AppState,
+    slug: &str,
+    versions: Vec<satudata_catalog::entity::dataset_version::Model>,
+) -> ApiResult<Vec<VersionResponse>> {
+    let ids: Vec<i32> = versions.iter().map(|v| v.id).collect();
+    let mut files = state.catalog.files_of(&ids).await?;
+    Ok(versions
+        .into_iter()
+        .map(|v| {
+            let own = files.remove(&v.id).unwrap_or_default();
+            VersionResponse::from(v).with_files(&own, slug, state)
+        })
+        .collect())
 }
 
 /// The media type of a request without parameters; a missing one is an error.
@@ -218,5 +238,35 @@ pub async fn show_report(
 ) -> ApiResult<Json<serde_json::Value>> {
     Ok(Json(
         state.catalog.version_report(&actor, &slug, number).await?,
+    ))
+}
+
+/// What changed from published version `a` to published version `b`: columns added and
+/// removed, and rows added, removed and changed by the table's key (the declared primary key,
+/// else the proposed one, else whole rows), with up to 20 examples of each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{slug}/versions/{a}/diff/{b}",
+    tag = "versions",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("a" = i32, Path, description = "The older version"),
+        ("b" = i32, Path, description = "The newer version"),
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "OK", body = Object),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope),
+        (status = 404, description = "Not found, not visible or not published", body = ErrorEnvelope),
+        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+    )
+)]
+pub async fn diff_versions(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, a, b)): AppPath<(String, i32, i32)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(
+        state.catalog.diff_versions(&actor, &slug, a, b).await?,
     ))
 }

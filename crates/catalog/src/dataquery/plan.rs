@@ -23,6 +23,20 @@ fn scan(path: &Path) -> Result<LazyFrame> {
     LazyFrame::scan_parquet(path, ScanArgsParquet::default()).map_err(polars_error)
 }
 
+/// Runs a plan on polars' streaming engine: batches flow through filter and slice, so a page
+/// stops reading once it has its rows and memory stays bounded.
+fn collect(lf: LazyFrame) -> Result<DataFrame> {
+    match lf
+        .collect_with_engine(Engine::Streaming)
+        .map_err(polars_error)?
+    {
+        polars_core::query_result::QueryResult::Single(frame) => Ok(frame),
+        polars_core::query_result::QueryResult::Multiple(_) => Err(Error::Internal(
+            "data query: unexpected multiple results".into(),
+        )),
+    }
+}
+
 fn polars_error(e: PolarsError) -> Error {
     Error::Internal(format!("data query: {e}"))
 }
@@ -208,11 +222,11 @@ pub(super) fn page(path: &Path, query: &DataQuery, known: Option<u64>) -> Result
     }
     wanted.push(col(ROW));
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-    let frame = paged
-        .slice(offset, IdxSize::try_from(limit).unwrap_or(IdxSize::MAX))
-        .select(wanted)
-        .collect()
-        .map_err(polars_error)?;
+    let frame = collect(
+        paged
+            .slice(offset, IdxSize::try_from(limit).unwrap_or(IdxSize::MAX))
+            .select(wanted),
+    )?;
     let rows = rows_of(&frame, &columns)?;
     let next = if frame.height() == limit {
         cursor_of(&frame, &query.sort)?
@@ -250,7 +264,7 @@ fn count(lf: LazyFrame) -> Result<u64> {
 
 /// Groups and aggregates; groups are few, so they are computed whole and paged in memory.
 fn aggregated_page(path: &Path, query: &DataQuery) -> Result<(DataPage, u64)> {
-    let frame = aggregated(path, query)?.collect().map_err(polars_error)?;
+    let frame = collect(aggregated(path, query)?)?;
     let columns: Vec<String> = frame
         .get_column_names()
         .iter()

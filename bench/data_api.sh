@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Issue 4, point 5, first figure: the data API on a 10M-row published table, `limit=100` with one
+# equality and one range filter, 20 concurrent clients (wrk, 30 s), against datasette serving
+# the same table loaded with sqlite-utils (types detected, no indexes added), same query, same
+# concurrency, measured side by side. Targets: p95 <= 50 ms; >= 3x datasette's requests/s.
+# Usage: bench/data_api.sh [ROWS]   (default 10000000)
+source "$(dirname "$0")/lib.sh"
+ROWS="${1:-10000000}"
+machine
+python3 "$GEN" --rows "$ROWS" --out "$WORK/data.csv" 2>/dev/null
+echo "table: $ROWS rows, $(stat -c %s "$WORK/data.csv") bytes"
+publish=$(publish_table kunjungan "$WORK/data.csv")
+printf 'published in %.1f s\n' "$publish"
+QUERY='filter[jenis_layanan]=Imunisasi&filter[tahun][gte]=2020&limit=100'
+curl -fsS -g "$URL/api/v1/datasets/kunjungan/data?$QUERY" -o "$WORK/first.json"
+python3 -c "import json,sys; d=json.load(open('$WORK/first.json')); print('satudata: total', d['total'], 'rows', len(d['items']))"
+read -r rps p50 p95 p99 errors < <(wrk_stats "$URL/api/v1/datasets/kunjungan/data?$QUERY" 20 30)
+printf 'satudata : %8.1f req/s  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  errors %s\n' "$rps" "$p50" "$p95" "$p99" "$errors"
+
+"$VENV/bin/sqlite-utils" insert "$WORK/bench.db" kunjungan "$WORK/data.csv" --csv --detect-types >/dev/null
+DS_PORT=$((PORT + 2))
+("$VENV/bin/datasette" serve "$WORK/bench.db" --port "$DS_PORT" --setting sql_time_limit_ms 5000 >"$WORK/datasette.log" 2>&1) &
+EXTRA_PIDS=$!
+DS_QUERY='jenis_layanan=Imunisasi&tahun__gte=2020&_size=100'
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$DS_PORT/bench/kunjungan.json?$DS_QUERY" && break; sleep 0.2; done
+read -r ds_rps ds_p50 ds_p95 ds_p99 ds_errors < <(wrk_stats "http://127.0.0.1:$DS_PORT/bench/kunjungan.json?$DS_QUERY" 20 30)
+printf 'datasette: %8.1f req/s  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  errors %s\n' "$ds_rps" "$ds_p50" "$ds_p95" "$ds_p99" "$ds_errors"
+printf 'ratio: %.1fx datasette (target >= 3x); p95 target <= 50 ms\n' "$(echo "$rps / $ds_rps" | bc -l)"

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Issue 4, point 5, second and third figures, in one run on one machine:
+#   - publish of a 1M-row validated version (clean CSV, JSON, Parquet, XLSX written and stored)
+#     against polars (Python) reading the same CSV and writing Parquet: target <= 3x;
+#   - download throughput of the published 1M-row CSV against nginx serving the same file from
+#     disk, wrk with 8 connections for 15 s each: target >= 80%.
+# Usage: bench/publish_download.sh [ROWS]   (default 1000000)
+source "$(dirname "$0")/lib.sh"
+ROWS="${1:-1000000}"
+machine
+python3 "$GEN" --rows "$ROWS" --out "$WORK/data.csv" 2>/dev/null
+echo "table: $ROWS rows, $(stat -c %s "$WORK/data.csv") bytes"
+
+publish=$(publish_table kunjungan "$WORK/data.csv")
+polars=$("$VENV/bin/python" - "$WORK/data.csv" "$WORK/polars.parquet" <<'PY'
+import sys, time, polars as pl
+start = time.perf_counter()
+pl.read_csv(sys.argv[1]).write_parquet(sys.argv[2])
+print(time.perf_counter() - start)
+PY
+)
+printf 'publish (4 formats, stored):   %6.2f s\n' "$publish"
+printf 'polars read CSV + write Parquet: %6.2f s\n' "$polars"
+printf 'ratio: %.2fx (target <= 3x)\n' "$(echo "$publish / $polars" | bc -l)"
+
+# The published CSV, byte for byte, served by nginx from the same disk.
+curl -fsS "$URL/datasets/kunjungan/data.csv" -o "$WORK/published.csv"
+SIZE=$(stat -c %s "$WORK/published.csv")
+mkdir -p "$WORK/www"
+cp "$WORK/published.csv" "$WORK/www/data.csv"
+NGINX_PORT=$((PORT + 1))
+cat >"$WORK/nginx.conf" <<CONF
+daemon off;
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK" &
+EXTRA_PIDS=$!
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/data.csv" && break; sleep 0.1; done
+read -r ours_rps _ _ _ ours_err < <(wrk_stats "$URL/datasets/kunjungan/data.csv" 8 15)
+read -r nginx_rps _ _ _ nginx_err < <(wrk_stats "http://127.0.0.1:$NGINX_PORT/data.csv" 8 15)
+ours=$(echo "$ours_rps * $SIZE / 1048576" | bc -l)
+theirs=$(echo "$nginx_rps * $SIZE / 1048576" | bc -l)
+printf 'download %s bytes, 8 connections:\n' "$SIZE"
+printf '  satudata %8.0f MiB/s (%s errors)\n  nginx    %8.0f MiB/s (%s errors)\n' "$ours" "$ours_err" "$theirs" "$nginx_err"
+printf '  ratio: %.0f%% of nginx (target >= 80%%)\n' "$(echo "100 * $ours / $theirs" | bc -l)"
