@@ -28,6 +28,8 @@ curl -fsS "$URL/datasets/kunjungan/data.csv" -o "$WORK/published.csv"
 SIZE=$(stat -c %s "$WORK/published.csv")
 mkdir -p "$WORK/www"
 cp "$WORK/published.csv" "$WORK/www/data.csv"
+# nginx workers run as an unprivileged user: let them read the file.
+chmod 755 "$WORK" "$WORK/www" && chmod 644 "$WORK/www/data.csv"
 NGINX_PORT=$((PORT + 1))
 cat >"$WORK/nginx.conf" <<CONF
 daemon off;
@@ -44,7 +46,8 @@ http {
 CONF
 nginx -c "$WORK/nginx.conf" -p "$WORK" &
 EXTRA_PIDS=$!
-for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/data.csv" && break; sleep 0.1; done
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/data.csv" 2>/dev/null && break; sleep 0.1; done
+cmp -s "$WORK/published.csv" <(curl -fsS "http://127.0.0.1:$NGINX_PORT/data.csv") || { echo "nginx does not serve the file"; exit 1; }
 read -r ours_rps _ _ _ ours_err < <(wrk_stats "$URL/datasets/kunjungan/data.csv" 8 15)
 read -r nginx_rps _ _ _ nginx_err < <(wrk_stats "http://127.0.0.1:$NGINX_PORT/data.csv" 8 15)
 ours=$(echo "$ours_rps * $SIZE / 1048576" | bc -l)

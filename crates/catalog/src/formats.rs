@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter, PlSmallStr};
+use polars::prelude::{DataFrame, ParquetCompression, ParquetWriter, PlSmallStr};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use satudata_validation::{
     CleanColumn, CleanLog, FieldType, RegionReference, TableInfo, TableSchema, clean_table,
@@ -70,7 +70,9 @@ pub(crate) struct Built {
     pub log: CleanLog,
 }
 
-/// Cleans `source` into `dir/data.csv` and derives the other formats from it.
+/// Cleans `source` into `dir/data.csv` and derives the other formats from it, in parallel:
+/// polars converts the CSV to Parquet on its own threads, one thread writes the XLSX workbook,
+/// and this thread writes the JSON while it reads the CSV once for both.
 pub(crate) fn build(
     source: impl Read,
     table: &TableInfo,
@@ -78,219 +80,276 @@ pub(crate) fn build(
     reference: Option<&RegionReference>,
     dir: &Path,
 ) -> Result<Built> {
+    let started = std::time::Instant::now();
     let csv_path = dir.join("data.csv");
-    let log = {
-        let out = BufWriter::with_capacity(1 << 20, File::create(&csv_path).map_err(io)?);
-        clean_table(source, table, schema, reference, out)
-            .map_err(|e| Error::Internal(format!("cleaning for publication: {e}")))?
+    let (log, csv_hash) = {
+        let mut out = Hashing::new(BufWriter::with_capacity(
+            1 << 20,
+            File::create(&csv_path).map_err(io)?,
+        ));
+        let log = clean_table(source, table, schema, reference, &mut out)
+            .map_err(|e| Error::Internal(format!("cleaning for publication: {e}")))?;
+        (log, out.finish()?)
     };
-    let mut writers = Writers::new(dir, &log)?;
+    let cleaned = started.elapsed();
+
+    let parquet_path = dir.join("data.parquet");
+    let parquet = {
+        let (csv, out, columns) = (csv_path.clone(), parquet_path.clone(), log.columns.clone());
+        std::thread::spawn(move || write_parquet(&csv, &out, &columns))
+    };
+    let xlsx_path = dir.join("data.xlsx");
+    let (to_xlsx, xlsx) = if log.rows_written <= XLSX_MAX_ROWS {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<csv::StringRecord>>(4);
+        let (out, columns) = (xlsx_path.clone(), log.columns.clone());
+        (
+            Some(tx),
+            Some(std::thread::spawn(move || write_xlsx(&rx, &out, &columns))),
+        )
+    } else {
+        (None, None)
+    };
+    let json_path = dir.join("data.json");
+    let json_hash = write_json(&csv_path, &json_path, &log.columns, to_xlsx)?;
+
+    let mut files = vec![
+        built(FORMATS[0], csv_path, csv_hash),
+        built(FORMATS[1], json_path, json_hash),
+    ];
+    parquet
+        .join()
+        .map_err(|_| Error::Internal("the Parquet writer panicked".into()))??;
+    files.push(built(
+        FORMATS[2],
+        parquet_path.clone(),
+        hash_file(&parquet_path)?,
+    ));
+    if let Some(xlsx) = xlsx {
+        xlsx.join()
+            .map_err(|_| Error::Internal("the XLSX writer panicked".into()))??;
+        files.push(built(FORMATS[3], xlsx_path.clone(), hash_file(&xlsx_path)?));
+    }
+    tracing::info!(
+        rows = log.rows_written,
+        clean_ms = cleaned.as_millis(),
+        formats_ms = (started.elapsed() - cleaned).as_millis(),
+        "published files written"
+    );
+    Ok(Built { files, log })
+}
+
+fn built(format: FileFormat, path: PathBuf, (sha256, size): (String, u64)) -> BuiltFile {
+    BuiltFile {
+        format,
+        path,
+        sha256,
+        size,
+    }
+}
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            size: 0,
+        }
+    }
+
+    fn finish(mut self) -> Result<(String, u64)> {
+        self.inner.flush().map_err(io)?;
+        Ok((hex::encode(self.hasher.finalize()), self.size))
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Rows handed to the XLSX writer at a time.
+const BATCH: usize = 8192;
+
+/// Writes the JSON array of records while reading the clean CSV, passing the rows on to the
+/// XLSX writer. Returns the JSON file's hash and size.
+fn write_json(
+    csv_path: &Path,
+    json_path: &Path,
+    columns: &[CleanColumn],
+    to_xlsx: Option<std::sync::mpsc::SyncSender<Vec<csv::StringRecord>>>,
+) -> Result<(String, u64)> {
+    let keys: Vec<Vec<u8>> = columns
+        .iter()
+        .map(|c| serde_json::to_vec(&c.name).map_err(internal))
+        .collect::<Result<_>>()?;
+    let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
+    let mut json = Hashing::new(BufWriter::with_capacity(
+        1 << 20,
+        File::create(json_path).map_err(io)?,
+    ));
+    json.write_all(b"[").map_err(io)?;
     let mut reader =
         csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(BufReader::with_capacity(
                 1 << 20,
-                File::open(&csv_path).map_err(io)?,
+                File::open(csv_path).map_err(io)?,
             ));
+    let mut rows = 0u64;
+    let mut batch = Vec::with_capacity(BATCH);
     let mut record = csv::StringRecord::new();
+    let mut xlsx = to_xlsx;
     while reader.read_record(&mut record).map_err(internal)? {
-        writers.row(&record)?;
-    }
-    let mut paths = vec![(FORMATS[0], csv_path)];
-    paths.extend(writers.finish()?);
-    let files = paths
-        .into_iter()
-        .map(|(format, path)| {
-            let (sha256, size) = hash_file(&path)?;
-            Ok(BuiltFile {
-                format,
-                path,
-                sha256,
-                size,
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok(Built { files, log })
-}
-
-/// The JSON, Parquet and XLSX writers fed row by row.
-struct Writers {
-    columns: Vec<CleanColumn>,
-    keys: Vec<String>,
-    json: BufWriter<File>,
-    json_path: PathBuf,
-    rows: u64,
-    parquet: polars::io::parquet::write::BatchedWriter<BufWriter<File>>,
-    parquet_path: PathBuf,
-    buffers: Vec<Buffer>,
-    workbook: Option<Workbook>,
-    xlsx_path: PathBuf,
-}
-
-/// A Parquet column being filled.
-enum Buffer {
-    Int(Vec<Option<i64>>),
-    Float(Vec<Option<f64>>),
-    Bool(Vec<Option<bool>>),
-    Text(Vec<Option<String>>),
-}
-
-impl Writers {
-    fn new(dir: &Path, log: &CleanLog) -> Result<Self> {
-        let columns = log.columns.clone();
-        let keys = columns
-            .iter()
-            .map(|c| serde_json::to_string(&c.name).map_err(internal))
-            .collect::<Result<_>>()?;
-        let json_path = dir.join("data.json");
-        let mut json = BufWriter::with_capacity(1 << 20, File::create(&json_path).map_err(io)?);
-        json.write_all(b"[").map_err(io)?;
-        let buffers: Vec<Buffer> = columns.iter().map(|c| Buffer::new(c.kind)).collect();
-        let parquet_path = dir.join("data.parquet");
-        let empty = to_frame(
-            &columns,
-            &mut buffers.iter().map(|b| b.empty()).collect::<Vec<_>>(),
-        )?;
-        let parquet = ParquetWriter::new(BufWriter::new(File::create(&parquet_path).map_err(io)?))
-            .with_compression(ParquetCompression::Snappy)
-            .batched(empty.schema())
-            .map_err(internal)?;
-        let workbook = (log.rows_written <= XLSX_MAX_ROWS)
-            .then(|| start_workbook(&columns))
-            .transpose()?;
-        Ok(Self {
-            columns,
-            keys,
-            json,
-            json_path,
-            rows: 0,
-            parquet,
-            parquet_path,
-            buffers,
-            workbook,
-            xlsx_path: dir.join("data.xlsx"),
-        })
-    }
-
-    fn row(&mut self, record: &csv::StringRecord) -> Result<()> {
-        let json = &mut self.json;
-        json.write_all(if self.rows == 0 { b"\n{" } else { b",\n{" })
+        json.write_all(if rows == 0 { b"\n{" } else { b",\n{" })
             .map_err(io)?;
-        self.rows += 1;
-        let mut sheet = match self.workbook.as_mut() {
-            Some(book) => Some(book.worksheet_from_index(0).map_err(internal)?),
-            None => None,
-        };
-        let excel_row = u32::try_from(self.rows).unwrap_or(u32::MAX);
-        for (i, column) in self.columns.iter().enumerate() {
-            let cell = record.get(i).unwrap_or("");
+        rows += 1;
+        for (i, kind) in kinds.iter().enumerate() {
             if i > 0 {
                 json.write_all(b",").map_err(io)?;
             }
-            json.write_all(self.keys[i].as_bytes()).map_err(io)?;
+            json.write_all(&keys[i]).map_err(io)?;
             json.write_all(b":").map_err(io)?;
-            let value = typed(cell, column.kind);
-            serde_json::to_writer(&mut *json, &value).map_err(internal)?;
-            self.buffers[i].push(&value);
-            if let Some(sheet) = sheet.as_deref_mut() {
-                write_cell(sheet, excel_row, i, cell, &value)?;
-            }
+            write_typed(&mut json, record.get(i).unwrap_or(""), *kind)?;
         }
         json.write_all(b"}").map_err(io)?;
-        if self.buffers[0].len() >= ROW_GROUP {
-            self.flush_parquet()?;
+        if xlsx.is_some() {
+            batch.push(record.clone());
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // A closed channel means the XLSX writer failed; its error is reported at join.
+                if xlsx.as_ref().is_some_and(|tx| tx.send(full).is_err()) {
+                    xlsx = None;
+                }
+            }
         }
-        Ok(())
     }
-
-    fn flush_parquet(&mut self) -> Result<()> {
-        let frame = to_frame(&self.columns, &mut self.buffers)?;
-        self.parquet.write_batch(&frame).map_err(internal)
+    if let Some(tx) = xlsx
+        && !batch.is_empty()
+    {
+        let _ = tx.send(batch);
     }
-
-    fn finish(mut self) -> Result<Vec<(FileFormat, PathBuf)>> {
-        let tail: &[u8] = if self.rows == 0 { b"]\n" } else { b"\n]\n" };
-        self.json.write_all(tail).map_err(io)?;
-        self.json.flush().map_err(io)?;
-        if self.buffers.first().is_some_and(|b| b.len() > 0) {
-            self.flush_parquet()?;
-        }
-        self.parquet.finish().map_err(internal)?;
-        let mut out = vec![
-            (FORMATS[1], self.json_path),
-            (FORMATS[2], self.parquet_path),
-        ];
-        if let Some(mut book) = self.workbook.take() {
-            book.save(&self.xlsx_path).map_err(internal)?;
-            out.push((FORMATS[3], self.xlsx_path));
-        }
-        Ok(out)
-    }
+    json.write_all(if rows == 0 { b"]\n" } else { b"\n]\n" })
+        .map_err(io)?;
+    json.finish()
 }
 
-impl Buffer {
-    fn new(kind: FieldType) -> Self {
-        match kind {
-            FieldType::Integer | FieldType::Year => Self::Int(Vec::new()),
-            FieldType::Number => Self::Float(Vec::new()),
-            FieldType::Boolean => Self::Bool(Vec::new()),
-            _ => Self::Text(Vec::new()),
-        }
+/// One cell as JSON, typed by its column.
+fn write_typed(out: &mut impl Write, cell: &str, kind: FieldType) -> Result<()> {
+    if cell.is_empty() {
+        return out.write_all(b"null").map_err(io);
     }
-
-    fn empty(&self) -> Self {
-        match self {
-            Self::Int(_) => Self::Int(Vec::new()),
-            Self::Float(_) => Self::Float(Vec::new()),
-            Self::Bool(_) => Self::Bool(Vec::new()),
-            Self::Text(_) => Self::Text(Vec::new()),
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Self::Int(v) => v.len(),
-            Self::Float(v) => v.len(),
-            Self::Bool(v) => v.len(),
-            Self::Text(v) => v.len(),
-        }
-    }
-
-    fn push(&mut self, value: &serde_json::Value) {
-        use serde_json::Value;
-        match (self, value) {
-            (Self::Int(v), Value::Number(n)) => v.push(n.as_i64()),
-            (Self::Float(v), Value::Number(n)) => v.push(n.as_f64()),
-            (Self::Bool(v), Value::Bool(b)) => v.push(Some(*b)),
-            (Self::Text(v), Value::String(s)) => v.push(Some(s.clone())),
-            (Self::Text(v), Value::Null) => v.push(None),
-            (Self::Text(v), other) => v.push(Some(other.to_string())),
-            (Self::Int(v), _) => v.push(None),
-            (Self::Float(v), _) => v.push(None),
-            (Self::Bool(v), _) => v.push(None),
-        }
-    }
-
-    fn take(&mut self, name: &str) -> Column {
-        let name = PlSmallStr::from(name);
-        match self {
-            Self::Int(v) => Column::new(name, std::mem::take(v)),
-            Self::Float(v) => Column::new(name, std::mem::take(v)),
-            Self::Bool(v) => Column::new(name, std::mem::take(v)),
-            Self::Text(v) => Column::new(name, std::mem::take(v)),
-        }
-    }
+    let written = match kind {
+        FieldType::Integer | FieldType::Year => cell
+            .parse::<i64>()
+            .ok()
+            .map(|n| serde_json::to_writer(&mut *out, &n)),
+        FieldType::Number => cell
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(|n| serde_json::to_writer(&mut *out, &n)),
+        FieldType::Boolean => match cell.to_ascii_lowercase().as_str() {
+            "true" => Some(serde_json::to_writer(&mut *out, &true)),
+            "false" => Some(serde_json::to_writer(&mut *out, &false)),
+            _ => None,
+        },
+        _ => None,
+    };
+    // Text, or a cell that does not parse (kept as text: no value is ever dropped).
+    written
+        .unwrap_or_else(|| serde_json::to_writer(&mut *out, cell))
+        .map_err(internal)
 }
 
-/// Empties the buffers into a frame.
-fn to_frame(columns: &[CleanColumn], buffers: &mut [Buffer]) -> Result<DataFrame> {
-    let height = buffers.first().map_or(0, Buffer::len);
-    let cols = columns
+/// The clean CSV as Parquet, parsed by polars with the clean table's types, in row groups.
+fn write_parquet(csv_path: &Path, out: &Path, columns: &[CleanColumn]) -> Result<()> {
+    use polars::prelude::{
+        DataType, LazyCsvReader, LazyFileListReader, PlRefPath, PlanCallback, Schema,
+    };
+    let schema: Schema = columns
         .iter()
-        .zip(buffers.iter_mut())
-        .map(|(c, b)| b.take(&c.name))
+        .map(|c| {
+            let dtype = match c.kind {
+                FieldType::Integer | FieldType::Year => DataType::Int64,
+                FieldType::Number => DataType::Float64,
+                FieldType::Boolean => DataType::Boolean,
+                _ => DataType::String,
+            };
+            (PlSmallStr::from(c.name.as_str()), dtype)
+        })
         .collect();
-    DataFrame::new(height, cols).map_err(internal)
+    let writer = ParquetWriter::new(BufWriter::with_capacity(
+        1 << 20,
+        File::create(out).map_err(io)?,
+    ))
+    .with_compression(ParquetCompression::Snappy)
+    .with_row_group_size(Some(ROW_GROUP))
+    .batched(&schema)
+    .map_err(internal)?;
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(Some(writer)));
+    let sink = std::sync::Arc::clone(&shared);
+    let callback = PlanCallback::new(move |frame: DataFrame| {
+        let mut guard = sink
+            .lock()
+            .map_err(|_| polars::prelude::polars_err!(ComputeError: "parquet writer poisoned"))?;
+        if let Some(writer) = guard.as_mut() {
+            writer.write_batch(&frame)?;
+        }
+        Ok(false)
+    });
+    let path = PlRefPath::new(csv_path.to_string_lossy().as_ref());
+    LazyCsvReader::new(path)
+        .with_has_header(true)
+        .with_schema(Some(std::sync::Arc::new(schema)))
+        .finish()
+        .and_then(|lf| lf.sink_batches(callback, true, std::num::NonZeroUsize::new(ROW_GROUP)))
+        .and_then(|lf| lf.collect_with_engine(polars::prelude::Engine::Streaming))
+        .map_err(internal)?;
+    let writer = shared
+        .lock()
+        .map_err(|_| Error::Internal("parquet writer poisoned".into()))?
+        .take()
+        .ok_or_else(|| Error::Internal("parquet writer gone".into()))?;
+    writer.finish().map_err(internal)?;
+    Ok(())
+}
+
+/// The workbook, from row batches, in the XLSX writer's constant-memory mode.
+fn write_xlsx(
+    rows: &std::sync::mpsc::Receiver<Vec<csv::StringRecord>>,
+    out: &Path,
+    columns: &[CleanColumn],
+) -> Result<()> {
+    let mut book = start_workbook(columns)?;
+    let sheet = book.worksheet_from_index(0).map_err(internal)?;
+    let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
+    let mut row = 0u32;
+    for batch in rows {
+        for record in batch {
+            row += 1;
+            for (i, kind) in kinds.iter().enumerate() {
+                let cell = record.get(i).unwrap_or("");
+                write_cell(sheet, row, i, cell, &typed(cell, *kind))?;
+            }
+        }
+    }
+    book.save(out).map_err(internal)?;
+    Ok(())
 }
 
 /// A cell as a JSON value of its column's type; a cell that does not parse stays text (a valid
