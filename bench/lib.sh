@@ -47,7 +47,7 @@ publish_table() {
     local slug=$1 csv=$2
     api POST /api/v1/datasets -H 'Content-Type: application/json' \
         -d "{\"title\": \"$slug\", \"slug\": \"$slug\", \"organization\": \"dinkes\"}" >/dev/null
-    api POST "/api/v1/datasets/$slug/versions" -H 'Content-Type: text/csv' --data-binary "@$csv" >/dev/null
+    api POST "/api/v1/datasets/$slug/versions" -H 'Content-Type: text/csv' -T "$csv" >/dev/null
     api POST "/api/v1/datasets/$slug/versions/1/submit" >/dev/null
     api POST "/api/v1/datasets/$slug/versions/1/review" -H 'Content-Type: application/json' \
         -d '{"decision": "approve"}' >/dev/null

@@ -39,6 +39,9 @@ pub struct Config {
     /// Local copies of published Parquet files for the data API (`SATUDATA_CACHE_DIR`); safe to
     /// empty at any time.
     pub cache_dir: std::path::PathBuf,
+    /// Data API pages kept in memory for repeated queries (`SATUDATA_DATA_CACHE_ENTRIES`,
+    /// 1000; 0 turns the cache off). Published versions never change, so pages never go stale.
+    pub data_cache_entries: usize,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             reference: None,
             gc_min_age_secs: 3600,
             cache_dir: "data/cache".into(),
+            data_cache_entries: 1000,
         }
     }
 }

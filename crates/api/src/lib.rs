@@ -35,6 +35,7 @@ pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> 
         Settings {
             max_upload_bytes: config.max_upload_bytes,
             cache_dir: config.cache_dir.clone(),
+            page_cache_entries: config.data_cache_entries,
         },
     );
     catalog.portal().await?;

@@ -48,6 +48,8 @@ pub struct Settings {
     /// Where the data API keeps local copies of published Parquet files (polars scans local
     /// files; the store may be S3). Safe to empty at any time.
     pub cache_dir: std::path::PathBuf,
+    /// Data API pages kept in memory for repeated queries (0 turns the cache off).
+    pub page_cache_entries: usize,
 }
 
 impl Default for Settings {
@@ -55,6 +57,7 @@ impl Default for Settings {
         Self {
             max_upload_bytes: 2 * 1024 * 1024 * 1024,
             cache_dir: std::env::temp_dir().join("satudata-cache"),
+            page_cache_entries: 1000,
         }
     }
 }
@@ -69,6 +72,8 @@ pub struct Catalog {
     reference: Arc<RwLock<Option<Arc<RegionReference>>>>,
     /// Exact totals of data API queries, shared by all clones.
     totals: Arc<dataquery::TotalCache>,
+    /// Data API pages of repeated queries, shared by all clones.
+    pages: Arc<dataquery::PageCache>,
 }
 
 impl Catalog {
@@ -80,7 +85,12 @@ impl Catalog {
             settings,
             reference: Arc::default(),
             totals: Arc::default(),
+            pages: Arc::default(),
         }
+    }
+
+    pub(crate) fn pages(&self) -> &dataquery::PageCache {
+        &self.pages
     }
 
     pub(crate) fn totals(&self) -> &dataquery::TotalCache {

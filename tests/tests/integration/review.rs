@@ -410,6 +410,12 @@ async fn akses_decides_who_sees_a_published_dataset(app: TestApp) {
         .await
         .expect(StatusCode::OK);
     assert_eq!(anonymous.json["total"], 0);
+    // A page cached for a signed-in reader is never served to the public.
+    let data = format!("/api/v1/datasets/{terbatas}/data");
+    app.get(&data, Some(&t.other_produsen))
+        .await
+        .expect(StatusCode::OK);
+    app.get(&data, None).await.expect(StatusCode::NOT_FOUND);
     // Closed data is private to caches too.
     let csv = app
         .get(&format!("/datasets/{terbatas}/data.csv"), Some(&t.walidata))

@@ -113,6 +113,7 @@ impl TestApp {
         let settings = Settings {
             max_upload_bytes,
             cache_dir: dir.path().join("cache"),
+            page_cache_entries: 100,
         };
         let catalog = Catalog::new(conn, storage, settings);
         let tokens = seed(&catalog).await;

@@ -134,6 +134,31 @@ pub(crate) struct TotalCache {
     totals: Mutex<HashMap<String, u64>>,
 }
 
+/// Pages already computed, per Parquet file and query. Published versions never change, so a
+/// cached page is never stale; the cache only bounds work for repeated queries.
+#[derive(Debug, Default)]
+pub(crate) struct PageCache {
+    pages: Mutex<HashMap<String, DataPage>>,
+}
+
+impl PageCache {
+    fn get(&self, key: &str) -> Option<DataPage> {
+        self.pages.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: String, page: DataPage, capacity: usize) {
+        if capacity == 0 {
+            return;
+        }
+        if let Ok(mut map) = self.pages.lock() {
+            if map.len() >= capacity {
+                map.clear();
+            }
+            map.insert(key, page);
+        }
+    }
+}
+
 /// Totals kept before the cache is emptied (a crude bound on memory).
 const TOTALS_KEPT: usize = 10_000;
 
@@ -161,6 +186,10 @@ impl Catalog {
         query: &DataQuery,
     ) -> Result<DataPage> {
         let (number, file) = self.parquet_of(actor, key, query.version).await?;
+        let page_key = format!("{}|{query:?}", file.sha256);
+        if let Some(page) = self.pages().get(&page_key) {
+            return Ok(page);
+        }
         let path = self.local_copy(&file).await?;
         let cache_key = format!("{}|{}", file.sha256, plan::total_key(query));
         let known = self.totals().get(&cache_key);
@@ -171,11 +200,14 @@ impl Catalog {
         if known.is_none() {
             self.totals().put(cache_key, total);
         }
-        Ok(DataPage {
+        let page = DataPage {
             version: number,
             total,
             ..page
-        })
+        };
+        self.pages()
+            .put(page_key, page.clone(), self.settings().page_cache_entries);
+        Ok(page)
     }
 
     /// Every row matching a query, streamed in the query's format without a row cap.
