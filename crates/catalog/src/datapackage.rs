@@ -5,7 +5,6 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::entity::distribution;
 use crate::error::{Error, Result};
 use crate::{Actor, Catalog};
 
@@ -113,24 +112,6 @@ impl Catalog {
             package["created"] = json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         }
         Ok(package)
-    }
-
-    /// The published files of several versions at once, by version id.
-    pub async fn files_of(
-        &self,
-        version_ids: &[i32],
-    ) -> Result<std::collections::HashMap<i32, Vec<distribution::Model>>> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        let rows = distribution::Entity::find()
-            .filter(distribution::Column::VersionId.is_in(version_ids.iter().copied()))
-            .order_by_asc(distribution::Column::Id)
-            .all(self.db())
-            .await?;
-        let mut out: std::collections::HashMap<i32, Vec<distribution::Model>> = Default::default();
-        for row in rows {
-            out.entry(row.version_id).or_default().push(row);
-        }
-        Ok(out)
     }
 }
 

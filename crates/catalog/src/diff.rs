@@ -92,8 +92,9 @@ type Opener<'a> = &'a dyn Fn() -> Result<Input>;
 
 fn compare(open_old: Opener<'_>, open_new: Opener<'_>, key: &[String]) -> Result<Value> {
     let hasher = foldhash::fast::FixedState::with_seed(7);
-    let (old_header, _) = header(open_old()?)?;
-    let (new_header, _) = header(open_new()?)?;
+    // Each pass reads its CSV from the start; the first two passes take the headers on the way.
+    let (old_header, mut old_rows) = header(open_old()?)?;
+    let (new_header, mut new_rows) = header(open_new()?)?;
     let common: Vec<String> = new_header
         .iter()
         .filter(|c| old_header.contains(c))
@@ -140,9 +141,8 @@ fn compare(open_old: Opener<'_>, open_new: Opener<'_>, key: &[String]) -> Result
     // Pass 1: the old version, one hash per row (by key, or a count per whole-row hash).
     let mut by_key: HashMap<String, u64> = HashMap::new();
     let mut by_row: HashMap<u64, u64> = HashMap::new();
-    let (_, mut rows) = header(open_old()?)?;
     let mut record = csv::StringRecord::new();
-    while rows.read_record(&mut record).map_err(csv_error)? {
+    while old_rows.read_record(&mut record).map_err(csv_error)? {
         if keyed {
             by_key.insert(
                 key_text(&record, &old_key_pos),
@@ -156,8 +156,7 @@ fn compare(open_old: Opener<'_>, open_new: Opener<'_>, key: &[String]) -> Result
     let (mut added, mut changed, mut unchanged) = (0u64, 0u64, 0u64);
     let mut added_examples = Vec::new();
     let mut changed_new: HashMap<String, Map<String, Value>> = HashMap::new();
-    let (_, mut rows) = header(open_new()?)?;
-    while rows.read_record(&mut record).map_err(csv_error)? {
+    while new_rows.read_record(&mut record).map_err(csv_error)? {
         let hash = digest(&record, &new_common);
         let found = if keyed {
             match by_key.remove(&key_text(&record, &new_key_pos)) {

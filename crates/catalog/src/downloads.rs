@@ -8,9 +8,6 @@ use crate::error::{Error, Message, Result};
 use crate::formats::{self, XLSX_MAX_ROWS};
 use crate::{Actor, Catalog};
 
-pub use crate::formats::{FORMATS, FileFormat};
-pub use crate::lifecycle::blob_key;
-
 /// A published file, ready to stream.
 #[derive(Debug, Clone)]
 pub struct Download {

@@ -250,30 +250,14 @@ fn write_json(
 
 /// One cell as JSON, typed by its column.
 fn write_typed(out: &mut impl Write, cell: &str, kind: FieldType) -> Result<()> {
-    if cell.is_empty() {
-        return out.write_all(b"null").map_err(io);
+    match Cell::parse(cell, kind) {
+        Cell::Null => serde_json::to_writer(out, &()),
+        Cell::Int(n) => serde_json::to_writer(out, &n),
+        Cell::Float(n) => serde_json::to_writer(out, &n),
+        Cell::Bool(b) => serde_json::to_writer(out, &b),
+        Cell::Text(t) => serde_json::to_writer(out, t),
     }
-    let written = match kind {
-        FieldType::Integer | FieldType::Year => cell
-            .parse::<i64>()
-            .ok()
-            .map(|n| serde_json::to_writer(&mut *out, &n)),
-        FieldType::Number => cell
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(|n| serde_json::to_writer(&mut *out, &n)),
-        FieldType::Boolean => match cell.to_ascii_lowercase().as_str() {
-            "true" => Some(serde_json::to_writer(&mut *out, &true)),
-            "false" => Some(serde_json::to_writer(&mut *out, &false)),
-            _ => None,
-        },
-        _ => None,
-    };
-    // Text, or a cell that does not parse (kept as text: no value is ever dropped).
-    written
-        .unwrap_or_else(|| serde_json::to_writer(&mut *out, cell))
-        .map_err(internal)
+    .map_err(internal)
 }
 
 /// The clean CSV as Parquet, parsed by polars with the clean table's types, in row groups.
@@ -344,7 +328,7 @@ fn write_xlsx(
             row += 1;
             for (i, kind) in kinds.iter().enumerate() {
                 let cell = record.get(i).unwrap_or("");
-                write_cell(sheet, row, i, cell, &typed(cell, *kind))?;
+                write_cell(sheet, row, i, Cell::parse(cell, *kind))?;
             }
         }
     }
@@ -352,28 +336,35 @@ fn write_xlsx(
     Ok(())
 }
 
-/// A cell as a JSON value of its column's type; a cell that does not parse stays text (a valid
+/// A clean cell read by its column's type; a cell that does not parse stays text (a valid
 /// report guarantees it does not happen, and no value is ever dropped).
-pub(crate) fn typed(cell: &str, kind: FieldType) -> serde_json::Value {
-    use serde_json::Value;
-    if cell.is_empty() {
-        return Value::Null;
-    }
-    let parsed = match kind {
-        FieldType::Integer | FieldType::Year => cell.parse::<i64>().ok().map(Value::from),
-        FieldType::Number => cell
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number),
-        FieldType::Boolean => match cell.to_ascii_lowercase().as_str() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cell<'a> {
+    Null,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(&'a str),
+}
+
+impl<'a> Cell<'a> {
+    fn parse(cell: &'a str, kind: FieldType) -> Self {
+        if cell.is_empty() {
+            return Self::Null;
+        }
+        let parsed = match kind {
+            FieldType::Integer | FieldType::Year => cell.parse().ok().map(Self::Int),
+            FieldType::Number => cell
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(Self::Float),
+            FieldType::Boolean if cell.eq_ignore_ascii_case("true") => Some(Self::Bool(true)),
+            FieldType::Boolean if cell.eq_ignore_ascii_case("false") => Some(Self::Bool(false)),
             _ => None,
-        },
-        _ => None,
-    };
-    parsed.unwrap_or_else(|| Value::String(cell.to_owned()))
+        };
+        parsed.unwrap_or(Self::Text(cell))
+    }
 }
 
 fn start_workbook(columns: &[CleanColumn]) -> Result<Workbook> {
@@ -390,29 +381,29 @@ fn start_workbook(columns: &[CleanColumn]) -> Result<Workbook> {
     Ok(book)
 }
 
-fn write_cell(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: usize,
-    cell: &str,
-    value: &serde_json::Value,
-) -> Result<()> {
+fn write_cell(sheet: &mut Worksheet, row: u32, col: usize, cell: Cell<'_>) -> Result<()> {
     let col = u16::try_from(col).map_err(internal)?;
-    match value {
-        serde_json::Value::Null => Ok(()),
-        serde_json::Value::Number(n) => sheet
-            .write_number(row, col, n.as_f64().unwrap_or_default())
-            .map(|_| ())
-            .map_err(internal),
-        serde_json::Value::Bool(b) => sheet
-            .write_boolean(row, col, *b)
-            .map(|_| ())
-            .map_err(internal),
-        _ => sheet
-            .write_string(row, col, cell)
-            .map(|_| ())
-            .map_err(internal),
+    match cell {
+        Cell::Null => return Ok(()),
+        // Excel numbers are doubles.
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "Excel stores every number as f64"
+        )]
+        Cell::Int(n) => sheet.write_number(row, col, n as f64),
+        Cell::Float(n) => sheet.write_number(row, col, n),
+        Cell::Bool(b) => sheet.write_boolean(row, col, b),
+        Cell::Text(t) => sheet.write_string(row, col, t),
     }
+    .map(|_| ())
+    .map_err(internal)
+}
+
+/// A CSV writer in the published dialect: UTF-8, comma, RFC 4180 quoting, CRLF.
+pub(crate) fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
 }
 
 /// SHA-256 (hex) and size of a file.

@@ -71,9 +71,9 @@ pub struct Catalog {
     /// The region list for validation, shared by all clones of the catalog.
     reference: Arc<RwLock<Option<Arc<RegionReference>>>>,
     /// Exact totals of data API queries, shared by all clones.
-    totals: Arc<dataquery::TotalCache>,
+    totals: Arc<dataquery::QueryCache<u64>>,
     /// Data API pages of repeated queries, shared by all clones.
-    pages: Arc<dataquery::PageCache>,
+    pages: Arc<dataquery::QueryCache<dataquery::DataPage>>,
 }
 
 impl Catalog {
@@ -89,11 +89,11 @@ impl Catalog {
         }
     }
 
-    pub(crate) fn pages(&self) -> &dataquery::PageCache {
+    pub(crate) fn pages(&self) -> &dataquery::QueryCache<dataquery::DataPage> {
         &self.pages
     }
 
-    pub(crate) fn totals(&self) -> &dataquery::TotalCache {
+    pub(crate) fn totals(&self) -> &dataquery::QueryCache<u64> {
         &self.totals
     }
 

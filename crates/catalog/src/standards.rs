@@ -356,22 +356,7 @@ impl Catalog {
         row.updated_at = Set(Utc::now());
         let txn = self.db().begin().await?;
         let after = row.update(&txn).await?;
-        if let Some(changes) = crate::lifecycle::metadata_changes(&before, &after, (&[], &[])) {
-            crate::lifecycle::record_event(
-                &txn,
-                actor,
-                crate::lifecycle::EventInput {
-                    dataset_id: after.id,
-                    version_number: None,
-                    action: "metadata",
-                    from_status: None,
-                    to_status: None,
-                    note: None,
-                    changes: Some(changes),
-                },
-            )
-            .await?;
-        }
+        crate::lifecycle::record_metadata_edit(&txn, actor, &before, &after, (&[], &[])).await?;
         txn.commit().await?;
         Ok(effective)
     }

@@ -130,15 +130,18 @@ Magersari,Laki-laki,2210,Jiwa,2024\r\n"
     assert_eq!(old.headers["cache-control"], "public, max-age=86400");
     assert_eq!(latest.headers["cache-control"], "public, no-cache");
 
-    // Every stored file is named by its own hash.
+    // Every stored file is named by its own hash (two versions × four formats).
+    let mut blobs = 0;
     for file in app.stored_files() {
         let path = file.to_string_lossy().replace('\\', "/");
         if let Some(name) = path.split("/blobs/sha256/").nth(1) {
             let bytes = std::fs::read(&file).expect("read blob");
             let expected = name.rsplit('/').next().unwrap_or_default();
             assert_eq!(hex::encode(Sha256::digest(&bytes)), expected);
+            blobs += 1;
         }
     }
+    assert_eq!(blobs, 8);
 }
 
 async fn downloads_speak_http_caching_and_ranges(app: TestApp) {

@@ -9,7 +9,7 @@ use satudata_catalog::dataquery::{DataPage, DataQuery, Output};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::error::{ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, Auth};
 use crate::state::AppState;
 
@@ -104,26 +104,7 @@ pub async fn query(
 }
 
 fn csv_page(page: &DataPage) -> ApiResult<Response> {
-    let mut out = Vec::new();
-    {
-        let mut w = csv_writer(&mut out);
-        let fail = |e: csv::Error| ApiError::from(satudata_catalog::Error::Internal(e.to_string()));
-        w.write_record(&page.columns).map_err(fail)?;
-        for row in &page.rows {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|v| match v {
-                    serde_json::Value::Null => String::new(),
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
-            w.write_record(&cells).map_err(fail)?;
-        }
-        w.flush()
-            .map_err(|e| ApiError::from(satudata_catalog::Error::Internal(e.to_string())))?;
-    }
-    let mut response = (StatusCode::OK, out).into_response();
+    let mut response = (StatusCode::OK, page.to_csv()?).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
@@ -132,12 +113,6 @@ fn csv_page(page: &DataPage) -> ApiResult<Response> {
         .headers_mut()
         .insert("x-total-count", HeaderValue::from(page.total));
     Ok(response)
-}
-
-fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out)
 }
 
 async fn export(

@@ -50,10 +50,33 @@ pub(super) fn json_to_lit(value: &Value, dtype: &DataType) -> Option<Expr> {
 
 /// A cell as CSV text.
 fn cell_text(value: AnyValue<'_>) -> String {
-    match cell_json(value) {
+    json_text(cell_json(value))
+}
+
+/// A JSON cell as CSV text: empty for null, strings as they are.
+fn json_text(value: Value) -> String {
+    match value {
         Value::Null => String::new(),
         Value::String(s) => s,
         other => other.to_string(),
+    }
+}
+
+impl super::DataPage {
+    /// The page as CSV in the published dialect.
+    pub fn to_csv(&self) -> crate::Result<Vec<u8>> {
+        let fail = |e: csv::Error| crate::Error::Internal(format!("writing CSV: {e}"));
+        let mut out = Vec::new();
+        let mut w = crate::formats::csv_writer(&mut out);
+        w.write_record(&self.columns).map_err(fail)?;
+        for row in &self.rows {
+            w.write_record(row.iter().cloned().map(json_text))
+                .map_err(fail)?;
+        }
+        w.flush()
+            .map_err(|e| crate::Error::Internal(format!("writing CSV: {e}")))?;
+        drop(w);
+        Ok(out)
     }
 }
 
@@ -106,9 +129,7 @@ impl Serializer {
                 return Ok(true);
             }
             Self::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .terminator(csv::Terminator::CRLF)
-                    .from_writer(&mut out);
+                let mut w = crate::formats::csv_writer(&mut out);
                 for i in 0..frame.height() {
                     let record: Vec<String> = columns
                         .iter()
@@ -146,9 +167,7 @@ fn export(prepared: PreparedExport, tx: &Sender<Chunk>) -> std::io::Result<()> {
     let serializer = match prepared.output {
         Output::Csv => {
             let mut header = Vec::new();
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(&mut header);
+            let mut w = crate::formats::csv_writer(&mut header);
             w.write_record(&prepared.columns)
                 .map_err(std::io::Error::other)?;
             w.flush()?;

@@ -128,54 +128,41 @@ pub struct Export {
     pub body: tokio::sync::mpsc::Receiver<std::result::Result<Bytes, std::io::Error>>,
 }
 
-/// Exact totals already counted, per Parquet file and query.
-#[derive(Debug, Default)]
-pub(crate) struct TotalCache {
-    totals: Mutex<HashMap<String, u64>>,
+/// A small in-memory cache keyed by Parquet file and query. Published versions never change, so
+/// nothing cached is ever stale; when full it is emptied (a crude bound on memory).
+#[derive(Debug)]
+pub(crate) struct QueryCache<V> {
+    entries: Mutex<HashMap<String, V>>,
 }
 
-/// Pages already computed, per Parquet file and query. Published versions never change, so a
-/// cached page is never stale; the cache only bounds work for repeated queries.
-#[derive(Debug, Default)]
-pub(crate) struct PageCache {
-    pages: Mutex<HashMap<String, DataPage>>,
+impl<V> Default for QueryCache<V> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::default(),
+        }
+    }
 }
 
-impl PageCache {
-    fn get(&self, key: &str) -> Option<DataPage> {
-        self.pages.lock().ok()?.get(key).cloned()
+impl<V: Clone> QueryCache<V> {
+    fn get(&self, key: &str) -> Option<V> {
+        self.entries.lock().ok()?.get(key).cloned()
     }
 
-    fn put(&self, key: String, page: DataPage, capacity: usize) {
+    fn put(&self, key: String, value: V, capacity: usize) {
         if capacity == 0 {
             return;
         }
-        if let Ok(mut map) = self.pages.lock() {
+        if let Ok(mut map) = self.entries.lock() {
             if map.len() >= capacity {
                 map.clear();
             }
-            map.insert(key, page);
+            map.insert(key, value);
         }
     }
 }
 
-/// Totals kept before the cache is emptied (a crude bound on memory).
+/// Exact totals kept (they are small; pages follow `Settings::page_cache_entries`).
 const TOTALS_KEPT: usize = 10_000;
-
-impl TotalCache {
-    fn get(&self, key: &str) -> Option<u64> {
-        self.totals.lock().ok()?.get(key).copied()
-    }
-
-    fn put(&self, key: String, total: u64) {
-        if let Ok(mut map) = self.totals.lock() {
-            if map.len() >= TOTALS_KEPT {
-                map.clear();
-            }
-            map.insert(key, total);
-        }
-    }
-}
 
 impl Catalog {
     /// One page of a published version, filtered, sorted and paged, or aggregated.
@@ -198,7 +185,7 @@ impl Catalog {
             .await
             .map_err(|e| Error::Internal(format!("query panicked: {e}")))??;
         if known.is_none() {
-            self.totals().put(cache_key, total);
+            self.totals().put(cache_key, total, TOTALS_KEPT);
         }
         let page = DataPage {
             version: number,

@@ -148,24 +148,14 @@ impl Catalog {
         if input.tags.is_some() {
             replace_tags(&txn, model.id, &tags).await?;
         }
-        if let Some(changes) =
-            lifecycle::metadata_changes(&current.dataset, &model, (&current.tags, &tags))
-        {
-            lifecycle::record_event(
-                &txn,
-                actor,
-                lifecycle::EventInput {
-                    dataset_id: model.id,
-                    version_number: None,
-                    action: "metadata",
-                    from_status: None,
-                    to_status: None,
-                    note: None,
-                    changes: Some(changes),
-                },
-            )
-            .await?;
-        }
+        lifecycle::record_metadata_edit(
+            &txn,
+            actor,
+            &current.dataset,
+            &model,
+            (&current.tags, &tags),
+        )
+        .await?;
         txn.commit().await?;
         Ok(DatasetRecord {
             dataset: model,

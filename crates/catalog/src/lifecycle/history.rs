@@ -74,9 +74,36 @@ impl Catalog {
     }
 }
 
+/// Appends a `metadata` event when an edit changed anything (inside the caller's transaction).
+pub(crate) async fn record_metadata_edit<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    before: &dataset::Model,
+    after: &dataset::Model,
+    tags: (&[String], &[String]),
+) -> Result<()> {
+    let Some(changes) = metadata_changes(before, after, tags) else {
+        return Ok(());
+    };
+    record_event(
+        db,
+        actor,
+        EventInput {
+            dataset_id: after.id,
+            version_number: None,
+            action: "metadata",
+            from_status: None,
+            to_status: None,
+            note: None,
+            changes: Some(changes),
+        },
+    )
+    .await
+}
+
 /// The metadata fields that changed between two states of a dataset, as
 /// `{field: {"from": .., "to": ..}}`; `None` when nothing did.
-pub(crate) fn metadata_changes(
+fn metadata_changes(
     before: &dataset::Model,
     after: &dataset::Model,
     tags: (&[String], &[String]),

@@ -15,8 +15,7 @@ use crate::entity::{dataset, dataset_version};
 use crate::error::{Error, Message, Result};
 use crate::{Actor, Catalog};
 
-pub(crate) use history::{EventInput, metadata_changes, record_event};
-pub use publish::blob_key;
+pub(crate) use history::{EventInput, record_event, record_metadata_edit};
 
 /// Uploaded, not yet submitted.
 pub const DRAFT: &str = "DRAFT";

@@ -18,7 +18,7 @@ use crate::formats::{self, Built};
 use crate::{Actor, Catalog};
 
 /// The store key of a content-addressed blob.
-pub fn blob_key(sha256: &str) -> String {
+fn blob_key(sha256: &str) -> String {
     format!("blobs/sha256/{}/{sha256}", &sha256[..2.min(sha256.len())])
 }
 
@@ -109,6 +109,24 @@ impl Catalog {
             .filter(distribution::Column::VersionId.eq(version_id))
             .all(self.db())
             .await?)
+    }
+
+    /// The published files of several versions at once, by version id.
+    pub async fn files_of(
+        &self,
+        version_ids: &[i32],
+    ) -> Result<std::collections::HashMap<i32, Vec<distribution::Model>>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let rows = distribution::Entity::find()
+            .filter(distribution::Column::VersionId.is_in(version_ids.iter().copied()))
+            .order_by_asc(distribution::Column::Id)
+            .all(self.db())
+            .await?;
+        let mut out: std::collections::HashMap<i32, Vec<distribution::Model>> = Default::default();
+        for row in rows {
+            out.entry(row.version_id).or_default().push(row);
+        }
+        Ok(out)
     }
 
     /// Cleans the version's source into every format in a scratch folder, then stores each file
