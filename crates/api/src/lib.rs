@@ -2,6 +2,7 @@
 //! start-up of the service. Handlers are thin: extract, call one catalog service, map to a
 //! response type.
 
+pub mod ckan;
 pub mod cli;
 pub mod config;
 pub mod error;

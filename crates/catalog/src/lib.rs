@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod ckan;
 pub mod datapackage;
 pub mod dataquery;
 pub mod datasets;

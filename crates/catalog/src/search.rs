@@ -115,7 +115,7 @@ fn covers_year(year: i32) -> Result<Condition> {
 
 /// Splits a query into lower-case words of letters and digits (everything else separates), so
 /// that no search operator of either database can be injected.
-fn words(q: &str) -> Vec<String> {
+pub(crate) fn words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(16)
@@ -124,7 +124,7 @@ fn words(q: &str) -> Vec<String> {
 }
 
 /// The match condition and an ascending rank expression for the backend's full-text engine.
-fn full_text(backend: DbBackend, words: &[String]) -> Result<(Expr, Expr)> {
+pub(crate) fn full_text(backend: DbBackend, words: &[String]) -> Result<(Expr, Expr)> {
     match backend {
         DbBackend::Sqlite => {
             let fts = words

@@ -3,6 +3,7 @@
 mod accounts;
 mod authz;
 mod bad_input;
+mod ckan;
 mod cli;
 mod data_api;
 mod lifecycle;

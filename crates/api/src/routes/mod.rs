@@ -1,6 +1,7 @@
 //! The router: every route, its OpenAPI description, Swagger UI and the fallbacks.
 
 mod accounts;
+mod ckan;
 mod data;
 mod datasets;
 mod downloads;
@@ -51,6 +52,7 @@ const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "data", description = "The data API: filter, sort, page, aggregate and export published tables"),
         (name = "accounts", description = "Accounts, sign-in and API tokens"),
         (name = "standards", description = "Standar Data: code lists, variables and dataset Table Schemas"),
+        (name = "ckan", description = "CKAN Action API (read side) for harvesters: also at /api/action/{name}"),
     )
 )]
 struct ApiDoc;
@@ -149,6 +151,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(lifecycle::unpublish))
         .routes(routes!(lifecycle::history))
         .routes(routes!(data::query))
+        .routes(routes!(ckan::action_get, ckan::action_post))
+        .route(
+            "/api/action/{name}",
+            axum::routing::get(ckan::unversioned_get).post(ckan::unversioned_post),
+        )
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .merge(uploads)
         .merge(downloads)

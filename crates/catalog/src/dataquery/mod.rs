@@ -52,6 +52,26 @@ pub struct Filter {
     pub value: String,
 }
 
+/// A boolean combination of filters and text search (CKAN's `$or` / `$and` and `q`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Where {
+    /// One filter.
+    Filter(Filter),
+    /// Every part holds.
+    All(Vec<Where>),
+    /// Some part holds.
+    Any(Vec<Where>),
+    /// Every word occurs, ignoring case, in one of the columns (every text column when empty).
+    Text {
+        /// The parameter as written (for errors).
+        param: String,
+        /// Columns to search.
+        columns: Vec<String>,
+        /// The words.
+        text: String,
+    },
+}
+
 /// Aggregations of `agg=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Agg {
@@ -86,6 +106,8 @@ pub struct DataQuery {
     pub select: Vec<String>,
     /// Filters, all of which must hold.
     pub filters: Vec<Filter>,
+    /// A further condition that must hold.
+    pub condition: Option<Where>,
     /// Sort keys, `true` = descending.
     pub sort: Vec<(String, bool)>,
     /// Page size; `None` exports every matching row.
@@ -111,6 +133,10 @@ pub struct DataPage {
     pub version: i32,
     /// Column names, in order.
     pub columns: Vec<String>,
+    /// Their types: `int`, `numeric`, `text`, `bool` or `date` (CKAN's datastore names).
+    pub types: Vec<&'static str>,
+    /// 1-based row numbers in the version's table (empty for aggregations).
+    pub ids: Vec<u64>,
     /// Rows, as JSON values in column order.
     pub rows: Vec<Vec<Value>>,
     /// Matching rows (or groups) in all pages; exact, cached per version and query.

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::convert::{cell_json, json_to_lit};
 use super::params::bad;
-use super::{Agg, DataPage, DataQuery, Filter, Op};
+use super::{Agg, DataPage, DataQuery, Filter, Op, Where};
 use crate::error::{Error, Result};
 
 /// The row-number column used as the final sort key and for keyset cursors.
@@ -15,7 +15,10 @@ const ROW: &str = "__row";
 
 /// What identifies a query's total: its filters and grouping (not its paging or sorting).
 pub(super) fn total_key(query: &DataQuery) -> String {
-    format!("{:?}|{:?}|{:?}", query.filters, query.group_by, query.aggs)
+    format!(
+        "{:?}|{:?}|{:?}|{:?}",
+        query.filters, query.condition, query.group_by, query.aggs
+    )
 }
 
 fn scan(path: &Path) -> Result<LazyFrame> {
@@ -56,38 +59,124 @@ fn column<'a>(schema: &'a Schema, name: &str, param: &str) -> Result<&'a DataTyp
     })
 }
 
-/// The conjunction of the filters.
-fn predicate(schema: &Schema, filters: &[Filter]) -> Result<Option<Expr>> {
+/// The conjunction of the filters and the condition.
+fn predicate(schema: &Schema, query: &DataQuery) -> Result<Option<Expr>> {
     let mut all: Option<Expr> = None;
-    for f in filters {
-        let dtype = column(schema, &f.column, &f.param)?;
-        let value = |raw: &str| typed_literal(dtype, raw, &f.param);
-        let c = col(f.column.as_str());
-        let expr = match f.op {
-            Op::Eq => c.eq(value(&f.value)?),
-            Op::Ne => c.neq(value(&f.value)?),
-            Op::Gt => c.gt(value(&f.value)?),
-            Op::Gte => c.gt_eq(value(&f.value)?),
-            Op::Lt => c.lt(value(&f.value)?),
-            Op::Lte => c.lt_eq(value(&f.value)?),
-            Op::In => {
-                let mut any: Option<Expr> = None;
-                for item in f.value.split(',') {
-                    let e = c.clone().eq(value(item.trim())?);
-                    any = Some(match any {
-                        Some(a) => a.or(e),
-                        None => e,
-                    });
-                }
-                any.ok_or_else(|| bad(&f.param, "daftar nilai kosong", "empty list"))?
-            }
-        };
+    let parts = query
+        .filters
+        .iter()
+        .map(|f| filter_expr(schema, f))
+        .chain(query.condition.iter().map(|w| where_expr(schema, w)));
+    for expr in parts {
+        let expr = expr?;
         all = Some(match all {
             Some(a) => a.and(expr),
             None => expr,
         });
     }
     Ok(all)
+}
+
+fn fold(exprs: Vec<Expr>, and: bool) -> Expr {
+    exprs
+        .into_iter()
+        .reduce(|a, b| if and { a.and(b) } else { a.or(b) })
+        .unwrap_or_else(|| lit(and))
+}
+
+fn where_expr(schema: &Schema, condition: &Where) -> Result<Expr> {
+    Ok(match condition {
+        Where::Filter(f) => filter_expr(schema, f)?,
+        Where::All(parts) => fold(
+            parts
+                .iter()
+                .map(|w| where_expr(schema, w))
+                .collect::<Result<_>>()?,
+            true,
+        ),
+        Where::Any(parts) => fold(
+            parts
+                .iter()
+                .map(|w| where_expr(schema, w))
+                .collect::<Result<_>>()?,
+            false,
+        ),
+        Where::Text {
+            param,
+            columns,
+            text,
+        } => {
+            let searched: Vec<String> = if columns.is_empty() {
+                schema
+                    .iter()
+                    .filter(|(_, t)| t.is_string())
+                    .map(|(n, _)| n.to_string())
+                    .collect()
+            } else {
+                for c in columns {
+                    column(schema, c, param)?;
+                }
+                columns.clone()
+            };
+            let words = text.split_whitespace().map(|w| {
+                let pattern = format!("(?i){}", regex::escape(w));
+                fold(
+                    searched
+                        .iter()
+                        .map(|c| {
+                            col(c.as_str())
+                                .cast(DataType::String)
+                                .str()
+                                .contains(lit(pattern.clone()), false)
+                        })
+                        .collect(),
+                    false,
+                )
+            });
+            fold(words.collect(), true)
+        }
+    })
+}
+
+/// One filter as an expression.
+fn filter_expr(schema: &Schema, f: &Filter) -> Result<Expr> {
+    let dtype = column(schema, &f.column, &f.param)?;
+    let value = |raw: &str| typed_literal(dtype, raw, &f.param);
+    let c = col(f.column.as_str());
+    Ok(match f.op {
+        Op::Eq => c.eq(value(&f.value)?),
+        Op::Ne => c.neq(value(&f.value)?),
+        Op::Gt => c.gt(value(&f.value)?),
+        Op::Gte => c.gt_eq(value(&f.value)?),
+        Op::Lt => c.lt(value(&f.value)?),
+        Op::Lte => c.lt_eq(value(&f.value)?),
+        Op::In => {
+            let mut any: Option<Expr> = None;
+            for item in f.value.split(',') {
+                let e = c.clone().eq(value(item.trim())?);
+                any = Some(match any {
+                    Some(a) => a.or(e),
+                    None => e,
+                });
+            }
+            any.ok_or_else(|| bad(&f.param, "daftar nilai kosong", "empty list"))?
+        }
+    })
+}
+
+/// CKAN datastore's name of a column type.
+fn type_name(dtype: &DataType) -> &'static str {
+    if dtype.is_integer() {
+        "int"
+    } else if dtype.is_float() {
+        "numeric"
+    } else if dtype.is_bool() {
+        "bool"
+    } else if dtype.is_temporal() {
+        "date"
+    } else {
+        "text"
+    }
 }
 
 /// A literal of the column's type, or a 400 naming the parameter.
@@ -136,7 +225,7 @@ fn rows_plan(path: &Path, query: &DataQuery) -> Result<(LazyFrame, Schema, Vec<S
         column(&schema, name, "sort")?;
     }
     let mut lf = lf.with_row_index(ROW, None);
-    if let Some(p) = predicate(&schema, &query.filters)? {
+    if let Some(p) = predicate(&schema, query)? {
         lf = lf.filter(p);
     }
     Ok((lf, schema, columns))
@@ -228,6 +317,17 @@ pub(super) fn page(path: &Path, query: &DataQuery, known: Option<u64>) -> Result
             .select(wanted),
     )?;
     let rows = rows_of(&frame, &columns)?;
+    let types = columns
+        .iter()
+        .map(|c| schema.get(c.as_str()).map_or("text", type_name))
+        .collect();
+    let ids = frame
+        .column(ROW)
+        .map_err(polars_error)?
+        .as_materialized_series()
+        .iter()
+        .map(|v| v.extract::<u64>().unwrap_or_default() + 1)
+        .collect();
     let next = if frame.height() == limit {
         cursor_of(&frame, &query.sort)?
     } else {
@@ -237,6 +337,8 @@ pub(super) fn page(path: &Path, query: &DataQuery, known: Option<u64>) -> Result
         DataPage {
             version: 0,
             columns,
+            types,
+            ids,
             rows,
             total,
             next,
@@ -275,10 +377,13 @@ fn aggregated_page(path: &Path, query: &DataQuery) -> Result<(DataPage, u64)> {
     let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
     let frame = frame.slice(offset, limit);
     let rows = rows_of(&frame, &columns)?;
+    let types = frame.dtypes().iter().map(type_name).collect();
     Ok((
         DataPage {
             version: 0,
             columns,
+            types,
+            ids: Vec::new(),
             rows,
             total,
             next: None,
@@ -325,7 +430,7 @@ fn aggregated(path: &Path, query: &DataQuery) -> Result<LazyFrame> {
     if aggs.is_empty() {
         aggs.push(len().alias("count"));
     }
-    if let Some(p) = predicate(&schema, &query.filters)? {
+    if let Some(p) = predicate(&schema, query)? {
         lf = lf.filter(p);
     }
     let grouped = if query.group_by.is_empty() {

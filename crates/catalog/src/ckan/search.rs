@@ -1,0 +1,382 @@
+//! `package_search`: CKAN's search over our catalogue, with Solr-style `q`/`fq`, sorting,
+//! paging and facet counts computed by the database.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
+};
+use serde_json::{Value, json};
+
+use super::dict::{self, Site};
+use super::fq::{self, syntax};
+use super::{names, query};
+use crate::actor::AKSES_TERBUKA;
+use crate::entity::{dataset, dataset_tag, distribution};
+use crate::error::Result;
+use crate::search::full_text;
+use crate::{Actor, Catalog};
+
+/// Largest `rows` (CKAN's `ckan.search.rows_max`); more is capped, as CKAN does.
+pub const ROWS_MAX: u64 = 1000;
+
+/// Facet fields `facet.field` may name.
+pub const FACET_FIELDS: &[&str] = &[
+    "organization",
+    "groups",
+    "tags",
+    "res_format",
+    "license_id",
+    "accessRights",
+    "accrualPeriodicity",
+    "prioritas_tahun",
+    "tingkat_penyajian",
+];
+
+/// The parameters of `package_search`.
+#[derive(Debug, Clone)]
+pub struct PackageSearch {
+    /// Solr-style query (words and `field:value`).
+    pub q: String,
+    /// Filter queries, all of which must hold.
+    pub fq: Vec<String>,
+    /// Page size (capped at [`ROWS_MAX`]).
+    pub rows: u64,
+    /// Results to skip.
+    pub start: u64,
+    /// `field dir, ...`; CKAN's default is `score desc, metadata_modified desc`.
+    pub sort: Option<String>,
+    /// Fields to count values of.
+    pub facet_fields: Vec<String>,
+    /// Values per facet; negative = all.
+    pub facet_limit: i64,
+    /// Smallest count shown.
+    pub facet_mincount: u64,
+    /// Also Terbatas/Tertutup datasets the caller may read.
+    pub include_private: bool,
+    /// Also unpublished datasets the caller may see.
+    pub include_drafts: bool,
+}
+
+impl Default for PackageSearch {
+    fn default() -> Self {
+        Self {
+            q: String::new(),
+            fq: Vec::new(),
+            rows: 10,
+            start: 0,
+            sort: None,
+            facet_fields: Vec::new(),
+            facet_limit: 50,
+            facet_mincount: 1,
+            include_private: false,
+            include_drafts: false,
+        }
+    }
+}
+
+/// The datasets a CKAN client sees: readable, and (unless asked) published and Terbuka.
+pub(super) fn visible(actor: &Actor, include_private: bool, include_drafts: bool) -> Condition {
+    let mut c = Condition::all()
+        .add(dataset::Column::DeletedAt.is_null())
+        .add(actor.readable());
+    if !include_drafts {
+        c = c
+            .add(dataset::Column::CurrentVersionId.is_not_null())
+            .add(dataset::Column::WithdrawnAt.is_null());
+    }
+    if !include_private {
+        c = c.add(dataset::Column::Akses.eq(AKSES_TERBUKA));
+    }
+    c
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Count {
+    key: Option<String>,
+    n: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct IntCount {
+    key: Option<i32>,
+    n: i64,
+}
+
+impl Catalog {
+    /// CKAN `package_search`: `{count, results, facets, search_facets, sort}`, results as full
+    /// package dictionaries.
+    pub async fn ckan_package_search(
+        &self,
+        actor: &Actor,
+        base_url: &str,
+        params: PackageSearch,
+    ) -> Result<Value> {
+        let backend = self.db().get_database_backend();
+        let q = fq::parse(&params.q)?;
+        let mut filter = visible(actor, params.include_private, params.include_drafts)
+            .add(query::condition(backend, &q)?);
+        for f in &params.fq {
+            filter = filter.add(query::condition(backend, &fq::parse(f)?)?);
+        }
+        let words = query::ranked_words(&q);
+        let sort_text = params
+            .sort
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "score desc, metadata_modified desc".into());
+        let mut select = dataset::Entity::find().filter(filter.clone());
+        for (column, order) in sort_keys(&sort_text)? {
+            match column {
+                SortKey::Score if words.is_empty() => {}
+                SortKey::Score => {
+                    // The rank is ascending-better; "score desc" means best first.
+                    let rank = full_text(backend, &words)?.1;
+                    let order = if order == Order::Desc {
+                        Order::Asc
+                    } else {
+                        Order::Desc
+                    };
+                    select = select.order_by(rank, order);
+                }
+                SortKey::Column(c) => select = select.order_by(c, order),
+            }
+        }
+        select = select.order_by_asc(dataset::Column::Uuid);
+        let count = select.clone().count(self.db()).await?;
+        let rows = select
+            .offset(params.start)
+            .limit(std::cmp::min(params.rows, ROWS_MAX))
+            .all(self.db())
+            .await?;
+        let portal = self.portal().await?;
+        let site = Site {
+            base_url,
+            portal: &portal,
+        };
+        let results: Vec<Value> = self
+            .package_rows(rows)
+            .await?
+            .iter()
+            .map(|row| dict::package(site, row))
+            .collect();
+        let mut facets = Vec::new();
+        let mut search_facets = Vec::new();
+        for field in &params.facet_fields {
+            let items = self
+                .facet(
+                    field,
+                    filter.clone(),
+                    params.facet_limit,
+                    params.facet_mincount,
+                )
+                .await?;
+            facets.push((
+                field.clone(),
+                dict::object(items.iter().map(|(k, _, n)| (k.clone(), json!(n)))),
+            ));
+            let listed: Vec<Value> = items
+                .iter()
+                .map(|(k, display, n)| json!({"name": k, "display_name": display, "count": n}))
+                .collect();
+            search_facets.push((field.clone(), json!({"title": field, "items": listed})));
+        }
+        Ok(json!({
+            "count": count,
+            "facets": dict::object(facets),
+            "results": results,
+            "search_facets": dict::object(search_facets),
+            "sort": sort_text,
+        }))
+    }
+
+    /// `(value, display name, count)` of one facet over the matching datasets, most frequent
+    /// first.
+    async fn facet(
+        &self,
+        field: &str,
+        filter: Condition,
+        limit: i64,
+        mincount: u64,
+    ) -> Result<Vec<(String, String, u64)>> {
+        let matching = || {
+            dataset::Entity::find()
+                .select_only()
+                .column(dataset::Column::Id)
+                .filter(filter.clone())
+                .into_query()
+        };
+        let grouped = |column: dataset::Column| {
+            dataset::Entity::find()
+                .select_only()
+                .column_as(column, "key")
+                .column_as(Expr::col(dataset::Column::Id).count(), "n")
+                .filter(filter.clone())
+                .filter(column.is_not_null())
+                .group_by(column)
+        };
+        let mut display: HashMap<String, String> = HashMap::new();
+        let counts: Vec<(String, u64)> = match field {
+            "organization" => {
+                let rows = dataset::Entity::find()
+                    .select_only()
+                    .column_as(dataset::Column::OrganizationId, "key")
+                    .column_as(Expr::col(dataset::Column::Id).count(), "n")
+                    .filter(filter.clone())
+                    .group_by(dataset::Column::OrganizationId)
+                    .into_model::<IntCount>()
+                    .all(self.db())
+                    .await?;
+                let orgs = self
+                    .organizations_by_id(rows.iter().filter_map(|r| r.key))
+                    .await?;
+                rows.into_iter()
+                    .filter_map(|r| {
+                        let org = orgs.get(&r.key?)?;
+                        display.insert(org.slug.clone(), org.name.clone());
+                        Some((org.slug.clone(), count(r.n)))
+                    })
+                    .collect()
+            }
+            "prioritas_tahun" => grouped(dataset::Column::PrioritasTahun)
+                .into_model::<IntCount>()
+                .all(self.db())
+                .await?
+                .into_iter()
+                .filter_map(|r| Some((r.key?.to_string(), count(r.n))))
+                .collect(),
+            "groups" | "license_id" | "accessRights" | "accrualPeriodicity"
+            | "tingkat_penyajian" => {
+                let column = match field {
+                    "groups" => dataset::Column::Topik,
+                    "license_id" => dataset::Column::License,
+                    "accessRights" => dataset::Column::Akses,
+                    "accrualPeriodicity" => dataset::Column::Frekuensi,
+                    _ => dataset::Column::TingkatPenyajian,
+                };
+                grouped(column)
+                    .into_model::<Count>()
+                    .all(self.db())
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| Some((r.key?, count(r.n))))
+                    .collect()
+            }
+            "tags" => dataset_tag::Entity::find()
+                .select_only()
+                .column_as(dataset_tag::Column::Tag, "key")
+                .column_as(Expr::col(dataset_tag::Column::DatasetId).count(), "n")
+                .filter(dataset_tag::Column::DatasetId.in_subquery(matching()))
+                .group_by(dataset_tag::Column::Tag)
+                .into_model::<Count>()
+                .all(self.db())
+                .await?
+                .into_iter()
+                .filter_map(|r| Some((r.key?, count(r.n))))
+                .collect(),
+            "res_format" => {
+                let versions = dataset::Entity::find()
+                    .select_only()
+                    .column(dataset::Column::CurrentVersionId)
+                    .filter(filter.clone())
+                    .into_query();
+                distribution::Entity::find()
+                    .select_only()
+                    .column_as(distribution::Column::Format, "key")
+                    .column_as(Expr::col(distribution::Column::Id).count(), "n")
+                    .filter(distribution::Column::VersionId.in_subquery(versions))
+                    .group_by(distribution::Column::Format)
+                    .into_model::<Count>()
+                    .all(self.db())
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| Some((dict::format_label(&r.key?).to_owned(), count(r.n))))
+                    .collect()
+            }
+            other => {
+                return Err(syntax(
+                    format!(
+                        "Facet '{other}' tidak dikenal. Pilihan: {}",
+                        FACET_FIELDS.join(", ")
+                    ),
+                    format!(
+                        "Unknown facet field '{other}'. Accepted: {}",
+                        FACET_FIELDS.join(", ")
+                    ),
+                ));
+            }
+        };
+        let mut items: Vec<(String, String, u64)> = counts
+            .into_iter()
+            .filter(|(_, n)| *n >= mincount)
+            .map(|(key, n)| {
+                let (name, shown) = match field {
+                    "groups" => (names::group_name(&key), key),
+                    "license_id" => names::license(&key).map_or_else(
+                        || (key.clone(), key.clone()),
+                        |l| (l.id.to_owned(), l.title.to_owned()),
+                    ),
+                    "organization" => {
+                        let shown = display.get(&key).cloned().unwrap_or_else(|| key.clone());
+                        (key, shown)
+                    }
+                    _ => (key.clone(), key),
+                };
+                (name, shown, n)
+            })
+            .collect();
+        items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        if let Ok(limit) = usize::try_from(limit) {
+            items.truncate(limit);
+        }
+        Ok(items)
+    }
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+enum SortKey {
+    Score,
+    Column(SimpleExpr),
+}
+
+/// `id asc, metadata_modified desc` as sort keys.
+fn sort_keys(text: &str) -> Result<Vec<(SortKey, Order)>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|part| {
+            let mut words = part.split_whitespace();
+            let field = words.next().unwrap_or_default();
+            let order = match words.next().unwrap_or("asc") {
+                "asc" => Order::Asc,
+                "desc" => Order::Desc,
+                other => {
+                    return Err(syntax(
+                        format!("Arah urutan '{other}' tidak sah (asc atau desc)"),
+                        format!("Invalid sort direction '{other}' (asc or desc)"),
+                    ));
+                }
+            };
+            let key = match field {
+                "score" => SortKey::Score,
+                "id" => SortKey::Column(Expr::col(dataset::Column::Uuid)),
+                "name" => SortKey::Column(Expr::col(dataset::Column::Slug)),
+                "title" | "title_string" => SortKey::Column(Expr::col(dataset::Column::Title)),
+                "metadata_modified" => SortKey::Column(Expr::col(dataset::Column::UpdatedAt)),
+                "metadata_created" => SortKey::Column(Expr::col(dataset::Column::CreatedAt)),
+                other => {
+                    return Err(syntax(
+                        format!("Tidak dapat mengurutkan menurut '{other}'"),
+                        format!("Can not sort by '{other}'"),
+                    ));
+                }
+            };
+            Ok((key, order))
+        })
+        .collect()
+}
