@@ -5,9 +5,15 @@
   organization_show and `ckanapi dump datasets --all`;
 - the CKAN harvester's walk: package_search?rows=100&start=N&sort=id asc until an empty page,
   failing on identical pages, and every public published dataset exactly once;
-- the incremental filter metadata_modified:[<timestamp> TO *].
+- the incremental filter metadata_modified:[<timestamp> TO *];
+- /data.json against the Project Open Data v1.1 non-federal JSON Schema (check-jsonschema);
+- DCAT-AP 3.0.1 with pyshacl: a catalogue page and a complete dataset against dcat-ap-SHACL.ttl
+  and ranges.ttl (no violations but the two class checks that need the EU vocabularies), and
+  against shapes_recommended.ttl (warnings listed; see ALLOWED_WARNINGS);
+- the DCAT harvester's walk: follow hydra:next from /catalog.ttl, every dataset once.
 
-Usage: harvest_check.py SATUDATA_BINARY VENV [--datasets N]
+Run with the virtual environment's python (pyshacl, rdflib).
+Usage: harvest_check.py SATUDATA_BINARY VENV STANDARDS_DIR [--datasets N]
 """
 
 import argparse
@@ -72,6 +78,133 @@ def publish_all(token, public, hidden):
     return names
 
 
+def publish_complete(token):
+    """A dataset with every recommended property we can give."""
+    body = {
+        "title": "Jumlah Penduduk menurut Kecamatan",
+        "description": "Jumlah penduduk per kecamatan dan jenis kelamin.",
+        "organization": "dinkes",
+        "tags": ["penduduk"],
+        "topik": "Pembangunan Daerah",
+        "frekuensi": "Tahunan",
+        "temporal_start": "2024-01-01",
+        "temporal_end": "2024-12-31",
+        "contact_name": "Bidang Statistik",
+        "contact_email": "statistik@ci.go.id",
+    }
+    slug = request("POST", "/api/v1/datasets", token, body)["slug"]
+    request("POST", f"/api/v1/datasets/{slug}/versions", token, TABLE.encode(), "text/csv")
+    base = f"/api/v1/datasets/{slug}/versions/1"
+    for step, payload in (("submit", {}), ("review", {"decision": "approve"}), ("publish", {})):
+        request("POST", f"{base}/{step}", token, payload)
+    return slug
+
+
+def check_data_json(venv, standards, work, expected):
+    path = os.path.join(work, "data.json")
+    with urllib.request.urlopen(URL + "/data.json") as resp, open(path, "wb") as out:
+        out.write(resp.read())
+    with open(path) as f:
+        count = len(json.load(f)["dataset"])
+    check(count == expected, f"data.json has {count} datasets, expected {expected}")
+    # The schemas name themselves by their web address, so references would be fetched from the
+    # network; local copies without those ids resolve against each other instead.
+    def strip_ids(node):
+        if isinstance(node, dict):
+            return {k: strip_ids(v) for k, v in node.items() if not (k in ("id", "$id") and isinstance(v, str) and v.startswith("http"))}
+        if isinstance(node, list):
+            return [strip_ids(v) for v in node]
+        return node
+
+    for name in ("catalog.json", "dataset-non-federal.json"):
+        with open(os.path.join(standards, "pod-v1.1-non-federal", name)) as f:
+            local = strip_ids(json.load(f))
+        organization = local.get("definitions", {}).get("organization")
+        if organization:  # its "#" meant the organization schema itself, by its id
+            organization["properties"]["subOrganizationOf"] = {"$ref": "#/definitions/organization"}
+        with open(os.path.join(work, name), "w") as f:
+            json.dump(local, f)
+    schema = os.path.join(work, "catalog.json")
+    out = subprocess.run([os.path.join(venv, "bin", "check-jsonschema"), "--schemafile", schema, path], capture_output=True, text=True)
+    check(out.returncode == 0, f"data.json against POD v1.1: {out.stdout[-3000:]} {out.stderr[-2000:]}")
+    print(f"data.json: {count} datasets, valid against the POD v1.1 non-federal schema")
+
+
+# Class checks that need the EU vocabularies loaded (as in ckanext-dcat's own tests).
+ALLOWED_VIOLATIONS = ("Value does not have class skos:Concept", "Value does not have class dcat:Dataset")
+# Recommended properties we have no data for: a dct:Location needs coordinates (dcat:bbox and
+# dcat:centroid) and the Kemendagri list has none.
+ALLOWED_WARNINGS = ("dcat:bbox", "dcat:centroid")
+
+
+def shacl(data, shapes):
+    import pyshacl
+    from rdflib import Graph, Namespace
+
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    shapes_graph = Graph()
+    for s in shapes:
+        shapes_graph.parse(s, format="turtle")
+    # ranges.ttl lists property shapes it never defines (e.g. DistributionShape/6538...);
+    # recent pyshacl refuses such graphs, so the dangling references are dropped first.
+    dangling = [(s, o) for s, o in shapes_graph.subject_objects(SH.property) if (o, None, None) not in shapes_graph]
+    for s, o in dangling:
+        shapes_graph.remove((s, SH.property, o))
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", allow_warnings=True)
+    found = []
+    for result in report.subjects(SH.resultSeverity, None):
+        severity = report.value(result, SH.resultSeverity).split("#")[-1]
+        message = str(report.value(result, SH.resultMessage) or "")
+        path = report.value(result, SH.resultPath)
+        path = data.namespace_manager.normalizeUri(path) if path is not None else ""
+        found.append((severity, message, path))
+    return found
+
+
+def check_dcat(standards, slug, expected):
+    from rdflib import RDF, Graph, Namespace
+
+    HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+    DCAT = Namespace("http://www.w3.org/ns/dcat#")
+    dcat_dir = os.path.join(standards, "dcat-ap-3.0.1")
+    mandatory = [os.path.join(dcat_dir, f) for f in ("dcat-ap-SHACL.ttl", "ranges.ttl")]
+    recommended = [os.path.join(dcat_dir, "shapes_recommended.ttl")]
+    # The complete dataset was created last: with ids ascending it is alone on the last page of
+    # one dataset per page, beside the catalogue and its data service.
+    for what, path in (("dataset", f"/dataset/{slug}.ttl"), ("catalogue page", f"/catalog.ttl?per_page=1&page={expected}"), ("catalogue page of 20", "/catalog.ttl?per_page=20")):
+        data = Graph().parse(URL + path, format="turtle")
+        # Each shapes file on its own: they reuse shape IRIs and do not merge.
+        violations = [r for r in shacl(data, mandatory) if r[0] == "Violation"]
+        unexpected = [r for r in violations if not any(a in r[1] for a in ALLOWED_VIOLATIONS)]
+        check(not unexpected, f"DCAT-AP violations in the {what}: {unexpected[:10]}")
+        if what.endswith("of 20"):
+            continue  # datasets seeded with minimal metadata: recommended properties missing
+        warnings = shacl(data, recommended)
+        unexpected = [r for r in warnings if not any(a in r[2] for a in ALLOWED_WARNINGS)]
+        check(not unexpected, f"recommended-property warnings in the {what}: {unexpected[:10]}")
+        named = sorted({r[2] for r in warnings})
+        print(f"DCAT-AP {what}: {len(data)} triples, {len(violations)} allowed class violations, "
+              f"warnings only for {named or 'nothing'}")
+    for fmt, ext in (("xml", "rdf"), ("json-ld", "jsonld")):
+        g = Graph().parse(URL + f"/dataset/{slug}.{ext}", format=fmt)
+        check(len(g) > 20, f"/dataset/{slug}.{ext} parses")
+    # The DCAT harvester's walk: follow hydra:next.
+    url, seen, pages = URL + "/catalog.ttl?per_page=50", [], 0
+    while url:
+        g = Graph().parse(url, format="turtle")
+        pages += 1
+        seen.extend(g.objects(None, DCAT.dataset))
+        page = next(g.subjects(RDF.type, HYDRA.PagedCollection), None)
+        check(page is not None, f"{url} has no hydra:PagedCollection")
+        total = int(g.value(page, HYDRA.totalItems))
+        check(total == expected, f"hydra:totalItems {total} != {expected}")
+        nxt = g.value(page, HYDRA.next)
+        url = str(nxt) if nxt is not None else None
+        check(pages <= expected, "hydra:next loops")
+    check(len(seen) == len(set(seen)) == expected, f"hydra walk saw {len(seen)} ({len(set(seen))} distinct), expected {expected}")
+    print(f"DCAT harvest walk: {pages} pages via hydra:next, every dataset once")
+
+
 def ckanapi(venv, *args):
     out = subprocess.run(
         [os.path.join(venv, "bin", "ckanapi"), *args, "-r", URL],
@@ -94,6 +227,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("bin")
     parser.add_argument("venv")
+    parser.add_argument("standards")
     parser.add_argument("--datasets", type=int, default=150)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="satudata-ci-harvest.")
@@ -163,6 +297,9 @@ def main():
             dumped = [json.loads(line) for line in f if line.strip()]
         check({d["name"] for d in dumped} == expected, "ckanapi dump datasets --all")
         print(f"ckanapi: package_search, package_show, organization_list, organization_show, dump ({len(dumped)} datasets)")
+        complete = publish_complete(token)
+        check_data_json(args.venv, args.standards, work, len(expected) + 1)
+        check_dcat(args.standards, complete, len(expected) + 1)
     finally:
         server.terminate()
         server.wait()

@@ -8,10 +8,12 @@
 pub mod accounts;
 pub mod actor;
 pub mod ckan;
+pub mod datajson;
 pub mod datapackage;
 pub mod dataquery;
 pub mod datasets;
 pub mod db;
+pub mod dcat;
 pub mod diff;
 pub mod downloads;
 pub mod entity;

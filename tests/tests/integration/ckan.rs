@@ -21,7 +21,7 @@ Prajuritkulon,Laki-laki,200,Jiwa,2023\nPrajuritkulon,Perempuan,210,Jiwa,2023\n\
 Kranggan,Laki-laki,300,Jiwa,2024\nKranggan,Perempuan,310,Jiwa,2024\n";
 
 /// Two public published datasets, one Terbatas published, one draft.
-async fn seed(app: &TestApp) -> (String, String) {
+pub(crate) async fn seed(app: &TestApp) -> (String, String) {
     let penduduk = app
         .dataset(json!({
             "title": "Jumlah Penduduk per Kecamatan",

@@ -6,6 +6,7 @@ mod bad_input;
 mod ckan;
 mod cli;
 mod data_api;
+mod feeds;
 mod lifecycle;
 mod openapi;
 mod publishing;

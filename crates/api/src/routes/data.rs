@@ -142,7 +142,7 @@ async fn export(
 }
 
 /// The receiver as a stream of chunks.
-fn tokio_stream_from(
+pub(super) fn tokio_stream_from(
     mut rx: tokio::sync::mpsc::Receiver<Result<bytes::Bytes, std::io::Error>>,
 ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))

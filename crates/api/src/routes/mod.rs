@@ -5,6 +5,7 @@ mod ckan;
 mod data;
 mod datasets;
 mod downloads;
+mod feeds;
 mod health;
 mod lifecycle;
 mod organizations;
@@ -52,6 +53,7 @@ const JSON_BODY_LIMIT: usize = 1024 * 1024;
         (name = "data", description = "The data API: filter, sort, page, aggregate and export published tables"),
         (name = "accounts", description = "Accounts, sign-in and API tokens"),
         (name = "standards", description = "Standar Data: code lists, variables and dataset Table Schemas"),
+        (name = "harvest", description = "Catalogue feeds for harvesters: data.json, DCAT-AP"),
         (name = "ckan", description = "CKAN Action API (read side) for harvesters: also at /api/action/{name}"),
     )
 )]
@@ -152,6 +154,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(lifecycle::history))
         .routes(routes!(data::query))
         .routes(routes!(ckan::action_get, ckan::action_post))
+        .routes(routes!(feeds::data_json))
+        .routes(routes!(feeds::catalog_ttl))
+        .route("/catalog.rdf", axum::routing::get(feeds::catalog))
+        .route("/catalog.jsonld", axum::routing::get(feeds::catalog))
+        .routes(routes!(feeds::dataset))
         .route(
             "/api/action/{name}",
             axum::routing::get(ckan::unversioned_get).post(ckan::unversioned_post),

@@ -9,11 +9,11 @@
 //! - `datastore.rs` answers `datastore_search` with the data API engine.
 
 mod datastore;
-mod dict;
+pub(crate) mod dict;
 pub mod fq;
 pub mod names;
 mod query;
-mod search;
+pub(crate) mod search;
 
 use std::collections::HashMap;
 

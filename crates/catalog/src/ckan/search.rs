@@ -78,7 +78,7 @@ impl Default for PackageSearch {
 }
 
 /// The datasets a CKAN client sees: readable, and (unless asked) published and Terbuka.
-pub(super) fn visible(actor: &Actor, include_private: bool, include_drafts: bool) -> Condition {
+pub(crate) fn visible(actor: &Actor, include_private: bool, include_drafts: bool) -> Condition {
     let mut c = Condition::all()
         .add(dataset::Column::DeletedAt.is_null())
         .add(actor.readable());

@@ -1,0 +1,205 @@
+//! Catalogue feeds for harvesters: `/data.json` (Project Open Data v1.1), and DCAT-AP.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use satudata_catalog::Actor;
+use satudata_catalog::dcat::{CatalogPage, DEFAULT_PAGE_SIZE, RdfFormat};
+
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::extract::{AppPath, AppQuery, Auth};
+
+use crate::state::AppState;
+
+/// The public catalogue as Project Open Data v1.1 (non-federal) `data.json`, with the Satu
+/// Data keys the national portal's DCAT-JSON harvester reads as extra dataset keys. Streamed.
+#[utoipa::path(
+    get,
+    path = "/data.json",
+    tag = "harvest",
+    responses((status = 200, description = "POD v1.1 catalogue", content_type = "application/json"))
+)]
+pub async fn data_json(State(state): State<AppState>) -> Response {
+    let rx = state
+        .catalog
+        .data_json(Actor::Anonymous, state.base_url.clone());
+    let mut response = Body::from_stream(super::data::tokio_stream_from(rx)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Query of a catalogue page.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct CatalogParams {
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Datasets per page (default 100, at most 1000).
+    pub per_page: Option<u64>,
+    /// Only datasets modified at or after this date or time (`2024-05-01` or
+    /// `2024-05-01T10:00:00Z`).
+    pub modified_since: Option<String>,
+    /// Words to search for.
+    pub q: Option<String>,
+}
+
+fn rdf_response(format: RdfFormat, bytes: Vec<u8>) -> Response {
+    let mut response = Body::from(bytes).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.media_type()),
+    );
+    response
+}
+
+/// The public catalogue as DCAT-AP 3.0.1, one Hydra page at a time (`hydra:next` links the
+/// following page): `/catalog.ttl`, `/catalog.rdf` or `/catalog.jsonld`.
+#[utoipa::path(
+    get,
+    path = "/catalog.ttl",
+    tag = "harvest",
+    params(CatalogParams),
+    responses(
+        (status = 200, description = "DCAT-AP catalogue page (also /catalog.rdf, /catalog.jsonld)", content_type = "text/turtle"),
+        (status = 400, description = "A bad parameter", body = ErrorEnvelope),
+    )
+)]
+pub async fn catalog_ttl(
+    state: State<AppState>,
+    uri: Uri,
+    query: AppQuery<CatalogParams>,
+) -> ApiResult<Response> {
+    catalog(state, uri, query).await
+}
+
+/// The catalogue page in any of the three serialisations (by the path's extension).
+pub async fn catalog(
+    State(state): State<AppState>,
+    uri: Uri,
+    AppQuery(params): AppQuery<CatalogParams>,
+) -> ApiResult<Response> {
+    let ext = uri.path().rsplit('.').next().unwrap_or("ttl");
+    let format = RdfFormat::from_extension(ext).unwrap_or(RdfFormat::Turtle);
+    let modified_since = params
+        .modified_since
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_since)
+        .transpose()?;
+    let per_page = params.per_page.unwrap_or(DEFAULT_PAGE_SIZE);
+    let page_url = |n: u64| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("page", &n.to_string());
+        if params.per_page.is_some() {
+            q.append_pair("per_page", &per_page.to_string());
+        }
+        if let Some(s) = &params.modified_since {
+            q.append_pair("modified_since", s);
+        }
+        if let Some(s) = &params.q {
+            q.append_pair("q", s);
+        }
+        state.url(&format!("{}?{}", uri.path(), q.finish()))
+    };
+    let page = CatalogPage {
+        page: params.page.unwrap_or(1),
+        per_page,
+        modified_since,
+        q: params.q.clone(),
+    };
+    let bytes = state
+        .catalog
+        .dcat_catalog(&state.base_url, page, format, page_url)
+        .await?;
+    Ok(rdf_response(format, bytes))
+}
+
+fn parse_since(text: &str) -> ApiResult<chrono::DateTime<chrono::Utc>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .ok_or_else(|| {
+            ApiError::from(satudata_catalog::Error::BadParameter {
+                param: "modified_since".into(),
+                message: satudata_catalog::Message::new(
+                    format!("'{text}' bukan tanggal (contoh 2024-05-01 atau 2024-05-01T10:00:00Z)"),
+                    format!("'{text}' is not a date (e.g. 2024-05-01 or 2024-05-01T10:00:00Z)"),
+                ),
+            })
+        })
+}
+
+/// Query of a dataset document.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct DatasetRdfParams {
+    /// `schemaorg` for the schema.org profile (JSON-LD), otherwise DCAT-AP.
+    pub profile: Option<String>,
+}
+
+/// A dataset as DCAT-AP: `/dataset/{slug}.ttl`, `.rdf`, `.jsonld` (`?profile=schemaorg` for
+/// schema.org), or `/dataset/{slug}` with content negotiation (`Accept: text/turtle`,
+/// `application/rdf+xml`, `application/ld+json`; anything else is redirected to the dataset).
+#[utoipa::path(
+    get,
+    path = "/dataset/{file}",
+    tag = "harvest",
+    params(("file" = String, Path, description = "slug or id, optionally with .ttl, .rdf or .jsonld"), DatasetRdfParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The dataset in RDF", content_type = "text/turtle"),
+        (status = 303, description = "No RDF asked for: see the dataset"),
+        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+    )
+)]
+pub async fn dataset(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    headers: HeaderMap,
+    AppPath(file): AppPath<String>,
+    AppQuery(params): AppQuery<DatasetRdfParams>,
+) -> ApiResult<Response> {
+    let schema_org = params.profile.as_deref() == Some("schemaorg");
+    let (key, format) = match file.rsplit_once('.') {
+        Some((key, ext)) if RdfFormat::from_extension(ext).is_some() => {
+            (key.to_owned(), RdfFormat::from_extension(ext))
+        }
+        _ => {
+            let accept = headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let wanted = accept
+                .split(',')
+                .find_map(|part| RdfFormat::from_media_type(part.trim()));
+            (file.clone(), wanted)
+        }
+    };
+    let Some(format) = format.or(schema_org.then_some(RdfFormat::JsonLd)) else {
+        // Make sure it exists (and is visible) before redirecting.
+        let record = state.catalog.dataset(&actor, &key).await?;
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        if let Ok(location) =
+            HeaderValue::from_str(&state.url(&format!("/api/v1/datasets/{}", record.dataset.slug)))
+        {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+        return Ok(response);
+    };
+    let bytes = state
+        .catalog
+        .dcat_dataset(&actor, &state.base_url, &key, format, schema_org)
+        .await?;
+    let mut response = rdf_response(format, bytes);
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}

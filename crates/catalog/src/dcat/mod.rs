@@ -1,0 +1,518 @@
+//! DCAT-AP 3.0.1: the catalogue (paged with Hydra) and each dataset as RDF, built as triples
+//! with oxrdf and serialised by the oxigraph parsers' serialisers; plus a schema.org profile of
+//! a dataset. The graphs carry every mandatory and recommended property we have data for.
+//!
+//! - `rdf.rs`: triple collector and serialisation (Turtle, RDF/XML, JSON-LD);
+//! - `vocab.rs`: our vocabularies → EU authority tables;
+//! - `schemaorg.rs`: the schema.org profile.
+
+pub mod rdf;
+mod schemaorg;
+mod vocab;
+
+use chrono::{DateTime, Utc};
+use oxrdf::NamedNode;
+use oxrdf::vocab::xsd;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::ckan::dict::{PackageRow, format_label, landing_page};
+use crate::ckan::names;
+use crate::ckan::search::visible;
+use crate::entity::{dataset, portal};
+use crate::error::{Error, Result};
+use crate::search::{full_text, words};
+use crate::{Actor, Catalog};
+pub use rdf::RdfFormat;
+use rdf::{Graph, ns};
+
+/// Datasets per catalogue page unless asked otherwise.
+pub const DEFAULT_PAGE_SIZE: u64 = 100;
+/// Largest page size.
+pub const MAX_PAGE_SIZE: u64 = 1000;
+
+/// Which catalogue page to build.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogPage {
+    /// 1-based page number.
+    pub page: u64,
+    /// Datasets per page.
+    pub per_page: u64,
+    /// Only datasets modified at or after this time.
+    pub modified_since: Option<DateTime<Utc>>,
+    /// Words to search for.
+    pub q: Option<String>,
+}
+
+struct Ctx<'a> {
+    base: &'a str,
+    portal: &'a portal::Model,
+}
+
+impl Ctx<'_> {
+    fn iri(&self, path: &str) -> Result<NamedNode> {
+        Graph::iri(&format!("{}{path}", self.base))
+    }
+
+    fn site(&self) -> crate::ckan::Site<'_> {
+        crate::ckan::Site {
+            base_url: self.base,
+            portal: self.portal,
+        }
+    }
+}
+
+fn dct(local: &str) -> NamedNode {
+    ns("dct", local)
+}
+
+fn dcat(local: &str) -> NamedNode {
+    ns("dcat", local)
+}
+
+/// A typed node of an authority table (a `skos:Concept` or the class DCAT-AP's range wants).
+/// Concepts get their code (the IRI's last segment) as `skos:prefLabel`, which DCAT-AP requires
+/// of every `skos:Concept` in the graph.
+fn concept(g: &mut Graph, iri: &str, class: NamedNode) -> Result<NamedNode> {
+    let node = Graph::iri(iri)?;
+    if class == ns("skos", "Concept") {
+        let code = iri.rsplit('/').next().unwrap_or(iri);
+        g.string(node.clone(), ns("skos", "prefLabel"), code);
+    }
+    g.typed(node.clone(), class);
+    Ok(node)
+}
+
+/// A `foaf:Agent` with a name and an ADMS publisher type.
+fn agent(g: &mut Graph, node: &NamedNode, name: &str, kind: &str) -> Result<()> {
+    g.typed(node.clone(), ns("foaf", "Agent"))
+        .typed(node.clone(), ns("foaf", "Organization"))
+        .text(node.clone(), ns("foaf", "name"), name);
+    let kind = concept(
+        g,
+        &format!("http://purl.org/adms/publishertype/{kind}"),
+        ns("skos", "Concept"),
+    )?;
+    g.add(node.clone(), dct("type"), kind);
+    Ok(())
+}
+
+/// A contact point (`vcard:Kind`).
+fn contact(g: &mut Graph, node: NamedNode, name: &str, email: Option<&str>) -> Result<NamedNode> {
+    g.typed(node.clone(), ns("vcard", "Kind"))
+        .typed(node.clone(), ns("vcard", "Organization"))
+        .string(node.clone(), ns("vcard", "fn"), name);
+    if let Some(email) = email.filter(|e| e.contains('@')) {
+        g.add(
+            node.clone(),
+            ns("vcard", "hasEmail"),
+            Graph::iri(&format!("mailto:{email}"))?,
+        );
+    }
+    Ok(node)
+}
+
+fn licence(g: &mut Graph, spdx: &str) -> Result<NamedNode> {
+    let url = names::license(spdx).map_or("https://spdx.org/licenses/", |l| l.url);
+    let node = concept(g, url, dct("LicenseDocument"))?;
+    let kind = concept(
+        g,
+        "http://purl.org/adms/licencetype/Attribution",
+        ns("skos", "Concept"),
+    )?;
+    g.add(node.clone(), dct("type"), kind);
+    Ok(node)
+}
+
+/// The Kemendagri region of the portal as a `dct:Location`.
+fn region(g: &mut Graph, ctx: &Ctx<'_>) -> Result<NamedNode> {
+    let node = ctx.iri(&format!("/api/v1/regions/{}", ctx.portal.region_code))?;
+    g.typed(node.clone(), dct("Location"))
+        .string(
+            node.clone(),
+            ns("skos", "notation"),
+            &ctx.portal.region_code,
+        )
+        .text(node.clone(), ns("skos", "prefLabel"), &ctx.portal.name);
+    Ok(node)
+}
+
+fn resource_node(g: &mut Graph, url: &str) -> Result<NamedNode> {
+    concept(g, url, ns("rdfs", "Resource"))
+}
+
+/// One dataset with its distributions.
+fn dataset_graph(g: &mut Graph, ctx: &Ctx<'_>, row: &PackageRow) -> Result<NamedNode> {
+    let d = &row.record.dataset;
+    let org = &row.record.organization;
+    let node = ctx.iri(&format!("/dataset/{}", d.uuid))?;
+    let description = if d.description.trim().is_empty() {
+        &d.title
+    } else {
+        &d.description
+    };
+    g.typed(node.clone(), dcat("Dataset"))
+        .text(node.clone(), dct("title"), &d.title)
+        .text(node.clone(), dct("description"), description)
+        .string(node.clone(), dct("identifier"), &d.uuid.to_string())
+        .datetime(node.clone(), dct("modified"), d.updated_at);
+    if let Some(at) = d.published_at {
+        g.datetime(node.clone(), dct("issued"), at);
+    }
+    for tag in &row.record.tags {
+        g.text(node.clone(), dcat("keyword"), tag);
+    }
+    let publisher = ctx.iri(&format!("/organization/{}", org.uuid))?;
+    agent(g, &publisher, &org.name, "RegionalAuthority")?;
+    g.add(node.clone(), dct("publisher"), publisher);
+    let point = contact(
+        g,
+        ctx.iri(&format!("/dataset/{}#contact", d.uuid))?,
+        d.contact_name.as_deref().unwrap_or(&org.name),
+        d.contact_email.as_deref().or(org.email.as_deref()),
+    )?;
+    g.add(node.clone(), dcat("contactPoint"), point);
+    let spatial = region(g, ctx)?;
+    g.add(node.clone(), dct("spatial"), spatial);
+    if d.temporal_start.is_some() || d.temporal_end.is_some() {
+        let period = ctx.iri(&format!("/dataset/{}#temporal", d.uuid))?;
+        g.typed(period.clone(), dct("PeriodOfTime"));
+        if let Some(start) = d.temporal_start {
+            g.typed_literal(
+                period.clone(),
+                dcat("startDate"),
+                &start.to_string(),
+                xsd::DATE,
+            );
+        }
+        if let Some(end) = d.temporal_end {
+            g.typed_literal(period.clone(), dcat("endDate"), &end.to_string(), xsd::DATE);
+        }
+        g.add(node.clone(), dct("temporal"), period);
+    }
+    if let Some(topik) = &d.topik {
+        let eu = concept(
+            g,
+            &vocab::authority("data-theme", vocab::data_theme(topik)),
+            ns("skos", "Concept"),
+        )?;
+        g.add(node.clone(), dcat("theme"), eu);
+        let ours = ctx.iri(&format!("/topik/{}", names::group_name(topik)))?;
+        g.typed(ours.clone(), ns("skos", "Concept"))
+            .text(ours.clone(), ns("skos", "prefLabel"), topik)
+            .add(ours.clone(), ns("skos", "inScheme"), ctx.iri("/topik")?);
+        g.add(node.clone(), dcat("theme"), ours);
+    }
+    if let Some(f) = &d.frekuensi {
+        let freq = concept(
+            g,
+            &vocab::authority("frequency", vocab::frequency(f)),
+            dct("Frequency"),
+        )?;
+        g.add(node.clone(), dct("accrualPeriodicity"), freq);
+    }
+    let rights = concept(
+        g,
+        &vocab::authority("access-right", vocab::access_right(&d.akses)),
+        dct("RightsStatement"),
+    )?;
+    g.add(node.clone(), dct("accessRights"), rights);
+    let landing = Graph::iri(&landing_page(ctx.site(), &d.slug))?;
+    g.typed(landing.clone(), ns("foaf", "Document"));
+    g.add(node.clone(), dcat("landingPage"), landing.clone());
+    if let Some(v) = &row.version {
+        g.string(node.clone(), dcat("version"), &v.number.to_string());
+    }
+    if d.table_schema.is_some() {
+        let standard = ctx.iri(&format!("/api/v1/datasets/{}/schema", d.slug))?;
+        g.typed(standard.clone(), dct("Standard")).text(
+            standard.clone(),
+            dct("title"),
+            &format!("Standar Data: {}", d.title),
+        );
+        g.add(node.clone(), dct("conformsTo"), standard);
+    }
+    let licence = licence(g, &d.license)?;
+    for file in &row.files {
+        let dist = ctx.iri(&format!("/dataset/{}/distribution/{}", d.uuid, file.format))?;
+        let url = format!("{}/datasets/{}/data.{}", ctx.base, d.slug, file.format);
+        let download = resource_node(g, &url)?;
+        let media = file.media_type.split(';').next().unwrap_or_default().trim();
+        let media = concept(
+            g,
+            &format!("http://www.iana.org/assignments/media-types/{media}"),
+            dct("MediaType"),
+        )?;
+        let format = concept(
+            g,
+            &vocab::authority("file-type", vocab::file_type(&file.format)),
+            dct("MediaTypeOrExtent"),
+        )?;
+        let availability = concept(
+            g,
+            "http://data.europa.eu/r5r/availability/stable",
+            ns("skos", "Concept"),
+        )?;
+        let checksum = ctx.iri(&format!(
+            "/dataset/{}/distribution/{}#sha256",
+            d.uuid, file.format
+        ))?;
+        g.typed(
+            ns("spdx", "checksumAlgorithm_sha256"),
+            ns("spdx", "ChecksumAlgorithm"),
+        );
+        g.typed(checksum.clone(), ns("spdx", "Checksum"))
+            .add(
+                checksum.clone(),
+                ns("spdx", "algorithm"),
+                ns("spdx", "checksumAlgorithm_sha256"),
+            )
+            .typed_literal(
+                checksum.clone(),
+                ns("spdx", "checksumValue"),
+                &file.sha256,
+                xsd::HEX_BINARY,
+            );
+        g.typed(dist.clone(), dcat("Distribution"))
+            .text(
+                dist.clone(),
+                dct("title"),
+                &format!("{} ({})", d.title, format_label(&file.format)),
+            )
+            .text(
+                dist.clone(),
+                dct("description"),
+                &format!("{} dalam format {}", d.title, format_label(&file.format)),
+            )
+            .add(dist.clone(), dcat("accessURL"), download.clone())
+            .add(dist.clone(), dcat("downloadURL"), download)
+            .add(dist.clone(), dcat("mediaType"), media)
+            .add(dist.clone(), dct("format"), format)
+            .add(dist.clone(), dct("license"), licence.clone())
+            .add(dist.clone(), ns("dcatap", "availability"), availability)
+            .add(dist.clone(), ns("spdx", "checksum"), checksum)
+            .typed_literal(
+                dist.clone(),
+                dcat("byteSize"),
+                &file.byte_size.to_string(),
+                xsd::NON_NEGATIVE_INTEGER,
+            )
+            .datetime(dist.clone(), dct("issued"), file.created_at)
+            .datetime(dist.clone(), dct("modified"), file.created_at);
+        g.add(node.clone(), dcat("distribution"), dist);
+    }
+    Ok(node)
+}
+
+/// The catalogue node, its data service and its paging.
+fn catalog_graph(
+    g: &mut Graph,
+    ctx: &Ctx<'_>,
+    datasets: &[NamedNode],
+    issued: DateTime<Utc>,
+    modified: DateTime<Utc>,
+) -> Result<NamedNode> {
+    let node = ctx.iri("/catalog")?;
+    let publisher = ctx.iri("/organization/pemda")?;
+    agent(g, &publisher, &ctx.portal.name, "RegionalAuthority")?;
+    let homepage = ctx.iri("/")?;
+    g.typed(homepage.clone(), ns("foaf", "Document"));
+    let language = concept(
+        g,
+        &vocab::authority("language", "IND"),
+        dct("LinguisticSystem"),
+    )?;
+    let spatial = region(g, ctx)?;
+    let licence = licence(g, crate::vocab::DEFAULT_LICENSE)?;
+    let topik = ctx.iri("/topik")?;
+    g.typed(topik.clone(), ns("skos", "ConceptScheme")).text(
+        topik.clone(),
+        dct("title"),
+        "Topik Satu Data Indonesia",
+    );
+    let eu_themes = concept(
+        g,
+        "http://publications.europa.eu/resource/authority/data-theme",
+        ns("skos", "ConceptScheme"),
+    )?;
+    g.string(eu_themes.clone(), dct("title"), "Data Theme");
+    g.typed(node.clone(), dcat("Catalog"))
+        .text(node.clone(), dct("title"), &ctx.portal.name)
+        .text(
+            node.clone(),
+            dct("description"),
+            &format!("Katalog Satu Data {}", ctx.portal.name),
+        )
+        .add(node.clone(), dct("publisher"), publisher.clone())
+        .add(node.clone(), ns("foaf", "homepage"), homepage)
+        .add(node.clone(), dct("language"), language)
+        .add(node.clone(), dct("spatial"), spatial)
+        .add(node.clone(), dct("license"), licence)
+        .add(node.clone(), dcat("themeTaxonomy"), topik)
+        .add(node.clone(), dcat("themeTaxonomy"), eu_themes)
+        .datetime(node.clone(), dct("issued"), issued)
+        .datetime(node.clone(), dct("modified"), modified);
+    // The API as a data service.
+    let service = ctx.iri("/api")?;
+    let endpoint = resource_node(g, &format!("{}/api/3/action/package_search", ctx.base))?;
+    let description = resource_node(g, &format!("{}/api/openapi.json", ctx.base))?;
+    let oas = concept(g, "https://spec.openapis.org/oas/v3.1.0", dct("Standard"))?;
+    let point = contact(
+        g,
+        ctx.iri("/api#contact")?,
+        ctx.portal
+            .contact_name
+            .as_deref()
+            .unwrap_or(&ctx.portal.name),
+        ctx.portal.contact_email.as_deref(),
+    )?;
+    let theme = concept(
+        g,
+        &vocab::authority("data-theme", "GOVE"),
+        ns("skos", "Concept"),
+    )?;
+    g.typed(service.clone(), dcat("DataService"))
+        .text(
+            service.clone(),
+            dct("title"),
+            "API Satu Data (CKAN, data API)",
+        )
+        .add(service.clone(), dcat("endpointURL"), endpoint)
+        .add(service.clone(), dcat("endpointDescription"), description)
+        .add(service.clone(), dct("conformsTo"), oas)
+        .add(service.clone(), dcat("contactPoint"), point)
+        .add(service.clone(), dct("publisher"), publisher)
+        .add(service.clone(), dcat("theme"), theme)
+        .text(service.clone(), dcat("keyword"), "API");
+    g.add(node.clone(), dcat("service"), service.clone());
+    for d in datasets {
+        g.add(node.clone(), dcat("dataset"), d.clone());
+        g.add(service.clone(), dcat("servesDataset"), d.clone());
+    }
+    Ok(node)
+}
+
+impl Catalog {
+    async fn dcat_rows(&self, select: sea_orm::Select<dataset::Entity>) -> Result<Vec<PackageRow>> {
+        self.package_rows(select.all(self.db()).await?).await
+    }
+
+    /// One page of the public catalogue as DCAT-AP, with Hydra paging.
+    pub async fn dcat_catalog(
+        &self,
+        base_url: &str,
+        page: CatalogPage,
+        format: RdfFormat,
+        page_url: impl Fn(u64) -> String,
+    ) -> Result<Vec<u8>> {
+        let actor = Actor::Anonymous;
+        let mut filter = visible(&actor, false, false);
+        if let Some(since) = page.modified_since {
+            filter = filter.add(dataset::Column::UpdatedAt.gte(since));
+        }
+        let words = page.q.as_deref().map(words).unwrap_or_default();
+        if !words.is_empty() {
+            let backend = self.db().get_database_backend();
+            filter = filter.add(full_text(backend, &words)?.0);
+        }
+        let per_page = page.per_page.clamp(1, MAX_PAGE_SIZE);
+        let number = page.page.max(1);
+        let select = dataset::Entity::find()
+            .filter(filter)
+            .order_by_asc(dataset::Column::Id);
+        let total = select.clone().count(self.db()).await?;
+        let rows = self
+            .dcat_rows(
+                select
+                    .offset((number - 1).saturating_mul(per_page))
+                    .limit(per_page),
+            )
+            .await?;
+        let bounds: (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = dataset::Entity::find()
+            .select_only()
+            .column_as(dataset::Column::CreatedAt.min(), "issued")
+            .column_as(dataset::Column::UpdatedAt.max(), "modified")
+            .filter(visible(&actor, false, false))
+            .into_tuple()
+            .one(self.db())
+            .await?
+            .unwrap_or((None, None));
+        let portal = self.portal().await?;
+        let ctx = Ctx {
+            base: base_url,
+            portal: &portal,
+        };
+        let mut g = Graph::default();
+        let mut nodes = Vec::with_capacity(rows.len());
+        for row in &rows {
+            nodes.push(dataset_graph(&mut g, &ctx, row)?);
+        }
+        let issued = bounds.0.unwrap_or(portal.updated_at);
+        let modified = bounds.1.unwrap_or(portal.updated_at);
+        catalog_graph(&mut g, &ctx, &nodes, issued, modified)?;
+        // Hydra paging.
+        let last = total.div_ceil(per_page).max(1);
+        let here = Graph::iri(&page_url(number))?;
+        let hydra = |l: &str| ns("hydra", l);
+        g.typed(here.clone(), hydra("PagedCollection"))
+            .typed_literal(
+                here.clone(),
+                hydra("totalItems"),
+                &total.to_string(),
+                xsd::INTEGER,
+            )
+            .typed_literal(
+                here.clone(),
+                hydra("itemsPerPage"),
+                &per_page.to_string(),
+                xsd::INTEGER,
+            )
+            .add(here.clone(), hydra("firstPage"), Graph::iri(&page_url(1))?)
+            .add(
+                here.clone(),
+                hydra("lastPage"),
+                Graph::iri(&page_url(last))?,
+            );
+        if number < last {
+            let next = Graph::iri(&page_url(number + 1))?;
+            g.add(here.clone(), hydra("next"), next.clone()).add(
+                here.clone(),
+                hydra("nextPage"),
+                next,
+            );
+        }
+        if number > 1 {
+            let previous = Graph::iri(&page_url(number - 1))?;
+            g.add(here.clone(), hydra("previous"), previous.clone())
+                .add(here, hydra("previousPage"), previous);
+        }
+        g.serialize(format)
+    }
+
+    /// One dataset as DCAT-AP (or schema.org), if the actor may read it.
+    pub async fn dcat_dataset(
+        &self,
+        actor: &Actor,
+        base_url: &str,
+        key: &str,
+        format: RdfFormat,
+        schema_org: bool,
+    ) -> Result<Vec<u8>> {
+        let row = self.dataset_row(actor, key).await?;
+        let portal = self.portal().await?;
+        let ctx = Ctx {
+            base: base_url,
+            portal: &portal,
+        };
+        let rows = self.package_rows(vec![row]).await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| Error::Internal("dataset vanished".into()))?;
+        let mut g = Graph::default();
+        if schema_org {
+            schemaorg::dataset(&mut g, ctx.site(), row)?;
+        } else {
+            dataset_graph(&mut g, &ctx, row)?;
+        }
+        g.serialize(format)
+    }
+}

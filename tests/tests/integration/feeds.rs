@@ -1,0 +1,144 @@
+//! Catalogue feeds for harvesters: data.json and DCAT-AP (paging, content negotiation, the
+//! schema.org profile). Their conformance to the official schemas and shapes is checked by
+//! tests/conformance/harvest_check.py with the real tools.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
+
+use crate::ckan::seed;
+use crate::support::{TestApp, twin};
+
+twin!(data_json_lists_public_datasets, dcat_pages_and_negotiates);
+
+async fn data_json_lists_public_datasets(app: TestApp) {
+    let (penduduk, sekolah) = seed(&app).await;
+    let r = app.get("/data.json", None).await.expect(StatusCode::OK);
+    assert_eq!(
+        r.json["conformsTo"],
+        "https://project-open-data.cio.gov/v1.1/schema"
+    );
+    let datasets = r.json["dataset"].as_array().expect("datasets");
+    let titles: Vec<&str> = datasets
+        .iter()
+        .map(|d| d["title"].as_str().expect("title"))
+        .collect();
+    assert_eq!(
+        datasets.len(),
+        2,
+        "public published datasets only: {titles:?}"
+    );
+    let d = datasets
+        .iter()
+        .find(|d| {
+            d["landingPage"]
+                .as_str()
+                .is_some_and(|l| l.ends_with(&penduduk))
+        })
+        .expect("penduduk");
+    assert_eq!(d["accessLevel"], "public");
+    assert_eq!(d["accrualPeriodicity"], "R/P1Y");
+    assert_eq!(d["prioritas_tahun"], 2025);
+    assert_eq!(d["accessRights"], "Terbuka");
+    assert_eq!(d["keyword"], json!(["kependudukan", "penduduk"]));
+    assert_eq!(d["distribution"].as_array().expect("distribution").len(), 4);
+    assert!(d["produsen_data_name"].is_string());
+    assert!(datasets.iter().any(|d| {
+        d["landingPage"]
+            .as_str()
+            .is_some_and(|l| l.ends_with(&sekolah))
+    }));
+}
+
+async fn dcat_pages_and_negotiates(app: TestApp) {
+    let (penduduk, _) = seed(&app).await;
+    let page = app
+        .get("/catalog.ttl?per_page=1", None)
+        .await
+        .expect(StatusCode::OK);
+    let ttl = String::from_utf8(page.bytes).expect("utf-8");
+    assert!(
+        page.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("type")
+            .starts_with("text/turtle")
+    );
+    assert!(ttl.contains("hydra:PagedCollection"), "{ttl}");
+    assert!(
+        ttl.contains("hydra:next <http://satudata.test/catalog.ttl?page=2&per_page=1>"),
+        "{ttl}"
+    );
+    assert!(
+        ttl.contains("hydra:totalItems 2") || ttl.contains("hydra:totalItems \"2\""),
+        "{ttl}"
+    );
+    assert_eq!(ttl.matches("a dcat:Dataset").count(), 1);
+    let last = app
+        .get("/catalog.ttl?per_page=1&page=2", None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(!String::from_utf8_lossy(&last.bytes).contains("hydra:next "));
+    let future = app
+        .get("/catalog.jsonld?modified_since=2999-01-01", None)
+        .await
+        .expect(StatusCode::OK);
+    let body = String::from_utf8_lossy(&future.bytes);
+    assert!(future.json.is_object(), "JSON-LD parses as JSON: {body}");
+    assert!(body.contains("Catalog"), "{body}");
+    assert!(
+        !body.contains("dcat:Dataset") && !body.contains("ns/dcat#Dataset"),
+        "nothing modified after 2999: {body}"
+    );
+    app.get("/catalog.ttl?modified_since=kemarin", None)
+        .await
+        .expect(StatusCode::BAD_REQUEST);
+    let rdf = app
+        .get(&format!("/dataset/{penduduk}.rdf"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(String::from_utf8_lossy(&rdf.bytes).contains("<rdf:RDF"));
+    let schema = app
+        .get(
+            &format!("/dataset/{penduduk}.jsonld?profile=schemaorg"),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        schema
+            .json
+            .to_string()
+            .contains("https://schema.org/Dataset"),
+        "{}",
+        schema.json
+    );
+    let negotiated = app
+        .send(
+            Request::get(format!("/dataset/{penduduk}"))
+                .header(header::ACCEPT, "application/ld+json")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(negotiated.status, StatusCode::OK);
+    assert_eq!(
+        negotiated.headers[header::CONTENT_TYPE],
+        "application/ld+json"
+    );
+    let html = app
+        .send(
+            Request::get(format!("/dataset/{penduduk}"))
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(html.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        html.headers[header::LOCATION],
+        format!("http://satudata.test/api/v1/datasets/{penduduk}").as_str()
+    );
+    app.get("/dataset/tidak-ada.ttl", None)
+        .await
+        .expect(StatusCode::NOT_FOUND);
+}
