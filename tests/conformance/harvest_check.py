@@ -48,8 +48,8 @@ def request(method, path, token=None, body=None, content_type="application/json"
         sys.exit(f"FAIL: {method} {path}: {e.code} {e.read().decode(errors='replace')}")
 
 
-def seed(bin_path, env, public, hidden):
-    """`public` published Terbuka datasets over two OPDs, plus drafts and Terbatas ones."""
+def seed(bin_path, env):
+    """The database, two OPDs and a walidata; returns the walidata's token."""
     run = lambda *args: subprocess.run([bin_path, *args], env=env, check=True, capture_output=True, text=True)
     run("migrate")
     run("org", "add", "--slug", "dinkes", "--name", "Dinas Kesehatan")
@@ -59,6 +59,7 @@ def seed(bin_path, env, public, hidden):
 
 
 def publish_all(token, public, hidden):
+    """`public` published Terbuka datasets over two OPDs, plus `hidden` drafts and Terbatas ones."""
     names = []
     for i in range(public + hidden):
         org = "dinkes" if i % 2 else "disdik"
@@ -240,7 +241,7 @@ def main():
         SATUDATA_BASE_URL=URL,
         SATUDATA_LOG="warn",
     )
-    token = seed(args.bin, env, args.datasets, 6)
+    token = seed(args.bin, env)
     server = subprocess.Popen([args.bin, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(f"{work}/serve.log", "w"))
     try:
         for _ in range(100):

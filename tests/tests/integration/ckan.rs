@@ -1,6 +1,6 @@
-//! The CKAN Action API as CKAN clients and harvesters use it: envelopes, every key of
-//! package and resource dictionaries, Solr-style fq, paging, facets, errors, tokens, and
-//! datastore_search over the data API engine.
+//! The CKAN Action API as harvesters search it: every key of package and resource
+//! dictionaries, the SDI extras, Solr-style q/fq, sorting, paging and facets; and the helpers
+//! the other CKAN tests (ckan_actions.rs) share.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -8,12 +8,7 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, twin};
 
-twin!(
-    package_search_speaks_ckan,
-    show_and_list_actions,
-    errors_and_tokens_use_ckan_envelopes,
-    datastore_search_queries_the_table,
-);
+twin!(package_search_speaks_ckan);
 
 const TABLE: &[u8] = b"kecamatan,jenis_kelamin,jumlah,satuan,tahun\n\
 Magersari,Laki-laki,100,Jiwa,2022\nMagersari,Perempuan,110,Jiwa,2022\n\
@@ -57,7 +52,7 @@ pub(crate) async fn seed(app: &TestApp) -> (String, String) {
     (penduduk, sekolah)
 }
 
-async fn action(app: &TestApp, name: &str, query: &str) -> Value {
+pub(crate) async fn action(app: &TestApp, name: &str, query: &str) -> Value {
     let r = app
         .get(&format!("/api/3/action/{name}?{query}"), None)
         .await
@@ -70,7 +65,7 @@ async fn action(app: &TestApp, name: &str, query: &str) -> Value {
     r.json["result"].clone()
 }
 
-async fn ckan_error(
+pub(crate) async fn ckan_error(
     app: &TestApp,
     uri: &str,
     token: Option<&str>,
@@ -153,7 +148,7 @@ fn is_ckan_timestamp(v: &Value) -> bool {
     s.len() == 26 && chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.6f").is_ok()
 }
 
-fn assert_package(p: &Value) {
+pub(crate) fn assert_package(p: &Value) {
     let keys: Vec<&str> = p
         .as_object()
         .expect("package")
@@ -373,318 +368,6 @@ async fn package_search_speaks_ckan(app: TestApp) {
     assert_eq!(posted.json["result"]["facets"]["tags"]["pendidikan"], 1);
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn show_and_list_actions(app: TestApp) {
-    let (penduduk, _) = seed(&app).await;
-    let by_name = action(&app, "package_show", &format!("id={penduduk}")).await;
-    assert_package(&by_name);
-    let id = by_name["id"].as_str().expect("id");
-    let by_id = action(&app, "package_show", &format!("id={id}")).await;
-    assert_eq!(by_id["name"], penduduk);
-
-    let resource = &by_name["resources"][0];
-    let shown = action(
-        &app,
-        "resource_show",
-        &format!("id={}", resource["id"].as_str().expect("id")),
-    )
-    .await;
-    assert_eq!(&shown, resource);
-    let download = app
-        .get(
-            resource["url"]
-                .as_str()
-                .expect("url")
-                .trim_start_matches("http://satudata.test"),
-            None,
-        )
-        .await
-        .expect(StatusCode::OK);
-    assert_eq!(
-        download.bytes.len() as i64,
-        resource["size"].as_i64().expect("size")
-    );
-
-    let list = action(&app, "package_list", "").await;
-    assert_eq!(list.as_array().expect("list").len(), 2);
-    let current = action(&app, "current_package_list_with_resources", "limit=1").await;
-    assert_eq!(current.as_array().expect("list").len(), 1);
-    assert_package(&current[0]);
-
-    let orgs = action(&app, "organization_list", "").await;
-    assert_eq!(orgs, json!(["dinkes", "disdik"]));
-    let full = action(&app, "organization_list", "all_fields=true").await;
-    assert_eq!(full[0]["name"], "dinkes");
-    assert_eq!(
-        full[0]["package_count"], 1,
-        "only public published datasets count"
-    );
-    let org_id = by_name["organization"]["id"].as_str().expect("org id");
-    let org = action(
-        &app,
-        "organization_show",
-        &format!("id={org_id}&include_datasets=true"),
-    )
-    .await;
-    assert_eq!(org["name"], "dinkes");
-    assert_eq!(org["packages"].as_array().expect("packages").len(), 1);
-
-    let groups = action(&app, "group_list", "").await;
-    assert_eq!(groups.as_array().expect("groups").len(), 10);
-    let group = action(
-        &app,
-        "group_show",
-        "id=pembangunan-daerah&include_datasets=true",
-    )
-    .await;
-    assert_eq!(group["package_count"], 1);
-    assert_eq!(group["packages"][0]["name"], penduduk);
-    let tags = action(&app, "tag_list", "").await;
-    assert_eq!(tags, json!(["kependudukan", "pendidikan", "penduduk"]));
-    let some = action(&app, "tag_list", "query=duduk").await;
-    assert_eq!(some, json!(["kependudukan", "penduduk"]));
-
-    let licences = action(&app, "license_list", "").await;
-    assert!(
-        licences
-            .as_array()
-            .expect("licences")
-            .iter()
-            .any(|l| l["id"] == "cc-by")
-    );
-    let status = action(&app, "status_show", "").await;
-    assert_eq!(status["ckan_version"], "2.9.11");
-    let help = action(&app, "help_show", "name=package_search").await;
-    assert!(help.as_str().expect("help").contains("fq"));
-}
-
-async fn errors_and_tokens_use_ckan_envelopes(app: TestApp) {
-    seed(&app).await;
-    ckan_error(
-        &app,
-        "/api/3/action/package_show?id=nope",
-        None,
-        StatusCode::NOT_FOUND,
-        "Not Found Error",
-    )
-    .await;
-    ckan_error(
-        &app,
-        "/api/3/action/package_show",
-        None,
-        StatusCode::CONFLICT,
-        "Validation Error",
-    )
-    .await;
-    let rows = ckan_error(
-        &app,
-        "/api/3/action/package_search?rows=abc",
-        None,
-        StatusCode::CONFLICT,
-        "Validation Error",
-    )
-    .await;
-    assert!(rows["error"]["rows"].is_array());
-    for fq in [
-        "organization:(a",
-        "nosuchfield:x",
-        "metadata_modified:[yesterday TO *]",
-    ] {
-        ckan_error(
-            &app,
-            &format!("/api/3/action/package_search?fq={}", urlencode(fq)),
-            None,
-            StatusCode::CONFLICT,
-            "Search Query Error",
-        )
-        .await;
-    }
-    ckan_error(
-        &app,
-        "/api/3/action/package_search?sort=colour+asc",
-        None,
-        StatusCode::CONFLICT,
-        "Search Query Error",
-    )
-    .await;
-    ckan_error(
-        &app,
-        "/api/3/action/no_such_action",
-        None,
-        StatusCode::BAD_REQUEST,
-        "Bad Request",
-    )
-    .await;
-    ckan_error(
-        &app,
-        "/api/3/action/resource_show?id=not-a-resource",
-        None,
-        StatusCode::NOT_FOUND,
-        "Not Found Error",
-    )
-    .await;
-    ckan_error(
-        &app,
-        "/api/3/action/package_search",
-        Some("wrong-token"),
-        StatusCode::FORBIDDEN,
-        "Authorization Error",
-    )
-    .await;
-    let private = "/api/3/action/package_search?include_private=true";
-    let anonymous = app.get(private, None).await.expect(StatusCode::OK);
-    assert_eq!(
-        anonymous.json["result"]["count"], 2,
-        "include_private shows nothing more to the public"
-    );
-    let walidata = &app.tokens.walidata;
-    for (header, value) in [
-        ("Authorization", walidata.clone()),
-        ("Authorization", format!("Bearer {walidata}")),
-        ("X-CKAN-API-Key", walidata.clone()),
-    ] {
-        let r = app
-            .send(
-                Request::get(private)
-                    .header(header, value)
-                    .body(Body::empty())
-                    .expect("request"),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{header}");
-        assert_eq!(
-            r.json["result"]["count"], 3,
-            "{header}: the Terbatas dataset too"
-        );
-    }
-    let bad_body = app
-        .send(
-            Request::post("/api/action/package_search")
-                .header("Content-Type", "application/json")
-                .body(Body::from("[1, 2"))
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(bad_body.status, StatusCode::BAD_REQUEST);
-    assert_eq!(bad_body.json["success"], false);
-}
-
-async fn datastore_search_queries_the_table(app: TestApp) {
-    let (penduduk, _) = seed(&app).await;
-    let package = action(&app, "package_show", &format!("id={penduduk}")).await;
-    let rid = package["resources"][0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let search = |body: Value| {
-        let app = &app;
-        let mut body = body;
-        body["resource_id"] = json!(rid);
-        async move {
-            app.post_json("/api/3/action/datastore_search", None, body)
-                .await
-        }
-    };
-    let all = search(json!({})).await.expect(StatusCode::OK).json["result"].clone();
-    assert_eq!(all["total"], 6);
-    assert_eq!(all["fields"][0], json!({"id": "_id", "type": "int"}));
-    assert!(
-        all["fields"]
-            .as_array()
-            .expect("fields")
-            .iter()
-            .any(|f| f["id"] == "jumlah" && f["type"] == "int")
-    );
-    assert_eq!(all["records"][0]["_id"], 1);
-    assert_eq!(all["records"][0]["kecamatan"], "Magersari");
-
-    let eq = search(json!({"filters": {"kecamatan": "Kranggan"}}))
-        .await
-        .json["result"]
-        .clone();
-    assert_eq!(eq["total"], 2);
-    let list = search(json!({"filters": {"tahun": [2022, 2024]}}))
-        .await
-        .json["result"]
-        .clone();
-    assert_eq!(list["total"], 4);
-    let range = search(json!({"filters": {"jumlah": {"gte": 200, "lt": 300}}}))
-        .await
-        .json["result"]
-        .clone();
-    assert_eq!(range["total"], 2);
-    let or =
-        search(json!({"filters": {"$or": [{"kecamatan": "Magersari"}, {"jumlah": {"gt": 300}}]}}))
-            .await
-            .json["result"]
-            .clone();
-    assert_eq!(or["total"], 3);
-    let text = search(json!({"q": "prajurit"})).await.json["result"].clone();
-    assert_eq!(text["total"], 2);
-    let lists = search(json!({
-        "fields": ["kecamatan", "jumlah"],
-        "sort": "jumlah desc",
-        "limit": 2,
-        "records_format": "lists"
-    }))
-    .await
-    .json["result"]
-        .clone();
-    assert_eq!(
-        lists["records"],
-        json!([["Kranggan", 310], ["Kranggan", 300]])
-    );
-    assert!(
-        lists["_links"]["next"]
-            .as_str()
-            .expect("next")
-            .contains("offset=2")
-    );
-    let cursor = lists["next_page"]["after"]
-        .as_str()
-        .expect("cursor")
-        .to_owned();
-    let next = search(json!({
-        "fields": ["kecamatan", "jumlah"],
-        "sort": "jumlah desc",
-        "limit": 2,
-        "records_format": "lists",
-        "after": cursor
-    }))
-    .await
-    .json["result"]
-        .clone();
-    assert_eq!(
-        next["records"],
-        json!([["Prajuritkulon", 210], ["Prajuritkulon", 200]])
-    );
-    let csv =
-        search(json!({"fields": ["kecamatan", "tahun"], "limit": 1, "records_format": "csv"}))
-            .await
-            .json["result"]
-            .clone();
-    assert_eq!(csv["records"], "Magersari,2022\n");
-    // The GET form, with filters as a JSON string.
-    let get = action(
-        &app,
-        "datastore_search",
-        &format!(
-            "resource_id={rid}&filters={}&include_total=false",
-            urlencode(r#"{"tahun": 2023}"#)
-        ),
-    )
-    .await;
-    assert_eq!(get["records"].as_array().expect("records").len(), 2);
-    assert!(get.get("total").is_none());
-    let bad = search(json!({"filters": {"warna": "merah"}})).await;
-    assert_eq!(bad.status, StatusCode::CONFLICT);
-    assert_eq!(bad.json["error"]["__type"], "Validation Error");
-    assert!(
-        bad.json["error"]["filters.warna"].is_array(),
-        "{}",
-        bad.json
-    );
 }

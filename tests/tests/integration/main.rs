@@ -4,6 +4,7 @@ mod accounts;
 mod authz;
 mod bad_input;
 mod ckan;
+mod ckan_actions;
 mod cli;
 mod data_api;
 mod feeds;

@@ -91,7 +91,7 @@ pub(crate) fn package(site: Site<'_>, row: &PackageRow) -> Value {
 }
 
 /// CKAN's resource dictionary of one published file of the current version.
-pub(crate) fn resource(
+fn resource(
     site: Site<'_>,
     row: &PackageRow,
     file: &distribution::Model,

@@ -41,11 +41,27 @@ pub enum Value {
     },
 }
 
-/// A `Search Query Error`.
+/// A `Search Query Error` in `q`.
 pub(crate) fn syntax(id: impl Into<String>, en: impl Into<String>) -> Error {
+    search_error("q", id, en)
+}
+
+/// A `Search Query Error` in another search parameter (`fq`, `sort`, `facet.field`).
+pub(crate) fn search_error(param: &str, id: impl Into<String>, en: impl Into<String>) -> Error {
     Error::BadParameter {
-        param: "q".into(),
+        param: param.to_owned(),
         message: Message::new(id.into(), en.into()),
+    }
+}
+
+/// The same error, blamed on `param` (an `fq` is parsed like `q`).
+pub(crate) fn blame(param: &str, error: Error) -> Error {
+    match error {
+        Error::BadParameter { message, .. } => Error::BadParameter {
+            param: param.to_owned(),
+            message,
+        },
+        other => other,
     }
 }
 

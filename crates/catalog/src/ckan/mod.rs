@@ -17,8 +17,7 @@ pub(crate) mod search;
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 
 pub use datastore::DatastoreSearch;
@@ -60,10 +59,6 @@ impl Catalog {
             .collect())
     }
 
-    async fn site_portal(&self) -> Result<crate::entity::portal::Model> {
-        self.portal().await
-    }
-
     /// CKAN `package_show` by id or name.
     pub async fn ckan_package_show(
         &self,
@@ -72,7 +67,12 @@ impl Catalog {
         id: &str,
     ) -> Result<Value> {
         let row = self.dataset_row(actor, id).await?;
-        let portal = self.site_portal().await?;
+        self.package_dict(row, base_url).await
+    }
+
+    /// The package dictionary of a dataset row.
+    async fn package_dict(&self, row: dataset::Model, base_url: &str) -> Result<Value> {
+        let portal = self.portal().await?;
         let rows = self.package_rows(vec![row]).await?;
         let row = rows
             .first()
@@ -121,7 +121,7 @@ impl Catalog {
             .limit(std::cmp::min(limit, ROWS_MAX))
             .all(self.db())
             .await?;
-        let portal = self.site_portal().await?;
+        let portal = self.portal().await?;
         let site = Site {
             base_url,
             portal: &portal,
@@ -137,22 +137,11 @@ impl Catalog {
 
     /// Public, published datasets per OPD.
     async fn package_counts(&self, actor: &Actor) -> Result<HashMap<i32, u64>> {
-        let rows: Vec<(i32, i64)> = dataset::Entity::find()
-            .select_only()
-            .column(dataset::Column::OrganizationId)
-            .column_as(
-                sea_orm::sea_query::Expr::col(dataset::Column::Id).count(),
-                "n",
-            )
-            .filter(search::visible(actor, false, false))
-            .group_by(dataset::Column::OrganizationId)
-            .into_tuple()
-            .all(self.db())
+        let public = dataset::Entity::find().filter(search::visible(actor, false, false));
+        let counts = self
+            .counts(public, dataset::Column::OrganizationId, dataset::Column::Id)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
-            .collect())
+        Ok(counts.into_iter().collect())
     }
 
     /// CKAN `organization_list`: names, or dictionaries with `all_fields`.
@@ -244,22 +233,11 @@ impl Catalog {
     }
 
     async fn topik_counts(&self, actor: &Actor) -> Result<HashMap<String, u64>> {
-        let rows: Vec<(Option<String>, i64)> = dataset::Entity::find()
-            .select_only()
-            .column(dataset::Column::Topik)
-            .column_as(
-                sea_orm::sea_query::Expr::col(dataset::Column::Id).count(),
-                "n",
-            )
-            .filter(search::visible(actor, false, false))
-            .group_by(dataset::Column::Topik)
-            .into_tuple()
-            .all(self.db())
+        let public = dataset::Entity::find().filter(search::visible(actor, false, false));
+        let counts = self
+            .counts(public, dataset::Column::Topik, dataset::Column::Id)
             .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(t, n)| Some((t?, u64::try_from(n).unwrap_or(0))))
-            .collect())
+        Ok(counts.into_iter().collect())
     }
 
     /// CKAN `tag_list`: tags of public datasets, optionally those containing `query`.
@@ -300,36 +278,14 @@ impl Catalog {
                 Error::NotFound(_) => not_found(),
                 other => other,
             })?;
-        let portal = self.site_portal().await?;
-        let rows = self.package_rows(vec![row]).await?;
-        let row = rows.first().ok_or_else(not_found)?;
-        let position = names::RESOURCE_FORMATS
-            .iter()
-            .filter(|f| row.files.iter().any(|file| file.format == **f))
-            .position(|f| *f == format)
-            .ok_or_else(not_found)?;
-        let file = row
-            .files
-            .iter()
-            .find(|f| f.format == format)
-            .ok_or_else(not_found)?;
-        Ok(dict::resource(
-            Site {
-                base_url,
-                portal: &portal,
-            },
-            row,
-            file,
-            position,
-        ))
-    }
-
-    /// Number of datasets a CKAN client sees (for `status_show` and benchmarks).
-    pub async fn ckan_package_count(&self, actor: &Actor) -> Result<u64> {
-        Ok(dataset::Entity::find()
-            .filter(search::visible(actor, false, false))
-            .count(self.db())
-            .await?)
+        let wanted = names::resource_id(dataset_uuid, format).map(|u| u.to_string());
+        // The resource exactly as its package lists it (same position and keys).
+        let package = self.package_dict(row, base_url).await?;
+        package["resources"]
+            .as_array()
+            .and_then(|all| all.iter().find(|r| r["id"].as_str() == wanted.as_deref()))
+            .cloned()
+            .ok_or_else(not_found)
     }
 }
 

@@ -180,60 +180,63 @@ fn not_range(field: &str) -> crate::Error {
     )
 }
 
+/// `field:*` (has a value), `field:term` (equal) or a range, with values parsed by `parse`.
+fn compare<V>(
+    column: SimpleExpr,
+    value: &Value,
+    parse: impl Fn(&str) -> Result<V>,
+) -> Result<SimpleExpr>
+where
+    V: Into<sea_orm::Value>,
+{
+    Ok(match value {
+        Value::Term(t) if t == "*" => column.is_not_null(),
+        Value::Term(t) => ExprTrait::eq(column, parse(t)?),
+        Value::Range {
+            from,
+            to,
+            from_inclusive,
+            to_inclusive,
+        } => {
+            let mut all = column.clone().is_not_null();
+            if let Some(from) = from {
+                let (e, v) = (Expr::expr(column.clone()), Expr::val(parse(from)?));
+                all = all.and(if *from_inclusive { e.gte(v) } else { e.gt(v) });
+            }
+            if let Some(to) = to {
+                let (e, v) = (Expr::expr(column), Expr::val(parse(to)?));
+                all = all.and(if *to_inclusive { e.lte(v) } else { e.lt(v) });
+            }
+            all
+        }
+    })
+}
+
 /// Exact match, `prefix*` (or any `*` glob), or a lexical range; `contains` makes a plain term a
 /// case-insensitive substring match (for titles and free-text fields).
 fn string_match(column: SimpleExpr, value: &Value, contains: bool) -> Result<SimpleExpr> {
-    Ok(match value {
-        Value::Term(t) if t == "*" => column.is_not_null(),
-        Value::Term(t) if t.contains('*') || contains => {
+    match value {
+        Value::Term(t) if t != "*" && (t.contains('*') || contains) => {
             let escaped = t.replace(['%', '_'], "");
             let pattern = if t.contains('*') {
                 escaped.replace('*', "%")
             } else {
                 format!("%{escaped}%")
             };
-            Expr::expr(Func::lower(column)).like(pattern.to_lowercase())
+            Ok(Expr::expr(Func::lower(column)).like(pattern.to_lowercase()))
         }
-        Value::Term(t) => ExprTrait::eq(column, t.as_str()),
-        Value::Range {
-            from,
-            to,
-            from_inclusive,
-            to_inclusive,
-        } => range(
-            column,
-            from.as_deref().map(Expr::val),
-            to.as_deref().map(Expr::val),
-            *from_inclusive,
-            *to_inclusive,
-        ),
-    })
+        _ => compare(column, value, |s| Ok(s.to_owned())),
+    }
 }
 
 fn int_match(column: SimpleExpr, value: &Value) -> Result<SimpleExpr> {
-    let int = |s: &str| {
+    compare(column, value, |s| {
         s.parse::<i32>().map_err(|_| {
             syntax(
                 format!("'{s}' bukan bilangan bulat"),
                 format!("'{s}' is not an integer"),
             )
         })
-    };
-    Ok(match value {
-        Value::Term(t) if t == "*" => column.is_not_null(),
-        Value::Term(t) => ExprTrait::eq(column, int(t)?),
-        Value::Range {
-            from,
-            to,
-            from_inclusive,
-            to_inclusive,
-        } => range(
-            column,
-            from.as_deref().map(int).transpose()?.map(Expr::val),
-            to.as_deref().map(int).transpose()?.map(Expr::val),
-            *from_inclusive,
-            *to_inclusive,
-        ),
     })
 }
 
@@ -250,48 +253,7 @@ fn vocab_match(
 }
 
 fn date_match(column: SimpleExpr, value: &Value) -> Result<SimpleExpr> {
-    Ok(match value {
-        Value::Term(t) if t == "*" => column.is_not_null(),
-        Value::Term(t) => {
-            let at = solr_date(t)?;
-            ExprTrait::eq(column, at)
-        }
-        Value::Range {
-            from,
-            to,
-            from_inclusive,
-            to_inclusive,
-        } => range(
-            column,
-            from.as_deref().map(solr_date).transpose()?.map(Expr::val),
-            to.as_deref().map(solr_date).transpose()?.map(Expr::val),
-            *from_inclusive,
-            *to_inclusive,
-        ),
-    })
-}
-
-fn range(
-    column: SimpleExpr,
-    from: Option<SimpleExpr>,
-    to: Option<SimpleExpr>,
-    from_inclusive: bool,
-    to_inclusive: bool,
-) -> SimpleExpr {
-    let mut all = column.clone().is_not_null();
-    if let Some(from) = from {
-        let e = Expr::expr(column.clone());
-        all = all.and(if from_inclusive {
-            e.gte(from)
-        } else {
-            e.gt(from)
-        });
-    }
-    if let Some(to) = to {
-        let e = Expr::expr(column);
-        all = all.and(if to_inclusive { e.lte(to) } else { e.lt(to) });
-    }
-    all
+    compare(column, value, solr_date)
 }
 
 /// A Solr date: `2024-05-01T10:00:00.123456Z` (fraction and `Z` optional), `2024-05-01`,

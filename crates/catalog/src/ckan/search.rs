@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, TryGetable,
 };
 use serde_json::{Value, json};
 
 use super::dict::{self, Site};
-use super::fq::{self, syntax};
+use super::fq::{self, search_error};
 use super::{names, query};
 use crate::actor::AKSES_TERBUKA;
 use crate::entity::{dataset, dataset_tag, distribution};
@@ -93,19 +93,34 @@ pub(crate) fn visible(actor: &Actor, include_private: bool, include_drafts: bool
     c
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Count {
-    key: Option<String>,
-    n: i64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct IntCount {
-    key: Option<i32>,
-    n: i64,
-}
-
 impl Catalog {
+    /// Rows of `select` per non-null value of `key` (counting `counted`).
+    pub(crate) async fn counts<E, C, K>(
+        &self,
+        select: Select<E>,
+        key: C,
+        counted: C,
+    ) -> Result<Vec<(K, u64)>>
+    where
+        E: EntityTrait<Column = C>,
+        C: ColumnTrait,
+        K: TryGetable,
+    {
+        let rows: Vec<(Option<K>, i64)> = select
+            .select_only()
+            .column_as(key, "key")
+            .column_as(Expr::col(counted).count(), "n")
+            .filter(key.is_not_null())
+            .group_by(key)
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(k, n)| Some((k?, count(n))))
+            .collect())
+    }
+
     /// CKAN `package_search`: `{count, results, facets, search_facets, sort}`, results as full
     /// package dictionaries.
     pub async fn ckan_package_search(
@@ -119,7 +134,10 @@ impl Catalog {
         let mut filter = visible(actor, params.include_private, params.include_drafts)
             .add(query::condition(backend, &q)?);
         for f in &params.fq {
-            filter = filter.add(query::condition(backend, &fq::parse(f)?)?);
+            let condition = fq::parse(f)
+                .and_then(|node| query::condition(backend, &node))
+                .map_err(|e| fq::blame("fq", e))?;
+            filter = filter.add(condition);
         }
         let words = query::ranked_words(&q);
         let sort_text = params
@@ -208,44 +226,35 @@ impl Catalog {
                 .filter(filter.clone())
                 .into_query()
         };
-        let grouped = |column: dataset::Column| {
-            dataset::Entity::find()
-                .select_only()
-                .column_as(column, "key")
-                .column_as(Expr::col(dataset::Column::Id).count(), "n")
-                .filter(filter.clone())
-                .filter(column.is_not_null())
-                .group_by(column)
-        };
+        let datasets = || dataset::Entity::find().filter(filter.clone());
         let mut display: HashMap<String, String> = HashMap::new();
         let counts: Vec<(String, u64)> = match field {
             "organization" => {
-                let rows = dataset::Entity::find()
-                    .select_only()
-                    .column_as(dataset::Column::OrganizationId, "key")
-                    .column_as(Expr::col(dataset::Column::Id).count(), "n")
-                    .filter(filter.clone())
-                    .group_by(dataset::Column::OrganizationId)
-                    .into_model::<IntCount>()
-                    .all(self.db())
+                let rows: Vec<(i32, u64)> = self
+                    .counts(
+                        datasets(),
+                        dataset::Column::OrganizationId,
+                        dataset::Column::Id,
+                    )
                     .await?;
-                let orgs = self
-                    .organizations_by_id(rows.iter().filter_map(|r| r.key))
-                    .await?;
+                let orgs = self.organizations_by_id(rows.iter().map(|r| r.0)).await?;
                 rows.into_iter()
-                    .filter_map(|r| {
-                        let org = orgs.get(&r.key?)?;
+                    .filter_map(|(id, n)| {
+                        let org = orgs.get(&id)?;
                         display.insert(org.slug.clone(), org.name.clone());
-                        Some((org.slug.clone(), count(r.n)))
+                        Some((org.slug.clone(), n))
                     })
                     .collect()
             }
-            "prioritas_tahun" => grouped(dataset::Column::PrioritasTahun)
-                .into_model::<IntCount>()
-                .all(self.db())
+            "prioritas_tahun" => self
+                .counts::<_, _, i32>(
+                    datasets(),
+                    dataset::Column::PrioritasTahun,
+                    dataset::Column::Id,
+                )
                 .await?
                 .into_iter()
-                .filter_map(|r| Some((r.key?.to_string(), count(r.n))))
+                .map(|(year, n)| (year.to_string(), n))
                 .collect(),
             "groups" | "license_id" | "accessRights" | "accrualPeriodicity"
             | "tingkat_penyajian" => {
@@ -256,47 +265,39 @@ impl Catalog {
                     "accrualPeriodicity" => dataset::Column::Frekuensi,
                     _ => dataset::Column::TingkatPenyajian,
                 };
-                grouped(column)
-                    .into_model::<Count>()
-                    .all(self.db())
-                    .await?
-                    .into_iter()
-                    .filter_map(|r| Some((r.key?, count(r.n))))
-                    .collect()
+                self.counts(datasets(), column, dataset::Column::Id).await?
             }
-            "tags" => dataset_tag::Entity::find()
-                .select_only()
-                .column_as(dataset_tag::Column::Tag, "key")
-                .column_as(Expr::col(dataset_tag::Column::DatasetId).count(), "n")
-                .filter(dataset_tag::Column::DatasetId.in_subquery(matching()))
-                .group_by(dataset_tag::Column::Tag)
-                .into_model::<Count>()
-                .all(self.db())
+            "tags" => {
+                let tagged = dataset_tag::Entity::find()
+                    .filter(dataset_tag::Column::DatasetId.in_subquery(matching()));
+                self.counts(
+                    tagged,
+                    dataset_tag::Column::Tag,
+                    dataset_tag::Column::DatasetId,
+                )
                 .await?
-                .into_iter()
-                .filter_map(|r| Some((r.key?, count(r.n))))
-                .collect(),
+            }
             "res_format" => {
                 let versions = dataset::Entity::find()
                     .select_only()
                     .column(dataset::Column::CurrentVersionId)
                     .filter(filter.clone())
                     .into_query();
-                distribution::Entity::find()
-                    .select_only()
-                    .column_as(distribution::Column::Format, "key")
-                    .column_as(Expr::col(distribution::Column::Id).count(), "n")
-                    .filter(distribution::Column::VersionId.in_subquery(versions))
-                    .group_by(distribution::Column::Format)
-                    .into_model::<Count>()
-                    .all(self.db())
-                    .await?
-                    .into_iter()
-                    .filter_map(|r| Some((dict::format_label(&r.key?).to_owned(), count(r.n))))
-                    .collect()
+                let files = distribution::Entity::find()
+                    .filter(distribution::Column::VersionId.in_subquery(versions));
+                self.counts::<_, _, String>(
+                    files,
+                    distribution::Column::Format,
+                    distribution::Column::Id,
+                )
+                .await?
+                .into_iter()
+                .map(|(f, n)| (dict::format_label(&f).to_owned(), n))
+                .collect()
             }
             other => {
-                return Err(syntax(
+                return Err(search_error(
+                    "facet.field",
                     format!(
                         "Facet '{other}' tidak dikenal. Pilihan: {}",
                         FACET_FIELDS.join(", ")
@@ -356,7 +357,8 @@ fn sort_keys(text: &str) -> Result<Vec<(SortKey, Order)>> {
                 "asc" => Order::Asc,
                 "desc" => Order::Desc,
                 other => {
-                    return Err(syntax(
+                    return Err(search_error(
+                        "sort",
                         format!("Arah urutan '{other}' tidak sah (asc atau desc)"),
                         format!("Invalid sort direction '{other}' (asc or desc)"),
                     ));
@@ -370,7 +372,8 @@ fn sort_keys(text: &str) -> Result<Vec<(SortKey, Order)>> {
                 "metadata_modified" => SortKey::Column(Expr::col(dataset::Column::UpdatedAt)),
                 "metadata_created" => SortKey::Column(Expr::col(dataset::Column::CreatedAt)),
                 other => {
-                    return Err(syntax(
+                    return Err(search_error(
+                        "sort",
                         format!("Tidak dapat mengurutkan menurut '{other}'"),
                         format!("Can not sort by '{other}'"),
                     ));

@@ -17,7 +17,6 @@ use oxrdf::NamedNode;
 use oxrdf::vocab::xsd;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::ckan::dict::PackageRow;
 use crate::ckan::names;
 use crate::ckan::search::visible;
 use crate::entity::{dataset, portal};
@@ -231,10 +230,6 @@ fn catalog_graph(
 }
 
 impl Catalog {
-    async fn dcat_rows(&self, select: sea_orm::Select<dataset::Entity>) -> Result<Vec<PackageRow>> {
-        self.package_rows(select.all(self.db()).await?).await
-    }
-
     /// One page of the public catalogue as DCAT-AP, with Hydra paging.
     pub async fn dcat_catalog(
         &self,
@@ -259,13 +254,12 @@ impl Catalog {
             .filter(filter)
             .order_by_asc(dataset::Column::Id);
         let total = select.clone().count(self.db()).await?;
-        let rows = self
-            .dcat_rows(
-                select
-                    .offset((number - 1).saturating_mul(per_page))
-                    .limit(per_page),
-            )
+        let page_rows = select
+            .offset((number - 1).saturating_mul(per_page))
+            .limit(per_page)
+            .all(self.db())
             .await?;
+        let rows = self.package_rows(page_rows).await?;
         let bounds: (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = dataset::Entity::find()
             .select_only()
             .column_as(dataset::Column::CreatedAt.min(), "issued")

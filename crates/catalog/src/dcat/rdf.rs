@@ -149,16 +149,6 @@ impl Graph {
         self.typed_literal(s, p, &text, xsd::DATE_TIME)
     }
 
-    /// Number of triples.
-    pub fn len(&self) -> usize {
-        self.triples.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.triples.is_empty()
-    }
-
     /// The graph serialised; triples are grouped by subject first (the streaming serialisers
     /// write one node per run of equal subjects).
     pub fn serialize(mut self, format: RdfFormat) -> Result<Vec<u8>> {
@@ -171,41 +161,30 @@ impl Graph {
         self.triples.dedup();
         let io = |e: std::io::Error| Error::Internal(format!("RDF serialisation: {e}"));
         let iri = |e: oxrdf::IriParseError| Error::Internal(format!("RDF prefix: {e}"));
+        // The three serialisers share their shape but no trait: one macro writes each.
+        macro_rules! write_with {
+            ($serializer:expr, |$w:ident, $t:ident| $write:expr) => {{
+                let mut s = $serializer;
+                for (prefix, namespace) in PREFIXES {
+                    s = s.with_prefix(*prefix, *namespace).map_err(iri)?;
+                }
+                let mut $w = s.for_writer(Vec::new());
+                for $t in &self.triples {
+                    $write.map_err(io)?;
+                }
+                $w.finish().map_err(io)
+            }};
+        }
         match format {
             RdfFormat::Turtle => {
-                let mut s = oxttl::TurtleSerializer::new();
-                for (p, iri_text) in PREFIXES {
-                    s = s.with_prefix(*p, *iri_text).map_err(iri)?;
-                }
-                let mut w = s.for_writer(Vec::new());
-                for t in &self.triples {
-                    w.serialize_triple(t).map_err(io)?;
-                }
-                w.finish().map_err(io)
+                write_with!(oxttl::TurtleSerializer::new(), |w, t| w.serialize_triple(t))
             }
             RdfFormat::RdfXml => {
-                let mut s = oxrdfxml::RdfXmlSerializer::new();
-                for (p, iri_text) in PREFIXES {
-                    s = s.with_prefix(*p, *iri_text).map_err(iri)?;
-                }
-                let mut w = s.for_writer(Vec::new());
-                for t in &self.triples {
-                    w.serialize_triple(t).map_err(io)?;
-                }
-                w.finish().map_err(io)
+                write_with!(oxrdfxml::RdfXmlSerializer::new(), |w, t| w
+                    .serialize_triple(t))
             }
-            RdfFormat::JsonLd => {
-                let mut s = oxjsonld::JsonLdSerializer::new();
-                for (p, iri_text) in PREFIXES {
-                    s = s.with_prefix(*p, *iri_text).map_err(iri)?;
-                }
-                let mut w = s.for_writer(Vec::new());
-                for t in &self.triples {
-                    w.serialize_quad(t.as_ref().in_graph(oxrdf::GraphNameRef::DefaultGraph))
-                        .map_err(io)?;
-                }
-                w.finish().map_err(io)
-            }
+            RdfFormat::JsonLd => write_with!(oxjsonld::JsonLdSerializer::new(), |w, t| w
+                .serialize_quad(t.as_ref().in_graph(oxrdf::GraphNameRef::DefaultGraph))),
         }
     }
 }
