@@ -10,7 +10,8 @@
 - DCAT-AP 3.0.1 with pyshacl: a catalogue page and a complete dataset against dcat-ap-SHACL.ttl
   and ranges.ttl (no violations but the two class checks that need the EU vocabularies), and
   against shapes_recommended.ttl (warnings listed; see ALLOWED_WARNINGS);
-- the DCAT harvester's walk: follow hydra:next from /catalog.ttl, every dataset once.
+- the DCAT harvester's walk: follow hydra:next from /catalog.ttl, every dataset once;
+- CSVW: the Link rel="describedby" of a CSV download, validated with csvwvalidate (PyPI csvw).
 
 Run with the virtual environment's python (pyshacl, rdflib).
 Usage: harvest_check.py SATUDATA_BINARY VENV STANDARDS_DIR [--datasets N]
@@ -206,6 +207,18 @@ def check_dcat(standards, slug, expected):
     print(f"DCAT harvest walk: {pages} pages via hydra:next, every dataset once")
 
 
+def check_csvw(venv, slug):
+    """The Link header of a CSV download leads to CSVW metadata that csvw (PyPI) validates
+    against the CSV it describes."""
+    with urllib.request.urlopen(f"{URL}/datasets/{slug}/data.csv") as resp:
+        link = resp.headers.get("Link", "")
+    check('rel="describedby"' in link, f"CSV download has no describedby link: {link!r}")
+    metadata = link.split(">")[0].lstrip("<")
+    out = subprocess.run([os.path.join(venv, "bin", "csvwvalidate"), metadata], capture_output=True, text=True)
+    check(out.returncode == 0 and "OK" in out.stdout, f"csvwvalidate {metadata}: {out.stdout[-2000:]} {out.stderr[-2000:]}")
+    print(f"CSVW: {metadata} valid for its CSV (csvwvalidate)")
+
+
 def ckanapi(venv, *args):
     out = subprocess.run(
         [os.path.join(venv, "bin", "ckanapi"), *args, "-r", URL],
@@ -301,6 +314,7 @@ def main():
         complete = publish_complete(token)
         check_data_json(args.venv, args.standards, work, len(expected) + 1)
         check_dcat(args.standards, complete, len(expected) + 1)
+        check_csvw(args.venv, complete)
     finally:
         server.terminate()
         server.wait()

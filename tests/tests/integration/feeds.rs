@@ -1,5 +1,5 @@
 //! Catalogue feeds for harvesters: data.json and DCAT-AP (paging, content negotiation, the
-//! schema.org profile). Their conformance to the official schemas and shapes is checked by
+//! schema.org profile), and the CSVW description of CSV downloads. Their conformance to the official schemas and shapes is checked by
 //! tests/conformance/harvest_check.py with the real tools.
 
 use axum::body::Body;
@@ -9,7 +9,11 @@ use serde_json::json;
 use crate::ckan::seed;
 use crate::support::{TestApp, twin};
 
-twin!(data_json_lists_public_datasets, dcat_pages_and_negotiates);
+twin!(
+    data_json_lists_public_datasets,
+    dcat_pages_and_negotiates,
+    csv_downloads_point_to_csvw_metadata,
+);
 
 async fn data_json_lists_public_datasets(app: TestApp) {
     let (penduduk, sekolah) = seed(&app).await;
@@ -141,4 +145,60 @@ async fn dcat_pages_and_negotiates(app: TestApp) {
     app.get("/dataset/tidak-ada.ttl", None)
         .await
         .expect(StatusCode::NOT_FOUND);
+}
+
+async fn csv_downloads_point_to_csvw_metadata(app: TestApp) {
+    let (penduduk, _) = seed(&app).await;
+    for here in [
+        format!("/datasets/{penduduk}"),
+        format!("/datasets/{penduduk}/versions/1"),
+    ] {
+        let csv = app
+            .get(&format!("{here}/data.csv"), None)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(
+            csv.headers[header::LINK],
+            format!(
+                "<http://satudata.test{here}/data.csv-metadata.json>; rel=\"describedby\"; type=\"application/csvm+json\""
+            )
+            .as_str()
+        );
+        let meta = app
+            .get(&format!("{here}/data.csv-metadata.json"), None)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(meta.headers[header::CONTENT_TYPE], "application/csvm+json");
+        assert_eq!(
+            meta.json["url"],
+            format!("http://satudata.test{here}/data.csv")
+        );
+        let header_line = String::from_utf8_lossy(&csv.bytes)
+            .lines()
+            .next()
+            .expect("header")
+            .to_owned();
+        let titles: Vec<&str> = meta.json["tableSchema"]["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .map(|c| c["titles"].as_str().expect("titles"))
+            .collect();
+        assert_eq!(titles.join(","), header_line);
+        let jumlah = meta.json["tableSchema"]["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .find(|c| c["name"] == "jumlah")
+            .expect("jumlah");
+        assert_eq!(jumlah["datatype"], "integer");
+    }
+    let json = app
+        .get(&format!("/datasets/{penduduk}/data.json"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        !json.headers.contains_key(header::LINK),
+        "only CSV has a CSVW description"
+    );
 }

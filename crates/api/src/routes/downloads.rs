@@ -37,7 +37,7 @@ pub struct DownloadQuery {
     tag = "downloads",
     params(
         ("slug" = String, Path, description = "Slug or id of the dataset"),
-        ("file" = String, Path, description = "data.csv, data.json, data.parquet, data.xlsx, or datapackage.json (Frictionless Data Package v2)"),
+        ("file" = String, Path, description = "data.csv, data.json, data.parquet, data.xlsx, datapackage.json (Frictionless Data Package v2) or data.csv-metadata.json (CSVW)"),
         ("If-None-Match" = Option<String>, Header, description = "ETag held by the client"),
         ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
         DownloadQuery,
@@ -71,7 +71,7 @@ pub async fn latest(
     params(
         ("slug" = String, Path, description = "Slug or id of the dataset"),
         ("number" = i32, Path, description = "Version number"),
-        ("file" = String, Path, description = "data.csv, data.json, data.parquet, data.xlsx, or datapackage.json (Frictionless Data Package v2)"),
+        ("file" = String, Path, description = "data.csv, data.json, data.parquet, data.xlsx, datapackage.json (Frictionless Data Package v2) or data.csv-metadata.json (CSVW)"),
         ("If-None-Match" = Option<String>, Header, description = "ETag held by the client"),
         ("Range" = Option<String>, Header, description = "One byte range, e.g. bytes=0-1023"),
         DownloadQuery,
@@ -111,6 +111,24 @@ async fn serve(
             .datapackage(actor, slug, number, &state.base_url)
             .await?;
         return Ok(axum::Json(package).into_response());
+    }
+    let here = match number {
+        Some(n) => format!("/datasets/{slug}/versions/{n}"),
+        None => format!("/datasets/{slug}"),
+    };
+    if file == "data.csv-metadata.json" {
+        let csv_url = state.url(&format!("{here}/data.csv"));
+        let doc = state
+            .catalog
+            .csvw_metadata(actor, slug, number, &csv_url)
+            .await?;
+        let mut response = axum::Json(doc).into_response();
+        set(
+            response.headers_mut(),
+            header::CONTENT_TYPE,
+            "application/csvm+json",
+        );
+        return Ok(response);
     }
     let format = file.strip_prefix("data.").ok_or_else(ApiError::no_route)?;
     let download = state.catalog.download(actor, slug, number, format).await?;
@@ -156,6 +174,14 @@ async fn serve(
     );
     if matches!(download.file.format.as_str(), "csv" | "json") {
         set(&mut out, header::VARY, "Accept-Encoding");
+    }
+    if download.file.format == "csv" {
+        let metadata = state.url(&format!("{here}/data.csv-metadata.json"));
+        set(
+            &mut out,
+            header::LINK,
+            &format!("<{metadata}>; rel=\"describedby\"; type=\"application/csvm+json\""),
+        );
     }
 
     let range = if bom {
