@@ -9,6 +9,7 @@ mod m20261127_000002_create_search;
 mod m20261127_000003_add_validation;
 mod m20261127_000004_create_standards;
 mod m20261127_000005_create_lifecycle;
+mod m20261128_000006_add_portal_extent;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_add_validation::Migration),
             Box::new(m20261127_000004_create_standards::Migration),
             Box::new(m20261127_000005_create_lifecycle::Migration),
+            Box::new(m20261128_000006_add_portal_extent::Migration),
         ]
     }
 }

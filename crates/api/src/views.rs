@@ -28,6 +28,8 @@ pub struct PortalResponse {
     pub contact_name: Option<String>,
     /// Contact e-mail.
     pub contact_email: Option<String>,
+    /// The region's bounding box `[west, south, east, north]` (WGS 84), when set.
+    pub bbox: Option<[f64; 4]>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
 }
@@ -35,6 +37,7 @@ pub struct PortalResponse {
 impl From<portal::Model> for PortalResponse {
     fn from(p: portal::Model) -> Self {
         Self {
+            bbox: p.bbox(),
             name: p.name,
             region_code: p.region_code,
             base_url: p.base_url,

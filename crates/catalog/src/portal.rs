@@ -30,6 +30,11 @@ pub struct PortalPatch {
     #[serde(default, deserialize_with = "patch")]
     #[schema(value_type = Option<String>)]
     pub contact_email: Option<Option<String>>,
+    /// The region's bounding box in WGS 84 degrees, `[west, south, east, north]` (e.g. Kota
+    /// Mojokerto `[112.41, -7.50, 112.46, -7.44]`); DCAT publishes it with the region.
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<Vec<f64>>)]
+    pub bbox: Option<Option<[f64; 4]>>,
 }
 
 impl Catalog {
@@ -45,6 +50,10 @@ impl Catalog {
             base_url: Set(None),
             contact_name: Set(None),
             contact_email: Set(None),
+            bbox_west: Set(None),
+            bbox_south: Set(None),
+            bbox_east: Set(None),
+            bbox_north: Set(None),
             updated_at: Set(Utc::now()),
         };
         portal::Entity::insert(fresh).exec(self.db()).await?;
@@ -77,7 +86,33 @@ impl Catalog {
         if let Some(email) = &change.contact_email {
             row.contact_email = Set(fields::email("contact_email", email.as_deref())?);
         }
+        if let Some(bbox) = change.bbox {
+            let [west, south, east, north] = match bbox {
+                Some(b) => check_bbox(b)?.map(Some),
+                None => [None; 4],
+            };
+            row.bbox_west = Set(west);
+            row.bbox_south = Set(south);
+            row.bbox_east = Set(east);
+            row.bbox_north = Set(north);
+        }
         row.updated_at = Set(Utc::now());
         Ok(row.update(self.db()).await?)
+    }
+}
+
+/// A bounding box inside WGS 84 with west < east and south < north.
+fn check_bbox(b: [f64; 4]) -> Result<[f64; 4]> {
+    let [west, south, east, north] = b;
+    let lon = |x: f64| (-180.0..=180.0).contains(&x);
+    let lat = |y: f64| (-90.0..=90.0).contains(&y);
+    if lon(west) && lon(east) && lat(south) && lat(north) && west < east && south < north {
+        Ok(b)
+    } else {
+        Err(crate::Error::invalid(
+            "bbox",
+            "bbox harus [barat, selatan, timur, utara] dalam derajat WGS 84, barat < timur dan selatan < utara",
+            "bbox must be [west, south, east, north] in WGS 84 degrees, west < east and south < north",
+        ))
     }
 }

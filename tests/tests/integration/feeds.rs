@@ -13,6 +13,7 @@ twin!(
     data_json_lists_public_datasets,
     dcat_pages_and_negotiates,
     csv_downloads_point_to_csvw_metadata,
+    portal_extent_gives_the_region_coordinates,
 );
 
 async fn data_json_lists_public_datasets(app: TestApp) {
@@ -201,4 +202,44 @@ async fn csv_downloads_point_to_csvw_metadata(app: TestApp) {
         !json.headers.contains_key(header::LINK),
         "only CSV has a CSVW description"
     );
+}
+
+async fn portal_extent_gives_the_region_coordinates(app: TestApp) {
+    let (penduduk, _) = seed(&app).await;
+    let admin = Some(app.tokens.admin.as_str());
+    for bad in [
+        json!([112.46, -7.5, 112.41, -7.44]),
+        json!([200, 0, 201, 1]),
+        json!([1, 2, 3]),
+    ] {
+        app.patch_json("/api/v1/portal", admin, json!({"bbox": bad}))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let set = app
+        .patch_json(
+            "/api/v1/portal",
+            admin,
+            json!({"region_code": "35.76", "bbox": [112.41, -7.5, 112.46, -7.44]}),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(set.json["bbox"], json!([112.41, -7.5, 112.46, -7.44]));
+    let ttl = app
+        .get(&format!("/dataset/{penduduk}.ttl"), None)
+        .await
+        .expect(StatusCode::OK);
+    let ttl = String::from_utf8_lossy(&ttl.bytes);
+    assert!(
+        ttl.contains(
+            "POLYGON((112.41 -7.5, 112.46 -7.5, 112.46 -7.44, 112.41 -7.44, 112.41 -7.5))"
+        ),
+        "{ttl}"
+    );
+    assert!(ttl.contains("dcat:centroid \"POINT("), "{ttl}");
+    let cleared = app
+        .patch_json("/api/v1/portal", admin, json!({"bbox": null}))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(cleared.json["bbox"], json!(null));
 }

@@ -134,6 +134,16 @@ fn region(g: &mut Graph, ctx: &Ctx<'_>) -> Result<NamedNode> {
             &ctx.portal.region_code,
         )
         .text(node.clone(), ns("skos", "prefLabel"), &ctx.portal.name);
+    // Coordinates come from the portal's configured extent (the Kemendagri list has none).
+    if let Some([west, south, east, north]) = ctx.portal.bbox() {
+        let wkt = ns("gsp", "wktLiteral");
+        let polygon = format!(
+            "POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))"
+        );
+        let centre = format!("POINT({} {})", (west + east) / 2.0, (south + north) / 2.0);
+        g.typed_literal(node.clone(), dcat("bbox"), &polygon, wkt.as_ref())
+            .typed_literal(node.clone(), dcat("centroid"), &centre, wkt.as_ref());
+    }
     Ok(node)
 }
 

@@ -19,6 +19,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("xsd", "http://www.w3.org/2001/XMLSchema#"),
     ("schema", "https://schema.org/"),
+    ("gsp", "http://www.opengis.net/ont/geosparql#"),
 ];
 
 /// An RDF serialisation.

@@ -55,7 +55,21 @@ pub(super) fn dataset(g: &mut Graph, site: Site<'_>, row: &PackageRow) -> Result
     ))?;
     g.typed(place.clone(), schema("Place"))
         .text(place.clone(), schema("name"), &site.portal.name)
-        .add(node.clone(), schema("spatialCoverage"), place);
+        .add(node.clone(), schema("spatialCoverage"), place.clone());
+    if let Some([west, south, east, north]) = site.portal.bbox() {
+        let shape = Graph::iri(&format!(
+            "{}/api/v1/regions/{}#geo",
+            site.base_url, site.portal.region_code
+        ))?;
+        // schema.org's box is "south west north east".
+        g.typed(shape.clone(), schema("GeoShape"))
+            .string(
+                shape.clone(),
+                schema("box"),
+                &format!("{south} {west} {north} {east}"),
+            )
+            .add(place, schema("geo"), shape);
+    }
     if let (Some(start), Some(end)) = (d.temporal_start, d.temporal_end) {
         g.string(
             node.clone(),
