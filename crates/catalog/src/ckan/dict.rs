@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::names::{self, timestamp};
 use crate::datasets::DatasetRecord;
-use crate::entity::{dataset_version, distribution, organization, portal};
+use crate::entity::{distribution, organization, portal};
 
 /// What every dictionary needs to know about where it is served.
 #[derive(Debug, Clone, Copy)]
@@ -16,11 +16,18 @@ pub struct Site<'a> {
     pub portal: &'a portal::Model,
 }
 
+/// What the feeds need of a dataset's current version (not its stored report and logs).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CurrentVersion {
+    pub number: i32,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A dataset with its current published version and that version's files.
 #[derive(Debug, Clone)]
 pub(crate) struct PackageRow {
     pub record: DatasetRecord,
-    pub version: Option<dataset_version::Model>,
+    pub version: Option<CurrentVersion>,
     pub files: Vec<distribution::Model>,
 }
 

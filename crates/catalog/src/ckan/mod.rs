@@ -27,7 +27,7 @@ pub use search::{FACET_FIELDS, PackageSearch, ROWS_MAX};
 use crate::entity::{dataset, dataset_tag, dataset_version, organization};
 use crate::error::{Error, Result};
 use crate::{Actor, Catalog, vocab};
-use dict::PackageRow;
+use dict::{CurrentVersion, PackageRow};
 
 /// The CKAN version whose API we reproduce (what `status_show` reports).
 pub const CKAN_VERSION: &str = "2.9.11";
@@ -36,12 +36,30 @@ impl Catalog {
     /// Joins the current version and its files onto dataset rows, keeping their order.
     pub(crate) async fn package_rows(&self, rows: Vec<dataset::Model>) -> Result<Vec<PackageRow>> {
         let version_ids: Vec<i32> = rows.iter().filter_map(|d| d.current_version_id).collect();
-        let mut versions: HashMap<i32, dataset_version::Model> = dataset_version::Entity::find()
-            .filter(dataset_version::Column::Id.is_in(version_ids.iter().copied()))
-            .all(self.db())
-            .await?
+        // Only the columns the dictionaries use: a version row also holds its whole report.
+        let current: Vec<(i32, i32, Option<chrono::DateTime<chrono::Utc>>)> =
+            dataset_version::Entity::find()
+                .select_only()
+                .columns([
+                    dataset_version::Column::Id,
+                    dataset_version::Column::Number,
+                    dataset_version::Column::PublishedAt,
+                ])
+                .filter(dataset_version::Column::Id.is_in(version_ids.iter().copied()))
+                .into_tuple()
+                .all(self.db())
+                .await?;
+        let mut versions: HashMap<i32, CurrentVersion> = current
             .into_iter()
-            .map(|v| (v.id, v))
+            .map(|(id, number, published_at)| {
+                (
+                    id,
+                    CurrentVersion {
+                        number,
+                        published_at,
+                    },
+                )
+            })
             .collect();
         let mut files = self.files_of(&version_ids).await?;
         Ok(self

@@ -44,7 +44,7 @@ fn text_condition(backend: DbBackend, text: &str) -> Result<Condition> {
     if words.is_empty() {
         return Ok(Condition::all());
     }
-    Ok(Condition::all().add(full_text(backend, &words)?.0))
+    Ok(Condition::all().add(full_text(backend, &words)?))
 }
 
 fn never() -> SimpleExpr {
@@ -77,7 +77,7 @@ fn field_condition(backend: DbBackend, field: &str, value: &Value) -> Result<Sim
             if words.is_empty() {
                 always()
             } else {
-                full_text(backend, &words)?.0
+                full_text(backend, &words)?
             }
         }
         "id" if exists => always(),

@@ -16,7 +16,7 @@ use super::{names, query};
 use crate::actor::AKSES_TERBUKA;
 use crate::entity::{dataset, dataset_tag, distribution};
 use crate::error::Result;
-use crate::search::full_text;
+use crate::search::ranked;
 use crate::{Actor, Catalog};
 
 /// Largest `rows` (CKAN's `ckan.search.rows_max`); more is capped, as CKAN does.
@@ -145,13 +145,18 @@ impl Catalog {
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "score desc, metadata_modified desc".into());
+        // Counted without the ranking join: the count needs no scores.
+        let count = dataset::Entity::find()
+            .filter(filter.clone())
+            .count(self.db())
+            .await?;
         let mut select = dataset::Entity::find().filter(filter.clone());
         for (column, order) in sort_keys(&sort_text)? {
             match column {
                 SortKey::Score if words.is_empty() => {}
                 SortKey::Score => {
                     // The rank is ascending-better; "score desc" means best first.
-                    let rank = full_text(backend, &words)?.1;
+                    let rank = ranked(backend, &mut select, &words)?;
                     let order = if order == Order::Desc {
                         Order::Asc
                     } else {
@@ -163,7 +168,6 @@ impl Catalog {
             }
         }
         select = select.order_by_asc(dataset::Column::Uuid);
-        let count = select.clone().count(self.db()).await?;
         let rows = select
             .offset(params.start)
             .limit(std::cmp::min(params.rows, ROWS_MAX))

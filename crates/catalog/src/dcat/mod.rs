@@ -256,7 +256,7 @@ impl Catalog {
         let words = page.q.as_deref().map(words).unwrap_or_default();
         if !words.is_empty() {
             let backend = self.db().get_database_backend();
-            filter = filter.add(full_text(backend, &words)?.0);
+            filter = filter.add(full_text(backend, &words)?);
         }
         let per_page = page.per_page.clamp(1, MAX_PAGE_SIZE);
         let number = page.page.max(1);
