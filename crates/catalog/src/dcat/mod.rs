@@ -270,15 +270,24 @@ impl Catalog {
             .all(self.db())
             .await?;
         let rows = self.package_rows(page_rows).await?;
-        let bounds: (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = dataset::Entity::find()
+        // The catalogue's issued and modified dates: the first dataset created and the last one
+        // changed, each found by walking an index rather than aggregating every row.
+        let first: Option<DateTime<Utc>> = dataset::Entity::find()
             .select_only()
-            .column_as(dataset::Column::CreatedAt.min(), "issued")
-            .column_as(dataset::Column::UpdatedAt.max(), "modified")
+            .column(dataset::Column::CreatedAt)
             .filter(visible(&actor, false, false))
+            .order_by_asc(dataset::Column::Id)
             .into_tuple()
             .one(self.db())
-            .await?
-            .unwrap_or((None, None));
+            .await?;
+        let last: Option<DateTime<Utc>> = dataset::Entity::find()
+            .select_only()
+            .column(dataset::Column::UpdatedAt)
+            .filter(visible(&actor, false, false))
+            .order_by_desc(dataset::Column::UpdatedAt)
+            .into_tuple()
+            .one(self.db())
+            .await?;
         let portal = self.portal().await?;
         let ctx = Ctx {
             base: base_url,
@@ -289,8 +298,8 @@ impl Catalog {
         for row in &rows {
             nodes.push(dataset_graph::graph(&mut g, &ctx, row)?);
         }
-        let issued = bounds.0.unwrap_or(portal.updated_at);
-        let modified = bounds.1.unwrap_or(portal.updated_at);
+        let issued = first.unwrap_or(portal.updated_at);
+        let modified = last.unwrap_or(portal.updated_at);
         catalog_graph(&mut g, &ctx, &nodes, issued, modified)?;
         // Hydra paging.
         let last = total.div_ceil(per_page).max(1);

@@ -153,11 +153,13 @@ impl Graph {
     /// The graph serialised; triples are grouped by subject first (the streaming serialisers
     /// write one node per run of equal subjects).
     pub fn serialize(mut self, format: RdfFormat) -> Result<Vec<u8>> {
-        self.triples.sort_by(|a, b| {
-            a.subject
-                .to_string()
-                .cmp(&b.subject.to_string())
-                .then_with(|| a.predicate.as_str().cmp(b.predicate.as_str()))
+        // One key per triple (not two strings per comparison).
+        self.triples.sort_by_cached_key(|t| {
+            (
+                t.subject.to_string(),
+                t.predicate.as_str().to_owned(),
+                t.object.to_string(),
+            )
         });
         self.triples.dedup();
         let io = |e: std::io::Error| Error::Internal(format!("RDF serialisation: {e}"));
