@@ -10,6 +10,8 @@ mod m20261127_000003_add_validation;
 mod m20261127_000004_create_standards;
 mod m20261127_000005_create_lifecycle;
 mod m20261128_000006_add_portal_extent;
+mod m20261128_000007_create_catalogue_generation;
+mod m20261128_000008_add_mskeg;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_standards::Migration),
             Box::new(m20261127_000005_create_lifecycle::Migration),
             Box::new(m20261128_000006_add_portal_extent::Migration),
+            Box::new(m20261128_000007_create_catalogue_generation::Migration),
+            Box::new(m20261128_000008_add_mskeg::Migration),
         ]
     }
 }

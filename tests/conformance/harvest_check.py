@@ -95,6 +95,8 @@ def publish_complete(token):
         "temporal_end": "2024-12-31",
         "contact_name": "Bidang Statistik",
         "contact_email": "statistik@ci.go.id",
+        "msind": {"id_msind": "MSIND-0001", "konsep": "Penduduk", "indikator_komposit": False},
+        "mskeg": {"judul_kegiatan": "Registrasi Penduduk", "tahun_kegiatan": 2024},
     }
     slug = request("POST", "/api/v1/datasets", token, body)["slug"]
     request("POST", f"/api/v1/datasets/{slug}/versions", token, TABLE.encode(), "text/csv")
@@ -109,8 +111,14 @@ def check_data_json(venv, standards, work, expected):
     with urllib.request.urlopen(URL + "/data.json") as resp, open(path, "wb") as out:
         out.write(resp.read())
     with open(path) as f:
-        count = len(json.load(f)["dataset"])
+        datasets = json.load(f)["dataset"]
+    count = len(datasets)
     check(count == expected, f"data.json has {count} datasets, expected {expected}")
+    # The national DCAT-JSON converter reads MS-Ind and MS-Keg as extra top-level keys.
+    complete = [d for d in datasets if d["title"] == "Jumlah Penduduk menurut Kecamatan"]
+    check(len(complete) == 1, "the complete dataset is in data.json")
+    for key, value in (("id_msind", "MSIND-0001"), ("judul_kegiatan", "Registrasi Penduduk"), ("tahun_kegiatan", "2024")):
+        check(complete[0].get(key) == value, f"data.json {key} = {complete[0].get(key)!r}, expected {value!r}")
     # The schemas name themselves by their web address, so references would be fetched from the
     # network; local copies without those ids resolve against each other instead.
     def strip_ids(node):

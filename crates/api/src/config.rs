@@ -42,6 +42,10 @@ pub struct Config {
     /// Data API pages kept in memory for repeated queries (`SATUDATA_DATA_CACHE_ENTRIES`,
     /// 1000; 0 turns the cache off). Published versions never change, so pages never go stale.
     pub data_cache_entries: usize,
+    /// Mebibytes of harvest responses (CKAN actions, DCAT catalogue pages) kept in memory for
+    /// anonymous callers (`SATUDATA_FEED_CACHE_MB`, 64; 0 turns the cache off). Entries are
+    /// keyed by the catalogue generation, which every change raises, so none is ever stale.
+    pub feed_cache_mb: usize,
 }
 
 impl Default for Config {
@@ -60,6 +64,7 @@ impl Default for Config {
             gc_min_age_secs: 3600,
             cache_dir: "data/cache".into(),
             data_cache_entries: 1000,
+            feed_cache_mb: 64,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! start-up of the service. Handlers are thin: extract, call one catalog service, map to a
 //! response type.
 
+pub mod cache;
 pub mod ckan;
 pub mod cli;
 pub mod config;
@@ -37,6 +38,7 @@ pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> 
             max_upload_bytes: config.max_upload_bytes,
             cache_dir: config.cache_dir.clone(),
             page_cache_entries: config.data_cache_entries,
+            feed_cache_bytes: config.feed_cache_mb.saturating_mul(1024 * 1024),
         },
     );
     catalog.portal().await?;

@@ -1,23 +1,63 @@
 //! Application state shared by all handlers.
 
+use std::future::Future;
+use std::sync::Arc;
+
 use satudata_catalog::Catalog;
 
-/// What handlers need: the catalog and the public base URL for links.
+use crate::cache::{Cached, ResponseCache};
+
+/// What handlers need: the catalog, the public base URL for links and the harvest response
+/// cache.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The catalog.
     pub catalog: Catalog,
     /// Public URL of this service without a trailing slash, e.g. `https://data.mojokertokota.go.id`.
     pub base_url: String,
+    /// Responses to anonymous harvest requests (`Settings::feed_cache_bytes`).
+    pub cache: Arc<ResponseCache>,
 }
 
 impl AppState {
     /// State from a catalog and a base URL.
     pub fn new(catalog: Catalog, base_url: &str) -> Self {
+        let cache = Arc::new(ResponseCache::new(catalog.settings().feed_cache_bytes));
         Self {
             catalog,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            cache,
         }
+    }
+
+    /// The response to an anonymous request, from the cache while the catalogue generation is
+    /// the one it was computed at, else from `compute` (whose successful answer is then
+    /// kept). Only for requests whose answer depends on nothing but `key` and the catalogue.
+    pub async fn cached<E, F>(&self, key: String, compute: F) -> Result<Cached, E>
+    where
+        F: Future<Output = Result<Cached, E>>,
+    {
+        if !self.cache.enabled() {
+            return compute.await;
+        }
+        let generation = match self.catalog.generation().await {
+            Ok(generation) => generation,
+            Err(error) => {
+                tracing::warn!(%error, "catalogue generation unreadable; not caching");
+                return compute.await;
+            }
+        };
+        if let Some(hit) = self.cache.get(generation, &key) {
+            return Ok(hit);
+        }
+        // Concurrent misses compute once; the others find the answer after their wait.
+        let _flight = self.cache.flight(&key).await;
+        if let Some(hit) = self.cache.get(generation, &key) {
+            return Ok(hit);
+        }
+        let fresh = compute.await?;
+        self.cache.put(generation, key, fresh.clone());
+        Ok(fresh)
     }
 
     /// An absolute URL for a path starting with `/`.

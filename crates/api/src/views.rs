@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use satudata_catalog::datasets::DatasetRecord;
-use satudata_catalog::entity::dataset::MsInd;
+use satudata_catalog::entity::dataset::{MsInd, MsKeg};
 use satudata_catalog::entity::{account, api_token, organization, portal};
 use satudata_catalog::paging::Paged;
 use serde::Serialize;
@@ -187,6 +187,9 @@ pub struct DatasetResponse {
     pub prioritas_tahun: Option<i32>,
     /// MS-Ind metadata.
     pub msind: MsInd,
+    /// MS-Keg metadata (national key names), when given.
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
+    pub mskeg: Option<MsKeg>,
     /// DRAFT until first published, then DITAYANGKAN, or TIDAK_DITAYANGKAN when withdrawn.
     pub status: &'static str,
     /// First published.
@@ -262,6 +265,7 @@ impl DatasetResponse {
             contact_email: d.contact_email,
             prioritas_tahun: d.prioritas_tahun,
             msind: d.msind,
+            mskeg: d.mskeg,
             created_at: d.created_at,
             updated_at: d.updated_at,
         }

@@ -80,6 +80,13 @@ pub(crate) fn pod_dataset(site: Site<'_>, row: &PackageRow) -> Value {
         "topik": d.topik,
         "tingkat_penyajian": d.tingkat_penyajian,
     });
+    // The rest of the national keys (MS-Ind, MS-Keg, coverage), as text. POD's own
+    // accrualPeriodicity (ISO 8601) stays; the Satu Data frequency is `frekuensi`.
+    for (key, value) in crate::national::pairs(site, &row.record) {
+        if key != "accrualPeriodicity" && out.get(&key).is_none() {
+            out[key] = json!(value);
+        }
+    }
     if !row.record.tags.is_empty() {
         out["keyword"] = json!(row.record.tags);
     }

@@ -22,6 +22,7 @@ pub mod fields;
 mod formats;
 pub mod gc;
 pub mod lifecycle;
+pub mod national;
 pub mod organizations;
 pub mod paging;
 pub mod portal;
@@ -53,6 +54,9 @@ pub struct Settings {
     pub cache_dir: std::path::PathBuf,
     /// Data API pages kept in memory for repeated queries (0 turns the cache off).
     pub page_cache_entries: usize,
+    /// Bytes of harvest responses (CKAN actions, DCAT pages) kept in memory for anonymous
+    /// callers, keyed by the catalogue generation (0 turns the cache off).
+    pub feed_cache_bytes: usize,
 }
 
 impl Default for Settings {
@@ -61,6 +65,7 @@ impl Default for Settings {
             max_upload_bytes: 2 * 1024 * 1024 * 1024,
             cache_dir: std::env::temp_dir().join("satudata-cache"),
             page_cache_entries: 1000,
+            feed_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -113,6 +118,20 @@ impl Catalog {
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The catalogue generation: a counter that database triggers raise in the same
+    /// transaction as every change to what the public feeds show (migration 000007). A response
+    /// computed after reading generation `g` is valid for as long as the counter reads `g`.
+    pub async fn generation(&self) -> Result<i64> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let sql = "SELECT generation FROM catalogue_state WHERE id = 1";
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await?
+            .ok_or_else(|| Error::Internal("catalogue_state has no row".into()))?;
+        Ok(row.try_get::<i64>("", "generation")?)
     }
 
     /// Checks that the database answers.

@@ -138,6 +138,14 @@ async fn bad_json_and_vocabulary(app: TestApp) {
             json!({"title": "x", "organization": "dinkes", "msind": {"indikator_komposit": true}}),
             "msind.indikator_pembangun",
         ),
+        (
+            json!({"title": "x", "organization": "dinkes", "mskeg": {"judul": "Survei"}}),
+            "mskeg.judul",
+        ),
+        (
+            json!({"title": "x", "organization": "dinkes", "mskeg": {"i_email": ["a@b.id"]}}),
+            "mskeg.i_email",
+        ),
     ];
     for (body, field) in cases {
         let response = app.post_json("/api/v1/datasets", w, body.clone()).await;

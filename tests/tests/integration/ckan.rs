@@ -25,7 +25,19 @@ pub(crate) async fn seed(app: &TestApp) -> (String, String) {
             "tags": ["penduduk", "kependudukan"],
             "frekuensi": "Tahunan",
             "satuan": "Jiwa",
-            "msind": {"konsep": "Penduduk", "klasifikasi_penyajian": ["kecamatan", "jenis kelamin"]}
+            "msind": {
+                "id_msind": "MSIND-3576-0001",
+                "konsep": "Penduduk",
+                "interpretasi": "Jumlah penduduk menurut kecamatan",
+                "indikator_komposit": false,
+                "klasifikasi_penyajian": ["kecamatan", "jenis kelamin"]
+            },
+            "mskeg": {
+                "judul_kegiatan": "Registrasi Penduduk",
+                "tahun_kegiatan": 2024,
+                "cara_pengumpulan_data": "Pencacahan lengkap",
+                "i_instansi_penyelanggara": "Dinas Kependudukan dan Pencatatan Sipil"
+            }
         }))
         .await;
     app.publish(&penduduk, TABLE).await;
@@ -252,6 +264,17 @@ async fn package_search_speaks_ckan(app: TestApp) {
     assert_eq!(
         extras["msind_klasifikasi_penyajian"],
         "kecamatan, jenis kelamin"
+    );
+    // MS-Ind fields the national schema names itself, and MS-Keg under its keys.
+    assert_eq!(extras["id_msind"], "MSIND-3576-0001");
+    assert_eq!(extras["interpretasi"], "Jumlah penduduk menurut kecamatan");
+    assert_eq!(extras["apakah_indikator_komposit"], "Tidak");
+    assert!(!extras.contains_key("msind_interpretasi"));
+    assert_eq!(extras["judul_kegiatan"], "Registrasi Penduduk");
+    assert_eq!(extras["tahun_kegiatan"], "2024");
+    assert_eq!(
+        extras["i_instansi_penyelanggara"],
+        "Dinas Kependudukan dan Pencatatan Sipil"
     );
     assert!(extras.contains_key("produsen_data_name"));
     assert!(extras.contains_key("produsen_data_city_code"));

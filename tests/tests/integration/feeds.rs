@@ -48,6 +48,11 @@ async fn data_json_lists_public_datasets(app: TestApp) {
     assert_eq!(d["keyword"], json!(["kependudukan", "penduduk"]));
     assert_eq!(d["distribution"].as_array().expect("distribution").len(), 4);
     assert!(d["produsen_data_name"].is_string());
+    // What the national DCAT-JSON converter reads as extra top-level keys.
+    assert_eq!(d["id_msind"], "MSIND-3576-0001");
+    assert_eq!(d["judul_kegiatan"], "Registrasi Penduduk");
+    assert_eq!(d["tahun_kegiatan"], "2024");
+    assert_eq!(d["msind_konsep"], "Penduduk");
     assert!(datasets.iter().any(|d| {
         d["landingPage"]
             .as_str()

@@ -3,10 +3,12 @@
 mod accounts;
 mod authz;
 mod bad_input;
+mod cancel;
 mod ckan;
 mod ckan_actions;
 mod cli;
 mod data_api;
+mod feed_cache;
 mod feeds;
 mod lifecycle;
 mod openapi;

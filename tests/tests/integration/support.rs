@@ -114,8 +114,13 @@ impl TestApp {
             max_upload_bytes,
             cache_dir: dir.path().join("cache"),
             page_cache_entries: 100,
+            // On, so that every test that changes the catalogue and reads a feed again checks
+            // that the cache never answers with what was true before the change.
+            feed_cache_bytes: 8 * 1024 * 1024,
         };
         let catalog = Catalog::new(conn, storage, settings);
+        // As `satudata serve` does at start.
+        catalog.portal().await.expect("portal row");
         let tokens = seed(&catalog).await;
         let router = router(AppState::new(catalog.clone(), "http://satudata.test"));
         Some(Self {

@@ -3,10 +3,12 @@
 //! `error.__type`; the CKAN routes therefore answer in CKAN's envelope, not ours.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use satudata_catalog::{Error as CatalogError, Message};
 use serde_json::{Map, Value, json};
+
+use crate::cache::Cached;
 
 /// The parameters of one action call.
 #[derive(Debug, Default)]
@@ -29,6 +31,14 @@ impl Params {
             map.insert("fq_list".into(), Value::Array(fq));
         }
         Self(map)
+    }
+
+    /// The parameters in a canonical order (a cache key: GET and POST calls with the same
+    /// parameters give the same key).
+    pub fn canonical(&self) -> String {
+        let mut pairs: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        pairs.sort_unstable();
+        pairs.join("&")
     }
 
     /// A string parameter.
@@ -255,6 +265,33 @@ pub struct CkanReply {
     pub help: String,
     /// What happened.
     pub outcome: Result<Value, CkanError>,
+}
+
+impl CkanReply {
+    /// A successful reply as a body to keep in the response cache; an error reply is given
+    /// back as it is (errors are not cached).
+    pub fn into_cached(self) -> Result<Cached, Self> {
+        let result = match self.outcome {
+            Ok(result) => result,
+            Err(e) => {
+                return Err(Self {
+                    help: self.help,
+                    outcome: Err(e),
+                });
+            }
+        };
+        let envelope = json!({"help": self.help, "success": true, "result": result});
+        match serde_json::to_vec(&envelope) {
+            Ok(body) => Ok(Cached {
+                content_type: HeaderValue::from_static("application/json"),
+                body: body.into(),
+            }),
+            Err(e) => Err(Self {
+                help: self.help,
+                outcome: Err(CkanError::from(CatalogError::Internal(e.to_string()))),
+            }),
+        }
+    }
 }
 
 impl IntoResponse for CkanReply {

@@ -4,6 +4,8 @@
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use satudata_catalog::Actor;
 
 use crate::ckan::envelope::{CkanError, CkanReply, Params};
 use crate::ckan::{actor, run};
@@ -32,7 +34,7 @@ pub async fn action_get(
     headers: HeaderMap,
     Path(name): Path<String>,
     RawQuery(query): RawQuery,
-) -> CkanReply {
+) -> Response {
     let params = Params::from_query(query.as_deref().unwrap_or_default());
     answer(&state, &headers, &name, params).await
 }
@@ -57,13 +59,19 @@ pub async fn action_post(
     Path(name): Path<String>,
     RawQuery(query): RawQuery,
     body: Bytes,
-) -> CkanReply {
+) -> Response {
     let mut params = Params::from_query(query.as_deref().unwrap_or_default());
     if !body.iter().all(u8::is_ascii_whitespace) {
         match serde_json::from_slice(&body) {
             Ok(serde_json::Value::Object(map)) => params.0.extend(map),
-            Ok(_) => return reply(&state, &name, Err(CkanError::bad_body("not a JSON object"))),
-            Err(e) => return reply(&state, &name, Err(CkanError::bad_body(&e.to_string()))),
+            Ok(_) => {
+                return reply(&state, &name, Err(CkanError::bad_body("not a JSON object")))
+                    .into_response();
+            }
+            Err(e) => {
+                return reply(&state, &name, Err(CkanError::bad_body(&e.to_string())))
+                    .into_response();
+            }
         }
     }
     answer(&state, &headers, &name, params).await
@@ -75,7 +83,7 @@ pub async fn unversioned_get(
     headers: HeaderMap,
     name: Path<String>,
     query: RawQuery,
-) -> CkanReply {
+) -> Response {
     action_get(state, headers, name, query).await
 }
 
@@ -86,16 +94,27 @@ pub async fn unversioned_post(
     name: Path<String>,
     query: RawQuery,
     body: Bytes,
-) -> CkanReply {
+) -> Response {
     action_post(state, headers, name, query, body).await
 }
 
-async fn answer(state: &AppState, headers: &HeaderMap, name: &str, params: Params) -> CkanReply {
-    let outcome = match actor(state, headers).await {
-        Ok(actor) => run(state, &actor, name, &params).await,
-        Err(e) => Err(e),
+/// Runs the action; anonymous calls (what harvesters make) are answered from the response
+/// cache while the catalogue is unchanged.
+async fn answer(state: &AppState, headers: &HeaderMap, name: &str, params: Params) -> Response {
+    let actor = match actor(state, headers).await {
+        Ok(actor) => actor,
+        Err(e) => return reply(state, name, Err(e)).into_response(),
     };
-    reply(state, name, outcome)
+    if !matches!(actor, Actor::Anonymous) {
+        return reply(state, name, run(state, &actor, name, &params).await).into_response();
+    }
+    let key = format!("ckan|{name}|{}", params.canonical());
+    let compute =
+        async { reply(state, name, run(state, &actor, name, &params).await).into_cached() };
+    match state.cached(key, compute).await {
+        Ok(cached) => cached.into_response(),
+        Err(error_reply) => error_reply.into_response(),
+    }
 }
 
 fn reply(state: &AppState, name: &str, outcome: Result<serde_json::Value, CkanError>) -> CkanReply {

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use satudata_catalog::Actor;
 use satudata_catalog::dcat::{CatalogPage, DEFAULT_PAGE_SIZE, RdfFormat};
 
+use crate::cache::Cached;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, AppQuery, Auth};
 
@@ -46,13 +47,11 @@ pub struct CatalogParams {
     pub q: Option<String>,
 }
 
-fn rdf_response(format: RdfFormat, bytes: Vec<u8>) -> Response {
-    let mut response = Body::from(bytes).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.media_type()),
-    );
-    response
+fn rdf_body(format: RdfFormat, bytes: Vec<u8>) -> Cached {
+    Cached {
+        content_type: HeaderValue::from_static(format.media_type()),
+        body: bytes.into(),
+    }
 }
 
 /// The public catalogue as DCAT-AP 3.0.1, one Hydra page at a time (`hydra:next` links the
@@ -110,11 +109,15 @@ pub async fn catalog(
         modified_since,
         q: params.q.clone(),
     };
-    let bytes = state
-        .catalog
-        .dcat_catalog(&state.base_url, page, format, page_url)
-        .await?;
-    Ok(rdf_response(format, bytes))
+    let key = format!("dcat|{}", uri.path_and_query().map_or("", |p| p.as_str()));
+    let compute = async {
+        let bytes = state
+            .catalog
+            .dcat_catalog(&state.base_url, page, format, page_url)
+            .await?;
+        ApiResult::Ok(rdf_body(format, bytes))
+    };
+    Ok(state.cached(key, compute).await?.into_response())
 }
 
 fn parse_since(text: &str) -> ApiResult<chrono::DateTime<chrono::Utc>> {
@@ -193,11 +196,20 @@ pub async fn dataset(
         }
         return Ok(response);
     };
-    let bytes = state
-        .catalog
-        .dcat_dataset(&actor, &state.base_url, &key, format, schema_org)
-        .await?;
-    let mut response = rdf_response(format, bytes);
+    let compute = async {
+        let bytes = state
+            .catalog
+            .dcat_dataset(&actor, &state.base_url, &key, format, schema_org)
+            .await?;
+        ApiResult::Ok(rdf_body(format, bytes))
+    };
+    let body = if matches!(actor, Actor::Anonymous) {
+        let cache_key = format!("rdf|{key}|{}|{schema_org}", format.media_type());
+        state.cached(cache_key, compute).await?
+    } else {
+        compute.await?
+    };
+    let mut response = body.into_response();
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));

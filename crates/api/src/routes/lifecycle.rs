@@ -52,7 +52,7 @@ pub struct UnpublishRequest {
 /// One entry of a dataset's history.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventResponse {
-    /// upload, submit, approve, return, publish, unpublish or metadata.
+    /// upload, submit, approve, return, cancel, publish, unpublish or metadata.
     pub action: String,
     /// The version concerned.
     pub version: Option<i32>,
@@ -118,21 +118,58 @@ pub async fn submit(
     AppPath((slug, number)): AppPath<(String, i32)>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<VersionResponse>> {
-    // The body is optional: an empty one means no note.
-    let note = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        serde_json::from_slice::<SubmitRequest>(&body)
-            .map_err(|e| {
-                ApiError::bad_request(format!("JSON tidak sah: {e}"), format!("Invalid JSON: {e}"))
-            })?
-            .note
-    };
+    let note = optional_note(&body)?;
     let version = state
         .catalog
         .submit_version(&actor, &slug, number, note)
         .await?;
     Ok(Json(version.into()))
+}
+
+/// The OPD (or the walidata) cancels a version that was never published: DRAFT,
+/// MENUNGGU_PERSETUJUAN, DITOLAK or DISETUJUI → DIBATALKAN, which is final. The body (an
+/// optional note) may be empty.
+#[utoipa::path(
+    post,
+    path = "/api/v1/datasets/{slug}/versions/{number}/cancel",
+    tag = "lifecycle",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+    ),
+    request_body(content = Option<SubmitRequest>, description = "An optional note"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Cancelled", body = VersionResponse),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        (status = 409, description = "Published, withdrawn or already cancelled", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+    )
+)]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number)): AppPath<(String, i32)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<VersionResponse>> {
+    let note = optional_note(&body)?;
+    let version = state
+        .catalog
+        .cancel_version(&actor, &slug, number, note)
+        .await?;
+    Ok(Json(version.into()))
+}
+
+/// The note of an optional `{"note": ...}` body; an empty body means none.
+fn optional_note(body: &[u8]) -> ApiResult<Option<String>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    Ok(serde_json::from_slice::<SubmitRequest>(body)
+        .map_err(|e| {
+            ApiError::bad_request(format!("JSON tidak sah: {e}"), format!("Invalid JSON: {e}"))
+        })?
+        .note)
 }
 
 /// The walidata approves or returns a submitted version; for Data Prioritas a pembina's

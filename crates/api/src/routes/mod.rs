@@ -149,6 +149,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(lifecycle::submit))
         .routes(routes!(lifecycle::review))
+        .routes(routes!(lifecycle::cancel))
         .routes(routes!(lifecycle::publish))
         .routes(routes!(lifecycle::unpublish))
         .routes(routes!(lifecycle::history))

@@ -36,7 +36,8 @@ pub struct VersionResponse {
     pub table: serde_json::Value,
     /// Summary of the validation report; `null` when the table could not be validated.
     pub validation: Option<ValidationSummary>,
-    /// DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI, DITAYANGKAN or TIDAK_DITAYANGKAN.
+    /// DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI, DITAYANGKAN, TIDAK_DITAYANGKAN or
+    /// DIBATALKAN.
     pub status: String,
     /// The reviewer's note when returned, or the reason when withdrawn.
     pub status_note: Option<String>,

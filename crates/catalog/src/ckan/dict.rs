@@ -163,53 +163,7 @@ fn tag(name: &str) -> Value {
 /// The Satu Data metadata as CKAN extras, with the key names the national portal reads. Only
 /// keys with a value appear (CKAN extras are strings; null is not a value).
 fn extras(site: Site<'_>, record: &DatasetRecord) -> Vec<Value> {
-    let d = &record.dataset;
-    let region = &site.portal.region_code;
-    let province = region.split('.').next().unwrap_or_default();
-    let mut pairs: Vec<(String, String)> = vec![
-        ("accessRights".into(), d.akses.clone()),
-        (
-            "produsen_data_name".into(),
-            record.organization.name.clone(),
-        ),
-        ("produsen_data_province_code".into(), province.to_owned()),
-        ("produsen_data_city_code".into(), region.clone()),
-    ];
-    let optional = [
-        ("prioritas_tahun", d.prioritas_tahun.map(|y| y.to_string())),
-        ("accrualPeriodicity", d.frekuensi.clone()),
-        ("satuan", d.satuan.clone()),
-        ("ukuran", d.ukuran.clone()),
-        ("topik", d.topik.clone()),
-        ("tingkat_penyajian", d.tingkat_penyajian.clone()),
-        ("cakupan_wilayah", d.cakupan_wilayah.clone()),
-        ("temporal_start", d.temporal_start.map(|t| t.to_string())),
-        ("temporal_end", d.temporal_end.map(|t| t.to_string())),
-    ];
-    pairs.extend(
-        optional
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
-    );
-    if let Ok(Value::Object(msind)) = serde_json::to_value(&d.msind) {
-        for (key, value) in msind {
-            let text = match value {
-                Value::Null => continue,
-                Value::String(s) if s.is_empty() => continue,
-                Value::String(s) => s,
-                Value::Array(items) if items.is_empty() => continue,
-                Value::Array(items) => items
-                    .iter()
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                other => other.to_string(),
-            };
-            pairs.push((format!("msind_{key}"), text));
-        }
-    }
-    pairs.sort();
-    pairs
+    crate::national::pairs(site, record)
         .into_iter()
         .map(|(key, value)| json!({"key": key, "value": value}))
         .collect()

@@ -79,6 +79,13 @@ pub struct DatasetInput {
     pub tags: Option<Vec<String>>,
     /// The MS-Ind block; replaces the whole block when given.
     pub msind: Option<MsInd>,
+    /// The MS-Keg of the activity that produced the data, under the national portal's key
+    /// names (`id_mskeg`, `judul_kegiatan`, `tahun_kegiatan`, `cara_pengumpulan_data`,
+    /// `i_instansi_penyelanggara`, ... `viii_ketersediaan_produk_mikrodata`); replaces the
+    /// whole block when given, `null` removes it.
+    #[serde(default, deserialize_with = "patch")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
+    pub mskeg: Option<Option<std::collections::BTreeMap<String, serde_json::Value>>>,
 }
 
 /// A double option flattened for a create: absent and null both mean "not set".
@@ -167,6 +174,7 @@ pub(crate) fn msind(block: &MsInd) -> Result<MsInd> {
     let text =
         |field: &'static str, v: &Option<String>, max| fields::optional(field, v.as_deref(), max);
     let out = MsInd {
+        id_msind: text("msind.id_msind", &block.id_msind, 100)?,
         nama_indikator: text("msind.nama_indikator", &block.nama_indikator, 300)?,
         konsep: text("msind.konsep", &block.konsep, 5000)?,
         definisi: text("msind.definisi", &block.definisi, 5000)?,

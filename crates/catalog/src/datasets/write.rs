@@ -294,6 +294,12 @@ fn apply_metadata(row: &mut dataset::ActiveModel, input: &DatasetInput) -> Resul
     if let Some(block) = &input.msind {
         row.msind = Set(input::msind(block)?);
     }
+    if let Some(block) = &input.mskeg {
+        let checked = block.as_ref().map(crate::national::mskeg).transpose()?;
+        row.mskeg = Set(checked
+            .filter(|m| !m.is_empty())
+            .map(crate::entity::dataset::MsKeg));
+    }
     Ok(())
 }
 

@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(default)]
 pub struct MsInd {
+    /// The indicator's MS-Ind id in the national metadata registry (the national portal's
+    /// `id_msind`), when it has one.
+    pub id_msind: Option<String>,
     /// Nama indikator.
     pub nama_indikator: Option<String>,
     /// Konsep.
@@ -41,6 +44,23 @@ pub struct MsInd {
     /// Level estimasi: Nasional, Provinsi, Kabupaten/Kota, Kecamatan or Desa/Kelurahan.
     pub level_estimasi: Option<String>,
 }
+
+/// Metadata Statistik Kegiatan (MS-Ind's sibling for the statistical activity, Perba BPS
+/// 5/2020), keyed by the national portal's names (`crate::national::MSKEG_KEYS`), values as
+/// text.
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    FromJsonQueryResult,
+    utoipa::ToSchema,
+)]
+#[schema(value_type = std::collections::BTreeMap<String, String>, example = json!({"judul_kegiatan": "Survei Kesehatan Daerah", "tahun_kegiatan": "2024", "cara_pengumpulan_data": "Survei"}))]
+pub struct MsKeg(pub std::collections::BTreeMap<String, String>);
 
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -70,6 +90,9 @@ pub struct Model {
     pub prioritas_tahun: Option<i32>,
     #[sea_orm(column_type = "JsonBinary")]
     pub msind: MsInd,
+    /// The MS-Keg of the activity that produced the data; `None` when not given.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub mskeg: Option<MsKeg>,
     /// The published version (`dataset_version.id`) the public sees; `None` until published.
     pub current_version_id: Option<i32>,
     /// When the dataset was first published.

@@ -32,7 +32,8 @@ pub struct Model {
     pub report_valid: Option<bool>,
     pub error_count: Option<i64>,
     pub warning_count: Option<i64>,
-    /// DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI, DITAYANGKAN or TIDAK_DITAYANGKAN.
+    /// DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI, DITAYANGKAN, TIDAK_DITAYANGKAN or
+    /// DIBATALKAN.
     pub status: String,
     /// The last reviewer's note (why it was returned) or the withdrawal reason.
     pub status_note: Option<String>,

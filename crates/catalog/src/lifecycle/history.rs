@@ -167,6 +167,7 @@ fn metadata_changes(
         json!(after.prioritas_tahun),
     );
     note("msind", json!(before.msind), json!(after.msind));
+    note("mskeg", json!(before.mskeg), json!(after.mskeg));
     note(
         "table_schema",
         json!(before.table_schema),

@@ -1,5 +1,6 @@
 //! The review lifecycle of a version, with the national status names:
-//! DRAFT → MENUNGGU_PERSETUJUAN → DITOLAK | DISETUJUI → DITAYANGKAN → TIDAK_DITAYANGKAN.
+//! DRAFT → MENUNGGU_PERSETUJUAN → DITOLAK | DISETUJUI → DITAYANGKAN → TIDAK_DITAYANGKAN; a
+//! version that was never published can be cancelled (DIBATALKAN), which is final.
 //!
 //! Every transition is one transaction that changes the version (and the dataset) and appends an
 //! event to the dataset's history, so the history can never disagree with the state.
@@ -29,6 +30,8 @@ pub const DISETUJUI: &str = "DISETUJUI";
 pub const DITAYANGKAN: &str = "DITAYANGKAN";
 /// Withdrawn after publication.
 pub const TIDAK_DITAYANGKAN: &str = "TIDAK_DITAYANGKAN";
+/// Cancelled before publication by its OPD or the walidata; final.
+pub const DIBATALKAN: &str = "DIBATALKAN";
 
 /// A reviewer's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +133,36 @@ impl Catalog {
             }
         };
         self.transition(actor, &dataset, &version, row, action, note)
+            .await
+    }
+
+    /// The OPD (or the walidata) cancels a version that has not been published: a draft, a
+    /// submission still waiting, a returned or an approved one. DIBATALKAN is final: the
+    /// version stays in the history and can no longer be submitted, reviewed or published.
+    pub async fn cancel_version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+        note: Option<String>,
+    ) -> Result<dataset_version::Model> {
+        actor.require_signed_in()?;
+        let dataset = self.dataset_row(actor, key).await?;
+        actor.require_dataset_writer(dataset.organization_id)?;
+        let version = self.version_of(actor, &dataset, number).await?;
+        expect_status(
+            &version,
+            &[DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI],
+            "dibatalkan",
+            "cancelled",
+        )?;
+        let note = clean_text("note", note)?;
+        let mut row = version.clone().into_active_model();
+        row.status = Set(DIBATALKAN.to_owned());
+        if note.is_some() {
+            row.status_note = Set(note.clone());
+        }
+        self.transition(actor, &dataset, &version, row, "cancel", note)
             .await
     }
 

@@ -1,0 +1,108 @@
+//! The harvest response cache: anonymous CKAN and DCAT answers are reused only while the
+//! catalogue generation is unchanged, whoever changes the catalogue (the API, the CLI or
+//! another tool writing to the database), and never shared with signed-in callers.
+
+use axum::http::StatusCode;
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+use crate::ckan::{action, ckan_error, seed};
+use crate::support::{TestApp, TestResponse, twin};
+
+twin!(cached_answers_follow_every_change);
+
+fn text(response: &TestResponse) -> String {
+    String::from_utf8_lossy(&response.bytes).into_owned()
+}
+
+async fn cached_answers_follow_every_change(app: TestApp) {
+    let (penduduk, _) = seed(&app).await;
+    let before = app.catalog.generation().await.expect("generation");
+    let query = format!("id={penduduk}");
+    let show = |app| action(app, "package_show", &query);
+    let first = show(&app).await;
+    assert_eq!(first["organization"]["title"], "Dinas Kesehatan");
+    let ttl_uri = "/catalog.ttl";
+    let ttl = app.get(ttl_uri, None).await.expect(StatusCode::OK);
+    assert_eq!(show(&app).await, first);
+    assert_eq!(app.get(ttl_uri, None).await.bytes, ttl.bytes);
+    assert_eq!(
+        app.catalog.generation().await.expect("generation"),
+        before,
+        "reads must not change the catalogue generation"
+    );
+
+    // Another tool renames the OPD straight in the database: no request told the cache.
+    app.catalog
+        .db()
+        .execute_unprepared(
+            "UPDATE organization SET name = 'Dinas Kesehatan Kota' WHERE slug = 'dinkes'",
+        )
+        .await
+        .expect("rename");
+    assert!(app.catalog.generation().await.expect("generation") > before);
+    assert_eq!(
+        show(&app).await["organization"]["title"],
+        "Dinas Kesehatan Kota"
+    );
+    let renamed = app.get(ttl_uri, None).await.expect(StatusCode::OK);
+    assert!(text(&renamed).contains("Dinas Kesehatan Kota"));
+    let dataset_ttl = app
+        .get(&format!("/dataset/{penduduk}.ttl"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(text(&dataset_ttl).contains("Dinas Kesehatan Kota"));
+
+    // A change through the API.
+    app.patch_json(
+        &format!("/api/v1/datasets/{penduduk}"),
+        Some(&app.tokens.walidata),
+        json!({"title": "Penduduk per Kecamatan (Revisi)"}),
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert_eq!(show(&app).await["title"], "Penduduk per Kecamatan (Revisi)");
+    let dataset_ttl = app
+        .get(&format!("/dataset/{penduduk}.ttl"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(text(&dataset_ttl).contains("Penduduk per Kecamatan (Revisi)"));
+
+    // Signed-in callers are answered afresh and their answers are not shared.
+    let private = "include_private=true&q=Pasien";
+    let anonymous = action(&app, "package_search", private).await;
+    assert_eq!(anonymous["count"], 0);
+    let signed_in = app
+        .get(
+            &format!("/api/3/action/package_search?{private}"),
+            Some(&app.tokens.walidata),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(signed_in.json["result"]["count"], 1);
+    assert_eq!(action(&app, "package_search", private).await["count"], 0);
+
+    // Errors are not cached: the missing dataset appears once created and published.
+    let missing = "/api/3/action/package_show?id=data-baru";
+    ckan_error(
+        &app,
+        missing,
+        None,
+        StatusCode::NOT_FOUND,
+        "Not Found Error",
+    )
+    .await;
+    let baru = app
+        .dataset(json!({"title": "Data Baru", "organization": "dinkes"}))
+        .await;
+    assert_eq!(baru, "data-baru");
+    app.publish(
+        &baru,
+        b"kecamatan,jumlah,satuan,tahun\nMagersari,1,Jiwa,2024\n",
+    )
+    .await;
+    assert_eq!(
+        action(&app, "package_show", "id=data-baru").await["name"],
+        "data-baru"
+    );
+}
