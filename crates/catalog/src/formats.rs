@@ -74,7 +74,7 @@ pub(crate) struct Built {
 /// polars converts the CSV to Parquet on its own threads, one thread writes the XLSX workbook,
 /// and this thread writes the JSON while it reads the CSV once for both.
 pub(crate) fn build(
-    source: impl Read,
+    source: impl Read + Send,
     table: &TableInfo,
     schema: &TableSchema,
     reference: Option<&RegionReference>,

@@ -114,7 +114,7 @@ fn describe(rule: &str) -> (&'static str, &'static str) {
 /// `output`. Title lines, footnotes, totals rows, blank rows and empty columns are dropped;
 /// labels become snake_case; cells are trimmed; Indonesian numbers in integer and number columns
 /// become canonical; undotted Kemendagri codes are dotted when the dotted code exists.
-pub fn clean<R: Read, W: Write>(
+pub fn clean<R: Read + Send, W: Write>(
     input: R,
     report: &Report,
     reference: Option<&RegionReference>,
@@ -125,7 +125,7 @@ pub fn clean<R: Read, W: Write>(
 
 /// [`clean`] from the parts of a report that cleaning needs (what was read and the schema
 /// applied), so that a stored report can drive it without validating again.
-pub fn clean_table<R: Read, W: Write>(
+pub fn clean_table<R: Read + Send, W: Write>(
     input: R,
     table: &TableInfo,
     schema: &TableSchema,

@@ -49,6 +49,19 @@ pub(crate) struct Row {
     pub cells: csv::StringRecord,
 }
 
+/// `str::trim`, with a fast path for cells that start and end in ASCII (nearly all of them).
+pub(crate) fn trim(cell: &str) -> &str {
+    let ascii = cell.trim_ascii();
+    let bytes = ascii.as_bytes();
+    // Non-ASCII white space (NBSP, ...) and the vertical tab, which `trim_ascii` keeps.
+    let unusual = |b: &u8| !b.is_ascii() || *b == 0x0b;
+    if bytes.first().is_some_and(unusual) || bytes.last().is_some_and(unusual) {
+        ascii.trim()
+    } else {
+        ascii
+    }
+}
+
 impl Row {
     /// Cells holding something other than whitespace.
     pub fn filled(&self) -> usize {
@@ -58,6 +71,9 @@ impl Row {
             .count()
     }
 }
+
+/// Row buffers kept for reuse (enough for the batches in flight between reader and checker).
+const MAX_SPARES: usize = 4096;
 
 /// The input with its sample put back in front, decoded to UTF-8.
 type Decoded<R> = DecodeReaderBytes<std::io::Chain<Cursor<Vec<u8>>, R>, Vec<u8>>;
@@ -87,8 +103,8 @@ struct Text<R: Read> {
     number: u64,
     pending_blank: u64,
     stash: Option<csv::StringRecord>,
-    /// A row buffer given back by the engine, reused by the next read.
-    spare: Option<csv::StringRecord>,
+    /// Row buffers given back by the engine, reused by the next reads.
+    spares: Vec<csv::StringRecord>,
 }
 
 impl<R: Read> std::fmt::Debug for Rows<R> {
@@ -172,7 +188,7 @@ pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>
         number: 0,
         pending_blank: 0,
         stash: None,
-        spare: None,
+        spares: Vec::new(),
     };
     Ok(Rows {
         source: Source::Text(Box::new(text)),
@@ -200,10 +216,12 @@ impl<R: Read> Rows<R> {
         }
     }
 
-    /// Gives a finished row back so that its buffer serves the next read (no allocation per row).
+    /// Gives a finished row back so that its buffer serves a later read (no allocation per row).
     pub fn recycle(&mut self, row: Row) {
-        if let Source::Text(text) = &mut self.source {
-            text.spare = Some(row.cells);
+        if let Source::Text(text) = &mut self.source
+            && text.spares.len() < MAX_SPARES
+        {
+            text.spares.push(row.cells);
         }
     }
 }
@@ -236,7 +254,7 @@ impl<R: Read> Text<R> {
             after.saturating_sub(start).saturating_sub(own_lines)
         };
         // Hand the parsed record out and keep a recycled buffer for the next read.
-        let mut cells = self.spare.take().unwrap_or_default();
+        let mut cells = self.spares.pop().unwrap_or_default();
         std::mem::swap(&mut cells, &mut self.record);
         if skipped == 0 {
             return Ok(Some(self.numbered(cells)));
@@ -252,6 +270,28 @@ impl<R: Read> Text<R> {
         Row {
             number: self.number,
             cells,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim;
+
+    #[test]
+    fn trim_agrees_with_str_trim() {
+        for cell in [
+            "",
+            "  ",
+            " 35.76 ",
+            "\tJumlah\r",
+            "\u{a0}Kranggan\u{a0}",
+            "\u{b}x\u{b}",
+            "Mojokertó ",
+            " ó",
+            "\u{2003}a b\u{3000}",
+        ] {
+            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
         }
     }
 }

@@ -126,6 +126,8 @@ pub(crate) struct Findings {
     pub(crate) counts: BTreeMap<&'static str, u64>,
     pub(crate) items: Vec<Finding>,
     pub(crate) truncated: bool,
+    /// Findings of every type so far (listed or not).
+    pub(crate) total: u64,
 }
 
 /// Longest cell value kept in a finding.
@@ -139,10 +141,12 @@ impl Findings {
             counts: BTreeMap::new(),
             items: Vec::new(),
             truncated: false,
+            total: 0,
         }
     }
 
     pub(crate) fn push(&mut self, finding: Finding) {
+        self.total += 1;
         *self.counts.entry(finding.kind).or_default() += 1;
         let listed = self.listed.entry(finding.kind).or_default();
         if *listed < self.cap {

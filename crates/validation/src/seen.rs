@@ -4,6 +4,11 @@
 //! one in 100,000). Up to [`ROW_LIMIT`] keys the first row of each is remembered too, so that a
 //! duplicate can name it; past that only hashes are kept (9 bytes per key instead of 17), and a
 //! duplicate is reported as repeating "an earlier row".
+//!
+//! [`DeferredSeen`] serves the table keys (primary key, unique keys): it appends each key's hash
+//! and row to a list and finds the repeats by sorting the list, which is several times cheaper
+//! than probing a hash table of a million keys at random; past [`ROW_LIMIT`] keys it hands over
+//! to [`Seen`].
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -62,6 +67,29 @@ impl Default for Seen {
     }
 }
 
+/// The hash of a key made of several parts, built part by part (no allocation).
+pub(crate) struct KeyHasher(foldhash::fast::FoldHasher<'static>);
+
+impl std::fmt::Debug for KeyHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyHasher")
+    }
+}
+
+impl KeyHasher {
+    pub(crate) fn new() -> Self {
+        Self(STATE.build_hasher())
+    }
+
+    pub(crate) fn part(&mut self, part: &str) {
+        part.hash(&mut self.0);
+    }
+
+    pub(crate) fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
 impl Seen {
     /// Records the key made of `parts` at `row`.
     pub(crate) fn insert<'a>(
@@ -69,19 +97,26 @@ impl Seen {
         parts: impl IntoIterator<Item = &'a str>,
         row: u64,
     ) -> Repeat {
-        let mut hasher = STATE.build_hasher();
+        let mut hasher = KeyHasher::new();
         for part in parts {
-            part.hash(&mut hasher);
+            hasher.part(part);
         }
-        let hash = hasher.finish();
+        self.insert_hash(hasher.finish(), row)
+    }
+
+    /// Records a key by its hash ([`KeyHasher`]) at `row`.
+    pub(crate) fn insert_hash(&mut self, hash: u64, row: u64) -> Repeat {
+        use std::collections::hash_map::Entry;
         match self {
             Self::Rows(rows) => {
-                if let Some(first) = rows.get(&hash) {
-                    return Repeat::Of(*first);
-                }
-                if rows.len() < ROW_LIMIT {
-                    rows.insert(hash, row);
-                    return Repeat::New;
+                let full = rows.len() >= ROW_LIMIT;
+                match rows.entry(hash) {
+                    Entry::Occupied(first) => return Repeat::Of(*first.get()),
+                    Entry::Vacant(slot) if !full => {
+                        slot.insert(row);
+                        return Repeat::New;
+                    }
+                    Entry::Vacant(_) => {}
                 }
                 let mut hashes: HashSet<u64, Table> =
                     HashSet::with_capacity_and_hasher(rows.len() * 2, Table::default());
@@ -101,9 +136,103 @@ impl Seen {
     }
 }
 
+/// `(hash, row)` of each key, or `(row, first row)` of each repeat.
+type Pairs = Vec<(u64, u64)>;
+
+/// Key hashes with their rows, checked for repeats in batches (see the module comment).
+#[derive(Debug, Default)]
+pub(crate) struct DeferredSeen {
+    pending: Pairs,
+    /// After [`ROW_LIMIT`] keys: an ordinary table, with the first row of every earlier key.
+    table: Option<Seen>,
+}
+
+impl DeferredSeen {
+    /// Records a key by its hash at `row`. While keys are batched this returns `None` (repeats
+    /// come from [`Self::repeats`]); once the batch is full the repeats found so far are
+    /// returned first, and then every insert answers at once.
+    pub(crate) fn insert_hash(&mut self, hash: u64, row: u64) -> (Pairs, Option<Repeat>) {
+        if let Some(table) = &mut self.table {
+            return (Vec::new(), Some(table.insert_hash(hash, row)));
+        }
+        self.pending.push((hash, row));
+        if self.pending.len() < ROW_LIMIT {
+            return (Vec::new(), None);
+        }
+        let (firsts, repeats) = Self::sorted(std::mem::take(&mut self.pending));
+        let mut rows: HashMap<u64, u64, Table> =
+            HashMap::with_capacity_and_hasher(firsts.len(), Table::default());
+        rows.extend(firsts);
+        self.table = Some(Seen::Rows(rows));
+        (repeats, None)
+    }
+
+    /// The repeats among the batched keys, as `(row, first row)` in row order (empty once the
+    /// keys went to the table).
+    pub(crate) fn repeats(&mut self) -> Pairs {
+        Self::sorted(std::mem::take(&mut self.pending)).1
+    }
+
+    /// Sorts a batch: the first row of each key, and each repeat with its first row.
+    fn sorted(mut batch: Pairs) -> (Pairs, Pairs) {
+        batch.sort_unstable();
+        let mut firsts = Vec::with_capacity(batch.len());
+        let mut repeats = Vec::new();
+        let mut current: Option<(u64, u64)> = None;
+        for (hash, row) in batch {
+            match current {
+                Some((h, first)) if h == hash => repeats.push((row, first)),
+                _ => {
+                    current = Some((hash, row));
+                    firsts.push((hash, row));
+                }
+            }
+        }
+        repeats.sort_unstable();
+        (firsts, repeats)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ROW_LIMIT, Repeat, Seen};
+    use super::{DeferredSeen, KeyHasher, ROW_LIMIT, Repeat, Seen};
+
+    fn hash(parts: &[&str]) -> u64 {
+        let mut hasher = KeyHasher::new();
+        for part in parts {
+            hasher.part(part);
+        }
+        hasher.finish()
+    }
+
+    #[test]
+    fn deferred_repeats_name_their_first_row_in_row_order() {
+        let mut seen = DeferredSeen::default();
+        for (key, row) in [("a", 2), ("b", 3), ("a", 4), ("c", 5), ("b", 6), ("a", 7)] {
+            let (early, now) = seen.insert_hash(hash(&[key]), row);
+            assert!(early.is_empty() && now.is_none());
+        }
+        assert_eq!(seen.repeats(), vec![(4, 2), (6, 3), (7, 2)]);
+    }
+
+    #[test]
+    fn a_full_batch_hands_over_to_the_table() {
+        let mut seen = DeferredSeen::default();
+        let mut handed = Vec::new();
+        for i in 0..ROW_LIMIT as u64 {
+            // Key 0 repeats at row 5.
+            let key = if i == 5 { 0 } else { i };
+            let (early, now) = seen.insert_hash(hash(&[&key.to_string()]), i);
+            assert!(now.is_none());
+            handed.extend(early);
+        }
+        assert_eq!(handed, vec![(5, 0)]);
+        // Keys from the batch are still known, with their first row.
+        let (early, now) = seen.insert_hash(hash(&["7"]), ROW_LIMIT as u64 + 1);
+        assert!(early.is_empty());
+        assert_eq!(now, Some(Repeat::Of(7)));
+        assert!(seen.repeats().is_empty());
+    }
 
     #[test]
     fn remembers_first_rows_then_only_hashes() {

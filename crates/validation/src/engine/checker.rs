@@ -4,13 +4,15 @@ use std::collections::{BTreeSet, HashMap};
 
 use regex::Regex;
 
+use super::memo::{Counters, Memo};
 use super::region::{REGION_CACHE, RegionOutcome, is_region_column, type_id};
 use super::{MEASURE_COLUMNS, Options, TOTAL_LABELS};
 use crate::read::Row;
+use crate::read::trim;
 use crate::reference::RegionReference;
 use crate::report::{Findings, RegionCells};
 use crate::schema::{self, FieldType, TableSchema, Typed};
-use crate::seen::{Repeat, Seen};
+use crate::seen::{DeferredSeen, KeyHasher, Repeat, Seen};
 
 /// One column's plan: its field, and the checks that apply.
 #[derive(Debug)]
@@ -24,11 +26,12 @@ struct Column {
     min_length: Option<usize>,
     max_length: Option<usize>,
     pattern: Option<Regex>,
-    values: Option<Vec<String>>,
+    values: Option<foldhash::HashSet<String>>,
     /// For a region code column: the paired name column, if any.
     region: Option<Option<usize>>,
     seen: Option<Seen>,
     grouped_numbers: u64,
+    memo: Memo,
 }
 
 #[derive(Debug)]
@@ -36,7 +39,31 @@ struct Key {
     columns: Vec<usize>,
     label: String,
     kind: &'static str,
-    seen: Seen,
+    seen: DeferredSeen,
+}
+
+impl Key {
+    /// A repeated key at `row`.
+    fn report(&self, row: u64, earlier: Repeat, findings: &mut Findings) {
+        let (id, en) = if self.kind == "primary-key" {
+            ("kunci utama", "primary key")
+        } else {
+            ("kunci unik", "unique key")
+        };
+        let (earlier_id, earlier_en) = match earlier {
+            Repeat::New => return,
+            Repeat::Of(first) => (format!("baris {first}"), format!("row {first}")),
+            Repeat::Earlier => ("baris sebelumnya".to_owned(), "an earlier row".to_owned()),
+        };
+        findings.add(
+            self.kind,
+            Some(row),
+            Some((&self.label, self.columns[0])),
+            None,
+            format!("Nilai {id} ({}) sama dengan {earlier_id}", self.label),
+            format!("The {en} ({}) repeats {earlier_en}", self.label),
+        );
+    }
 }
 
 pub(super) struct Checker<'o> {
@@ -103,6 +130,7 @@ impl<'o> Checker<'o> {
                 region,
                 seen: (c.unique == Some(true)).then(Seen::default),
                 grouped_numbers: 0,
+                memo: Memo::default(),
             });
         }
         if declared {
@@ -142,7 +170,7 @@ impl<'o> Checker<'o> {
                 columns,
                 label: names.join(","),
                 kind,
-                seen: Seen::default(),
+                seen: DeferredSeen::default(),
             })
         };
         let mut keys = Vec::new();
@@ -200,7 +228,14 @@ impl<'o> Checker<'o> {
         if self.width < 3 {
             return false;
         }
-        match row.filled() {
+        // Counting stops at two filled cells: an ordinary row is decided by its first two.
+        let filled = row
+            .cells
+            .iter()
+            .filter(|c| c.bytes().any(|b| !b.is_ascii_whitespace()))
+            .take(2)
+            .count();
+        match filled {
             0 => true,
             1 => row.cells.iter().any(|c| {
                 let c = c.trim();
@@ -213,12 +248,17 @@ impl<'o> Checker<'o> {
         }
     }
 
-    fn is_totals(&self, row: &Row) -> bool {
+    fn is_totals(&self, row: &Row, filled: usize) -> bool {
         let labelled = row.cells.iter().enumerate().any(|(i, cell)| {
+            // Cheap tests first: this runs on every cell of every row. Every label is at least
+            // five bytes long and starts with j, t or g.
+            if cell.len() < 5 {
+                return false;
+            }
+            let cell = trim(cell);
             let column = self.labels.get(i).map_or("", String::as_str);
-            let cell = cell.trim();
-            // Cheap length test first: this runs on every cell of every row.
             (5..=18).contains(&cell.len())
+                && matches!(cell.as_bytes()[0] | 0x20, b'j' | b't' | b'g')
                 && !MEASURE_COLUMNS.contains(&column)
                 && TOTAL_LABELS
                     .iter()
@@ -227,13 +267,14 @@ impl<'o> Checker<'o> {
         let empty_codes = self
             .code_columns
             .iter()
-            .any(|&i| row.cells.get(i).is_none_or(|c| c.trim().is_empty()));
-        labelled && (empty_codes || row.filled() + 2 <= self.width)
+            .any(|&i| row.cells.get(i).is_none_or(|c| trim(c).is_empty()));
+        labelled && (empty_codes || filled + 2 <= self.width)
     }
 
     pub(super) fn row(&mut self, row: &Row, findings: &mut Findings, sink: &mut dyn FnMut(&Row)) {
         let n = Some(row.number);
-        if row.filled() == 0 {
+        let filled = row.filled();
+        if filled == 0 {
             findings.add(
                 "blank-row",
                 n,
@@ -244,7 +285,7 @@ impl<'o> Checker<'o> {
             );
             return;
         }
-        if self.is_totals(row) {
+        if self.is_totals(row, filled) {
             findings.add(
                 "totals-row",
                 n,
@@ -276,7 +317,7 @@ impl<'o> Checker<'o> {
             );
         }
         for (i, cell) in row.cells.iter().enumerate().take(self.width) {
-            if !cell.trim().is_empty() {
+            if !trim(cell).is_empty() {
                 self.filled[i] += 1;
             }
         }
@@ -284,41 +325,74 @@ impl<'o> Checker<'o> {
         for c in 0..self.columns.len() {
             self.cell(c, row, findings);
         }
-        for key in &mut self.keys {
-            let parts: Option<Vec<&str>> = key
-                .columns
-                .iter()
-                .map(|&i| row.cells.get(i).map(|v| v.trim()).filter(|v| !v.is_empty()))
-                .collect();
-            // A key with an empty part is the `required` check's business, not uniqueness'.
-            let Some(parts) = parts else { continue };
-            let (id, en) = if key.kind == "primary-key" {
-                ("kunci utama", "primary key")
-            } else {
-                ("kunci unik", "unique key")
-            };
-            let (earlier_id, earlier_en) = match key.seen.insert(parts, row.number) {
-                Repeat::New => continue,
-                Repeat::Of(first) => (format!("baris {first}"), format!("row {first}")),
-                Repeat::Earlier => ("baris sebelumnya".to_owned(), "an earlier row".to_owned()),
-            };
-            findings.add(
-                key.kind,
-                n,
-                Some((&key.label, key.columns[0])),
-                None,
-                format!("Nilai {id} ({}) sama dengan {earlier_id}", key.label),
-                format!("The {en} ({}) repeats {earlier_en}", key.label),
-            );
+        'keys: for key in &mut self.keys {
+            let mut hasher = KeyHasher::new();
+            for &i in &key.columns {
+                let part = row.cells.get(i).map_or("", trim);
+                // A key with an empty part is the `required` check's business, not uniqueness'.
+                if part.is_empty() {
+                    continue 'keys;
+                }
+                hasher.part(part);
+            }
+            let (early, now) = key.seen.insert_hash(hasher.finish(), row.number);
+            for (repeat, first) in early {
+                key.report(repeat, Repeat::Of(first), findings);
+            }
+            if let Some(repeat @ (Repeat::Of(_) | Repeat::Earlier)) = now {
+                key.report(row.number, repeat, findings);
+            }
         }
     }
 
+    /// Checks one cell, or replays the counts of the identical cell above it (memo.rs).
     fn cell(&mut self, c: usize, row: &Row, findings: &mut Findings) {
+        let column = &self.columns[c];
+        let Some(raw) = row.cells.get(column.index) else {
+            return;
+        };
+        let value = trim(raw);
+        let name = match column.region {
+            Some(Some(i)) => row.cells.get(i).map_or("", trim),
+            _ => "",
+        };
+        if column.memo.repeats(value, name) {
+            let column = &mut self.columns[c];
+            if column.memo.grouped {
+                column.grouped_numbers += 1;
+            }
+            if let Some(known) = column.memo.region {
+                self.region_cells.checked += 1;
+                if known {
+                    self.region_cells.known += 1;
+                }
+            }
+            return;
+        }
+        let before = self.counters(c, findings);
+        self.check_cell(c, row, findings);
+        let after = self.counters(c, findings);
+        let column = &mut self.columns[c];
+        if column.seen.is_none() {
+            column.memo.remember(value, name, before, after);
+        }
+    }
+
+    fn counters(&self, c: usize, findings: &Findings) -> Counters {
+        Counters {
+            findings: findings.total,
+            grouped: self.columns[c].grouped_numbers,
+            region_checked: self.region_cells.checked,
+            region_known: self.region_cells.known,
+        }
+    }
+
+    fn check_cell(&mut self, c: usize, row: &Row, findings: &mut Findings) {
         let column = &mut self.columns[c];
         let Some(raw) = row.cells.get(column.index) else {
             return;
         };
-        let value = raw.trim();
+        let value = trim(raw);
         let n = Some(row.number);
         let field = Some((column.name.as_str(), column.index));
         if self.missing.iter().any(|m| m == value) {
@@ -365,7 +439,7 @@ impl<'o> Checker<'o> {
         if let (Some(name_column), Some(reference)) = (column.region, self.reference) {
             let name = name_column
                 .and_then(|i| row.cells.get(i))
-                .map(|s| s.trim())
+                .map(trim)
                 .filter(|s| !s.is_empty());
             self.region_key.clear();
             self.region_key.push_str(value);
@@ -421,12 +495,7 @@ impl<'o> Checker<'o> {
                 "does not match the pattern".into(),
             ));
         }
-        if !region_reported
-            && column
-                .values
-                .as_ref()
-                .is_some_and(|v| !v.iter().any(|e| e == value))
-        {
+        if !region_reported && column.values.as_ref().is_some_and(|v| !v.contains(value)) {
             broken = Some((
                 "tidak termasuk nilai yang diizinkan".into(),
                 "is not one of the allowed values".into(),
@@ -480,12 +549,30 @@ impl<'o> Checker<'o> {
         if let Some((i, units)) = &mut self.satuan
             && *i == column.index
             && units.len() < 10
+            && !units.contains(value)
         {
             units.insert(value.to_owned());
         }
     }
 
-    pub(super) fn finish(&self, findings: &mut Findings) {
+    pub(super) fn finish(&mut self, findings: &mut Findings) {
+        // Each key's batch is sorted on its own thread (two keys: both cores busy).
+        let repeats: Vec<_> = std::thread::scope(|scope| {
+            let sorting: Vec<_> = self
+                .keys
+                .iter_mut()
+                .map(|key| scope.spawn(move || key.seen.repeats()))
+                .collect();
+            sorting
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        for (key, repeats) in self.keys.iter().zip(repeats) {
+            for (row, first) in repeats {
+                key.report(row, Repeat::Of(first), findings);
+            }
+        }
         if let Some((i, units)) = &self.satuan
             && units.len() > 1
         {
