@@ -410,6 +410,7 @@ fn read_level(
     }
     let mut record = csv::ByteRecord::new();
     let mut regions = Vec::new();
+    let mut last_parent: Option<String> = None;
     while reader.read_byte_record(&mut record).map_err(csv_err)? {
         let line = record.position().map_or(0, csv::Position::line);
         let at = |message: String| fail(format!("line {line}: {message}"));
@@ -435,12 +436,17 @@ fn read_level(
                         "{code} lists parent `{given}`, not {own_parent}"
                     )));
                 }
-                if parents
-                    .binary_search_by(|r| r.code.as_str().cmp(given))
-                    .is_err()
+                // The package lists children in code order: most share the previous parent.
+                if last_parent.as_deref() != Some(given)
+                    && parents
+                        .binary_search_by(|r| r.code.as_str().cmp(given))
+                        .is_err()
                 {
                     let noun = level.as_str();
                     return Err(at(format!("{noun} {code} has unknown parent {given}")));
+                }
+                if last_parent.as_deref() != Some(given) {
+                    last_parent = Some(given.to_owned());
                 }
                 Some(given.to_owned())
             }

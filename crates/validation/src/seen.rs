@@ -159,7 +159,7 @@ impl DeferredSeen {
         if self.pending.len() < ROW_LIMIT {
             return (Vec::new(), None);
         }
-        let (firsts, repeats) = Self::sorted(std::mem::take(&mut self.pending));
+        let (firsts, repeats) = Self::sorted(std::mem::take(&mut self.pending), true);
         let mut rows: HashMap<u64, u64, Table> =
             HashMap::with_capacity_and_hasher(firsts.len(), Table::default());
         rows.extend(firsts);
@@ -170,13 +170,14 @@ impl DeferredSeen {
     /// The repeats among the batched keys, as `(row, first row)` in row order (empty once the
     /// keys went to the table).
     pub(crate) fn repeats(&mut self) -> Pairs {
-        Self::sorted(std::mem::take(&mut self.pending)).1
+        Self::sorted(std::mem::take(&mut self.pending), false).1
     }
 
     /// Sorts a batch: the first row of each key, and each repeat with its first row.
-    fn sorted(mut batch: Pairs) -> (Pairs, Pairs) {
+    fn sorted(batch: Pairs, keep_firsts: bool) -> (Pairs, Pairs) {
+        let mut batch = batch;
         batch.sort_unstable();
-        let mut firsts = Vec::with_capacity(batch.len());
+        let mut firsts = Vec::with_capacity(if keep_firsts { batch.len() } else { 0 });
         let mut repeats = Vec::new();
         let mut current: Option<(u64, u64)> = None;
         for (hash, row) in batch {
@@ -184,7 +185,9 @@ impl DeferredSeen {
                 Some((h, first)) if h == hash => repeats.push((row, first)),
                 _ => {
                     current = Some((hash, row));
-                    firsts.push((hash, row));
+                    if keep_firsts {
+                        firsts.push((hash, row));
+                    }
                 }
             }
         }

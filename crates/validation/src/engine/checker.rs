@@ -249,9 +249,16 @@ impl<'o> Checker<'o> {
     }
 
     fn is_totals(&self, row: &Row, filled: usize) -> bool {
-        let labelled = row.cells.iter().enumerate().any(|(i, cell)| {
-            // Cheap tests first: this runs on every cell of every row. Every label is at least
-            // five bytes long and starts with j, t or g.
+        // The shape first (cheap): a totals row leaves its codes empty or two cells blank.
+        let empty_codes = self
+            .code_columns
+            .iter()
+            .any(|&i| row.cells.get(i).is_none_or(|c| trim(c).is_empty()));
+        if !empty_codes && filled + 2 > self.width {
+            return false;
+        }
+        row.cells.iter().enumerate().any(|(i, cell)| {
+            // Every label is at least five bytes long and starts with j, t or g.
             if cell.len() < 5 {
                 return false;
             }
@@ -263,12 +270,7 @@ impl<'o> Checker<'o> {
                 && TOTAL_LABELS
                     .iter()
                     .any(|label| label.eq_ignore_ascii_case(cell))
-        });
-        let empty_codes = self
-            .code_columns
-            .iter()
-            .any(|&i| row.cells.get(i).is_none_or(|c| trim(c).is_empty()));
-        labelled && (empty_codes || filled + 2 <= self.width)
+        })
     }
 
     pub(super) fn row(&mut self, row: &Row, findings: &mut Findings, sink: &mut dyn FnMut(&Row)) {
