@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod ckan;
+mod counts;
 pub mod datajson;
 pub mod datapackage;
 pub mod dataquery;
@@ -82,6 +83,8 @@ pub struct Catalog {
     totals: Arc<dataquery::QueryCache<u64>>,
     /// Data API pages of repeated queries, shared by all clones.
     pages: Arc<dataquery::QueryCache<dataquery::DataPage>>,
+    /// Dataset counts per filter for the current catalogue generation.
+    counts: Arc<counts::CountCache>,
 }
 
 impl Catalog {
@@ -94,7 +97,12 @@ impl Catalog {
             reference: Arc::default(),
             totals: Arc::default(),
             pages: Arc::default(),
+            counts: Arc::default(),
         }
+    }
+
+    pub(crate) fn count_cache(&self) -> &counts::CountCache {
+        &self.counts
     }
 
     pub(crate) fn pages(&self) -> &dataquery::QueryCache<dataquery::DataPage> {

@@ -9,7 +9,10 @@ use serde_json::json;
 use crate::ckan::{action, ckan_error, seed};
 use crate::support::{TestApp, TestResponse, twin};
 
-twin!(cached_answers_follow_every_change);
+twin!(
+    cached_answers_follow_every_change,
+    pages_walked_in_order_match_pages_asked_directly
+);
 
 fn text(response: &TestResponse) -> String {
     String::from_utf8_lossy(&response.bytes).into_owned()
@@ -83,6 +86,7 @@ async fn cached_answers_follow_every_change(app: TestApp) {
     assert_eq!(action(&app, "package_search", private).await["count"], 0);
 
     // Errors are not cached: the missing dataset appears once created and published.
+    let counted = action(&app, "package_search", "rows=0").await["count"].clone();
     let missing = "/api/3/action/package_show?id=data-baru";
     ckan_error(
         &app,
@@ -105,4 +109,52 @@ async fn cached_answers_follow_every_change(app: TestApp) {
         action(&app, "package_show", "id=data-baru").await["name"],
         "data-baru"
     );
+    // Counts are kept per generation too: the new dataset is counted at once.
+    let now = action(&app, "package_search", "rows=0").await["count"].clone();
+    assert_eq!(now.as_u64(), counted.as_u64().map(|n| n + 1));
+}
+
+/// Dataset URIs of a catalogue page.
+fn datasets_of(page: &TestResponse) -> std::collections::BTreeSet<String> {
+    text(page)
+        .split(['<', '>'])
+        .filter(|part| {
+            part.strip_prefix("http://satudata.test/dataset/")
+                .is_some_and(|rest| !rest.contains(['.', '#', '/']))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn pages_walked_in_order_match_pages_asked_directly(app: TestApp) {
+    seed(&app).await;
+    for title in ["Data Tiga", "Data Empat"] {
+        let slug = app
+            .dataset(json!({"title": title, "organization": "disdik"}))
+            .await;
+        app.publish(
+            &slug,
+            b"kecamatan,jumlah,satuan,tahun\nMagersari,1,Jiwa,2024\n",
+        )
+        .await;
+    }
+    // Walking page by page: pages 2 and 3 start after the previous page's last dataset.
+    let mut walked = Vec::new();
+    for page in 1..=4 {
+        let r = app
+            .get(&format!("/catalog.ttl?per_page=1&page={page}"), None)
+            .await
+            .expect(StatusCode::OK);
+        let found = datasets_of(&r);
+        assert_eq!(found.len(), 1, "page {page}: {found:?}");
+        walked.extend(found);
+    }
+    let distinct: std::collections::BTreeSet<_> = walked.iter().collect();
+    assert_eq!(distinct.len(), 4, "{walked:?}");
+    // Asked directly (another page size: no earlier page known, so an offset): same order.
+    let direct = app
+        .get("/catalog.ttl?per_page=2&page=2", None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(datasets_of(&direct), walked[2..4].iter().cloned().collect());
 }

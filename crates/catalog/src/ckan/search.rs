@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, TryGetable,
+    ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select, TryGetable,
 };
 use serde_json::{Value, json};
 
@@ -146,10 +146,7 @@ impl Catalog {
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "score desc, metadata_modified desc".into());
         // Counted without the ranking join: the count needs no scores.
-        let count = dataset::Entity::find()
-            .filter(filter.clone())
-            .count(self.db())
-            .await?;
+        let count = self.count_datasets(filter.clone()).await?;
         let mut select = dataset::Entity::find().filter(filter.clone());
         for (column, order) in sort_keys(&sort_text)? {
             match column {

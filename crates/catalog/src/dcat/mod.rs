@@ -15,7 +15,7 @@ mod vocab;
 use chrono::{DateTime, Utc};
 use oxrdf::NamedNode;
 use oxrdf::vocab::xsd;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::ckan::names;
 use crate::ckan::search::visible;
@@ -261,32 +261,63 @@ impl Catalog {
         let per_page = page.per_page.clamp(1, MAX_PAGE_SIZE);
         let number = page.page.max(1);
         let select = dataset::Entity::find()
-            .filter(filter)
+            .filter(filter.clone())
             .order_by_asc(dataset::Column::Id);
-        let total = select.clone().count(self.db()).await?;
-        let page_rows = select
-            .offset((number - 1).saturating_mul(per_page))
-            .limit(per_page)
-            .all(self.db())
-            .await?;
+        let total = self.count_datasets(filter.clone()).await?;
+        // A page that follows one served at this generation starts after its last id (no
+        // OFFSET scan of every earlier row): what a harvester walking hydra:next gets.
+        let (generation, key) = self.filter_key(filter.clone()).await?;
+        let ended = |n: u64| format!("page-end|{per_page}|{n}|{key}");
+        let previous_end = match number {
+            1 => None,
+            n => self.count_cache().get(generation, &ended(n - 1)),
+        };
+        let page_rows = match previous_end.and_then(|id| i32::try_from(id).ok()) {
+            Some(after) => {
+                select
+                    .filter(dataset::Column::Id.gt(after))
+                    .limit(per_page)
+                    .all(self.db())
+                    .await?
+            }
+            None => {
+                select
+                    .offset((number - 1).saturating_mul(per_page))
+                    .limit(per_page)
+                    .all(self.db())
+                    .await?
+            }
+        };
+        if let Some(last) = page_rows.last().and_then(|r| u64::try_from(r.id).ok()) {
+            self.count_cache().put(generation, ended(number), last);
+        }
         let rows = self.package_rows(page_rows).await?;
         // The catalogue's issued and modified dates: the first dataset created and the last one
-        // changed, each found by walking an index rather than aggregating every row.
-        let first: Option<DateTime<Utc>> = dataset::Entity::find()
-            .select_only()
-            .column(dataset::Column::CreatedAt)
-            .filter(visible(&actor, false, false))
-            .order_by_asc(dataset::Column::Id)
-            .into_tuple()
-            .one(self.db())
+        // changed, each found by walking an index rather than aggregating every row, and kept
+        // for the generation (some SQLite planners scan for the second).
+        let first = self
+            .generation_time(generation, "first", async {
+                dataset::Entity::find()
+                    .select_only()
+                    .column(dataset::Column::CreatedAt)
+                    .filter(visible(&actor, false, false))
+                    .order_by_asc(dataset::Column::Id)
+                    .into_tuple()
+                    .one(self.db())
+                    .await
+            })
             .await?;
-        let last: Option<DateTime<Utc>> = dataset::Entity::find()
-            .select_only()
-            .column(dataset::Column::UpdatedAt)
-            .filter(visible(&actor, false, false))
-            .order_by_desc(dataset::Column::UpdatedAt)
-            .into_tuple()
-            .one(self.db())
+        let last = self
+            .generation_time(generation, "last", async {
+                dataset::Entity::find()
+                    .select_only()
+                    .column(dataset::Column::UpdatedAt)
+                    .filter(visible(&actor, false, false))
+                    .order_by_desc(dataset::Column::UpdatedAt)
+                    .into_tuple()
+                    .one(self.db())
+                    .await
+            })
             .await?;
         let portal = self.portal().await?;
         let ctx = Ctx {
