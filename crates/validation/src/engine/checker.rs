@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use regex::Regex;
 
+use super::keys::Key;
 use super::memo::{Counters, Memo};
 use super::region::{REGION_CACHE, RegionOutcome, is_region_column, type_id};
 use super::{MEASURE_COLUMNS, Options, TOTAL_LABELS};
@@ -12,7 +13,7 @@ use crate::read::trim;
 use crate::reference::RegionReference;
 use crate::report::{Findings, RegionCells};
 use crate::schema::{self, FieldType, TableSchema, Typed};
-use crate::seen::{DeferredSeen, KeyHasher, Repeat, Seen};
+use crate::seen::{Repeat, Seen};
 
 /// One column's plan: its field, and the checks that apply.
 #[derive(Debug)]
@@ -32,38 +33,6 @@ struct Column {
     seen: Option<Seen>,
     grouped_numbers: u64,
     memo: Memo,
-}
-
-#[derive(Debug)]
-struct Key {
-    columns: Vec<usize>,
-    label: String,
-    kind: &'static str,
-    seen: DeferredSeen,
-}
-
-impl Key {
-    /// A repeated key at `row`.
-    fn report(&self, row: u64, earlier: Repeat, findings: &mut Findings) {
-        let (id, en) = if self.kind == "primary-key" {
-            ("kunci utama", "primary key")
-        } else {
-            ("kunci unik", "unique key")
-        };
-        let (earlier_id, earlier_en) = match earlier {
-            Repeat::New => return,
-            Repeat::Of(first) => (format!("baris {first}"), format!("row {first}")),
-            Repeat::Earlier => ("baris sebelumnya".to_owned(), "an earlier row".to_owned()),
-        };
-        findings.add(
-            self.kind,
-            Some(row),
-            Some((&self.label, self.columns[0])),
-            None,
-            format!("Nilai {id} ({}) sama dengan {earlier_id}", self.label),
-            format!("The {en} ({}) repeats {earlier_en}", self.label),
-        );
-    }
 }
 
 pub(super) struct Checker<'o> {
@@ -147,39 +116,7 @@ impl<'o> Checker<'o> {
                 }
             }
         }
-        let key = |names: &[String], kind, findings: &mut Findings| -> Option<Key> {
-            let columns: Option<Vec<usize>> = names.iter().map(|n| position(n)).collect();
-            let Some(columns) = columns.filter(|c| !c.is_empty()) else {
-                findings.add(
-                    "missing-label",
-                    Some(header_row),
-                    None,
-                    None,
-                    format!(
-                        "Kunci {} memakai kolom yang tidak ada di tabel",
-                        names.join(",")
-                    ),
-                    format!(
-                        "Key {} uses columns missing from the table",
-                        names.join(",")
-                    ),
-                );
-                return None;
-            };
-            Some(Key {
-                columns,
-                label: names.join(","),
-                kind,
-                seen: DeferredSeen::default(),
-            })
-        };
-        let mut keys = Vec::new();
-        if !schema.primary_key.is_empty() {
-            keys.extend(key(&schema.primary_key, "primary-key", findings));
-        }
-        for unique in &schema.unique_keys {
-            keys.extend(key(unique, "unique-error", findings));
-        }
+        let keys = Key::all(schema, labels, header_row, findings);
         // A unique column that is also a one-column key is tracked once, by the key.
         for column in &mut columns {
             if keys.iter().any(|k| k.columns == [column.index]) {
@@ -327,23 +264,8 @@ impl<'o> Checker<'o> {
         for c in 0..self.columns.len() {
             self.cell(c, row, findings);
         }
-        'keys: for key in &mut self.keys {
-            let mut hasher = KeyHasher::new();
-            for &i in &key.columns {
-                let part = row.cells.get(i).map_or("", trim);
-                // A key with an empty part is the `required` check's business, not uniqueness'.
-                if part.is_empty() {
-                    continue 'keys;
-                }
-                hasher.part(part);
-            }
-            let (early, now) = key.seen.insert_hash(hasher.finish(), row.number);
-            for (repeat, first) in early {
-                key.report(repeat, Repeat::Of(first), findings);
-            }
-            if let Some(repeat @ (Repeat::Of(_) | Repeat::Earlier)) = now {
-                key.report(row.number, repeat, findings);
-            }
+        for key in &mut self.keys {
+            key.row(row, findings);
         }
     }
 
@@ -558,23 +480,7 @@ impl<'o> Checker<'o> {
     }
 
     pub(super) fn finish(&mut self, findings: &mut Findings) {
-        // Each key's batch is sorted on its own thread (two keys: both cores busy).
-        let repeats: Vec<_> = std::thread::scope(|scope| {
-            let sorting: Vec<_> = self
-                .keys
-                .iter_mut()
-                .map(|key| scope.spawn(move || key.seen.repeats()))
-                .collect();
-            sorting
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        for (key, repeats) in self.keys.iter().zip(repeats) {
-            for (row, first) in repeats {
-                key.report(row, Repeat::Of(first), findings);
-            }
-        }
+        Key::finish(&mut self.keys, findings);
         if let Some((i, units)) = &self.satuan
             && units.len() > 1
         {

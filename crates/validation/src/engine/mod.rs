@@ -2,6 +2,7 @@
 //! uniqueness needs (8 bytes and a row number per distinct key).
 
 mod checker;
+mod keys;
 mod memo;
 mod region;
 
