@@ -58,3 +58,5 @@ printf '%-28s ' "after all"; rss
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 SATUDATA_FEED_CACHE_MB=0 serve
 concurrent "response cache off"
+# The CKAN harvester's own walk (rows=100, sort=id asc), every page computed afresh.
+walk "ckan harvester walk (cold)" "$URL/api/3/action/package_search?rows=100&sort=id+asc&start=" 0 100 "$N"

@@ -157,4 +157,38 @@ async fn pages_walked_in_order_match_pages_asked_directly(app: TestApp) {
         .await
         .expect(StatusCode::OK);
     assert_eq!(datasets_of(&direct), walked[2..4].iter().cloned().collect());
+
+    // The CKAN harvester's walk (sort=id asc, start growing by rows) against a direct page.
+    let mut ids = Vec::new();
+    for start in 0..5 {
+        let page = action(
+            &app,
+            "package_search",
+            &format!("rows=1&start={start}&sort=id+asc"),
+        )
+        .await;
+        ids.extend(
+            page["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .map(|p| p["id"].clone()),
+        );
+    }
+    assert_eq!(
+        ids.len(),
+        4,
+        "four public datasets, then an empty page: {ids:?}"
+    );
+    let mut sorted = ids.clone();
+    sorted.sort_by_key(|id| id.as_str().map(str::to_owned));
+    assert_eq!(ids, sorted, "in id order");
+    let direct = action(&app, "package_search", "rows=2&start=2&sort=id+asc").await;
+    let direct: Vec<_> = direct["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|p| p["id"].clone())
+        .collect();
+    assert_eq!(direct, ids[2..4].to_vec());
 }

@@ -165,10 +165,9 @@ impl Catalog {
             }
         }
         select = select.order_by_asc(dataset::Column::Uuid);
-        let rows = select
-            .offset(params.start)
-            .limit(std::cmp::min(params.rows, ROWS_MAX))
-            .all(self.db())
+        let limit = std::cmp::min(params.rows, ROWS_MAX);
+        let rows = self
+            .search_page(select, &filter, &sort_text, params.start, limit)
             .await?;
         let portal = self.portal().await?;
         let site = Site {
@@ -347,6 +346,52 @@ enum SortKey {
 }
 
 /// `id asc, metadata_modified desc` as sort keys.
+impl Catalog {
+    /// One page of a search. The CKAN harvester's walk (`sort=id asc`, `start` growing by
+    /// `rows`) starts after the previous page's last dataset when that page was served at this
+    /// catalogue generation (counts.rs), instead of an OFFSET scan over every earlier row.
+    async fn search_page(
+        &self,
+        select: Select<dataset::Entity>,
+        filter: &Condition,
+        sort_text: &str,
+        start: u64,
+        limit: u64,
+    ) -> Result<Vec<dataset::Model>> {
+        let by_id = sort_text.split_whitespace().collect::<Vec<_>>() == ["id", "asc"];
+        if !by_id || limit == 0 {
+            return Ok(select.offset(start).limit(limit).all(self.db()).await?);
+        }
+        let (generation, key) = self.filter_key(filter.clone()).await?;
+        let ended = |start: u64| format!("ckan-end|{limit}|{start}|{key}");
+        let previous = match start.checked_sub(limit) {
+            Some(before) if start > 0 => self.count_cache().get(generation, &ended(before)),
+            _ => None,
+        };
+        let after = match previous.and_then(|id| i32::try_from(id).ok()) {
+            Some(id) => dataset::Entity::find_by_id(id)
+                .one(self.db())
+                .await?
+                .map(|d| d.uuid),
+            None => None,
+        };
+        let rows = match after {
+            Some(uuid) => {
+                select
+                    .filter(dataset::Column::Uuid.gt(uuid))
+                    .limit(limit)
+                    .all(self.db())
+                    .await?
+            }
+            None => select.offset(start).limit(limit).all(self.db()).await?,
+        };
+        if let Some(last) = rows.last().and_then(|r| u64::try_from(r.id).ok()) {
+            self.count_cache().put(generation, ended(start), last);
+        }
+        Ok(rows)
+    }
+}
+
 fn sort_keys(text: &str) -> Result<Vec<(SortKey, Order)>> {
     text.split(',')
         .map(str::trim)
