@@ -1,9 +1,8 @@
 //! Harvest responses kept in memory for anonymous callers. Harvesters and portals repeat the
 //! same requests (the first search page, the first catalogue page), and a response depends
-//! only on the request and on the catalogue, so each entry is stored with the catalogue
-//! generation it was computed at ([`satudata_catalog::Catalog::generation`]) and is used only
-//! while the database still reports that generation. The first lookup that sees a newer
-//! generation empties the cache; a full cache is emptied too (a crude but hard bound).
+//! only on the request and on the catalogue, so responses live in a
+//! [`GenerationMap`](satudata_catalog::generation::GenerationMap): used only while the
+//! database still reports the generation they were computed at, within a byte budget.
 //! Concurrent misses of one key wait for a single computation instead of all computing it.
 
 use std::collections::HashMap;
@@ -12,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use satudata_catalog::generation::GenerationMap;
 
 /// A cached body and its content type.
 #[derive(Debug, Clone)]
@@ -35,8 +35,7 @@ impl IntoResponse for Cached {
 /// Responses keyed by request, all of one generation.
 #[derive(Debug)]
 pub struct ResponseCache {
-    budget: usize,
-    inner: Mutex<Inner>,
+    responses: GenerationMap<Cached>,
     /// One gate per key being computed.
     flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -65,21 +64,29 @@ impl Drop for Flight<'_> {
     }
 }
 
-#[derive(Debug, Default)]
-struct Inner {
-    generation: i64,
-    bytes: usize,
-    entries: HashMap<String, Cached>,
-}
-
 impl ResponseCache {
     /// A cache holding at most `budget` bytes of bodies (0: nothing is kept).
     pub fn new(budget: usize) -> Self {
         Self {
-            budget,
-            inner: Mutex::default(),
+            responses: GenerationMap::new(budget),
             flights: Mutex::default(),
         }
+    }
+
+    /// Whether anything is ever kept.
+    pub fn enabled(&self) -> bool {
+        self.responses.enabled()
+    }
+
+    /// The response to `key` computed at `generation`, if there is one.
+    pub fn get(&self, generation: i64, key: &str) -> Option<Cached> {
+        self.responses.get(generation, key)
+    }
+
+    /// Keeps the response to `key` computed at `generation`.
+    pub fn put(&self, generation: i64, key: String, value: Cached) {
+        let weight = value.body.len();
+        self.responses.put(generation, key, value, weight);
     }
 
     /// Waits for the turn to compute `key` (immediately, unless another request is computing
@@ -100,82 +107,11 @@ impl ResponseCache {
             turn,
         }
     }
-
-    /// Whether anything is ever kept.
-    pub fn enabled(&self) -> bool {
-        self.budget > 0
-    }
-
-    /// The response to `key` computed at `generation`, if there is one.
-    pub fn get(&self, generation: i64, key: &str) -> Option<Cached> {
-        let mut inner = self.inner.lock().ok()?;
-        inner.advance(generation);
-        (inner.generation == generation)
-            .then(|| inner.entries.get(key).cloned())
-            .flatten()
-    }
-
-    /// Keeps the response to `key` computed at `generation` (dropped when the cache has moved
-    /// on to a newer generation, or when the body alone exceeds a quarter of the budget).
-    pub fn put(&self, generation: i64, key: String, value: Cached) {
-        let key_len = key.len();
-        let size = value.body.len() + key_len;
-        if size > self.budget / 4 {
-            return;
-        }
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        inner.advance(generation);
-        if inner.generation != generation {
-            return;
-        }
-        if inner.bytes + size > self.budget {
-            inner.entries.clear();
-            inner.bytes = 0;
-        }
-        if let Some(old) = inner.entries.insert(key, value) {
-            inner.bytes -= old.body.len() + key_len;
-        }
-        inner.bytes += size;
-    }
-}
-
-impl Inner {
-    fn advance(&mut self, generation: i64) {
-        if generation > self.generation {
-            self.entries.clear();
-            self.bytes = 0;
-            self.generation = generation;
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn body(text: &'static str) -> Cached {
-        Cached {
-            content_type: HeaderValue::from_static("text/plain"),
-            body: Bytes::from_static(text.as_bytes()),
-        }
-    }
-
-    #[test]
-    fn a_newer_generation_empties_the_cache_and_older_results_are_not_kept() {
-        let cache = ResponseCache::new(1000);
-        cache.put(3, "a".into(), body("three"));
-        assert_eq!(
-            cache.get(3, "a").map(|c| c.body),
-            Some(Bytes::from("three"))
-        );
-        assert!(cache.get(4, "a").is_none());
-        // A response computed before the change arrives late: not kept.
-        cache.put(3, "a".into(), body("stale"));
-        assert!(cache.get(4, "a").is_none());
-        assert!(cache.get(3, "a").is_none());
-    }
 
     #[tokio::test]
     async fn one_request_computes_while_the_others_wait() {
@@ -191,25 +127,5 @@ mod tests {
         let second = waiting.await;
         drop(second);
         assert!(cache.flights.lock().expect("lock").is_empty());
-    }
-
-    #[test]
-    fn the_budget_bounds_what_is_kept() {
-        let cache = ResponseCache::new(40);
-        assert!(cache.enabled());
-        cache.put(1, "big".into(), body("more than a quarter of forty"));
-        assert!(cache.get(1, "big").is_none());
-        cache.put(1, "a".into(), body("123456789"));
-        cache.put(1, "b".into(), body("123456789"));
-        cache.put(1, "a".into(), body("123456789"));
-        assert!(cache.get(1, "b").is_some());
-        cache.put(1, "c".into(), body("123456789"));
-        cache.put(1, "d".into(), body("123456789"));
-        assert!(cache.get(1, "a").is_some());
-        cache.put(1, "e".into(), body("123456789"));
-        // The fifth entry overflowed the budget: the cache was emptied first.
-        assert!(cache.get(1, "a").is_none());
-        assert!(cache.get(1, "e").is_some());
-        assert!(!ResponseCache::new(0).enabled());
     }
 }

@@ -1,115 +1,108 @@
-//! Counts of datasets by filter, and where each catalogue page ended, kept for one catalogue
-//! generation. Harvesters page through the same filter hundreds of times (`package_search` with
-//! `start=N`, catalogue pages). On a large catalogue the count is most of the cost of a page (a
-//! scan of every visible row), and a deep page's OFFSET scans every row before it; so the count
-//! is computed once per filter, and a page that follows one already served starts after that
-//! page's last id instead of skipping rows — exact while the catalogue does not change
-//! ([`Catalog::generation`]).
-
-use std::collections::HashMap;
+//! Counts of datasets by filter, the catalogue's dates, and where each page ended, kept for one
+//! catalogue generation ([`crate::generation`]). Harvesters page through the same filter
+//! hundreds of times (`package_search` with `start=N`, catalogue pages). On a large catalogue
+//! the count is most of the cost of a page (a scan of every visible row), and a deep page's
+//! OFFSET scans every row before it; so the count is computed once per filter, and a page that
+//! follows one already served starts after that page's last id instead of skipping rows —
+//! exact while the catalogue does not change.
 
 use chrono::{DateTime, Utc};
-use std::sync::Mutex;
-
 use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, QueryTrait, sea_query::Condition};
 
 use crate::entity::dataset;
+use crate::generation::GenerationMap;
 use crate::{Catalog, Result};
 
-/// Filters remembered per generation (a bound on memory).
-const KEPT: usize = 10_000;
+/// Entries kept per generation (a bound on memory; each weighs 1 plus its key's length).
+pub(crate) const BUDGET: usize = 4 * 1024 * 1024;
 
-/// Counts of one generation.
-#[derive(Debug, Default)]
-pub(crate) struct CountCache {
-    inner: Mutex<(i64, HashMap<String, u64>)>,
+/// What is kept.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kept {
+    /// A number of datasets.
+    Count(u64),
+    /// The id of the last dataset of a page.
+    PageEnd(i32),
+    /// A date of the catalogue (none when it has no dataset).
+    Time(Option<DateTime<Utc>>),
 }
 
-impl CountCache {
-    pub(crate) fn get(&self, generation: i64, key: &str) -> Option<u64> {
-        let inner = self.inner.lock().ok()?;
-        (inner.0 == generation)
-            .then(|| inner.1.get(key).copied())
-            .flatten()
-    }
+/// A filter at the generation it was read at: the key of everything kept for it.
+#[derive(Debug, Clone)]
+pub(crate) struct FilterAt {
+    pub(crate) generation: i64,
+    /// The filter's statement with its values: identifies it exactly.
+    key: String,
+    filter: Condition,
+}
 
-    pub(crate) fn put(&self, generation: i64, key: String, count: u64) {
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        if generation > inner.0 || inner.1.len() >= KEPT {
-            inner.1.clear();
-            inner.0 = inner.0.max(generation);
-        }
-        if inner.0 == generation {
-            inner.1.insert(key, count);
-        }
+impl FilterAt {
+    /// The key of `what` for this filter.
+    pub(crate) fn key(&self, what: &str) -> String {
+        format!("{what}|{}", self.key)
     }
 }
 
 impl Catalog {
-    /// The number of datasets matching `filter`, computed once per catalogue generation.
-    pub(crate) async fn count_datasets(&self, filter: Condition) -> Result<u64> {
-        let (generation, key) = self.filter_key(filter.clone()).await?;
-        let key = format!("count|{key}");
-        if let Some(count) = self.count_cache().get(generation, &key) {
+    /// Reads the generation once and identifies `filter`, for the methods below.
+    pub(crate) async fn filter_at(&self, filter: Condition) -> Result<FilterAt> {
+        let select = dataset::Entity::find().filter(filter.clone());
+        let key = format!("{:?}", select.build(self.db().get_database_backend()));
+        Ok(FilterAt {
+            generation: self.generation().await?,
+            key,
+            filter,
+        })
+    }
+
+    /// The number of datasets matching the filter, computed once per generation.
+    pub(crate) async fn count_datasets(&self, at: &FilterAt) -> Result<u64> {
+        let key = at.key("count");
+        if let Some(Kept::Count(count)) = self.kept().get(at.generation, &key) {
             return Ok(count);
         }
         let count = dataset::Entity::find()
-            .filter(filter)
+            .filter(at.filter.clone())
             .count(self.db())
             .await?;
-        self.count_cache().put(generation, key, count);
+        self.kept().put(at.generation, key, Kept::Count(count), 1);
         Ok(count)
     }
 
-    /// A time that depends only on the catalogue (such as the newest change), computed once per
-    /// generation.
+    /// Where the page `what` ended, if it was served at this generation.
+    pub(crate) fn page_end(&self, at: &FilterAt, what: &str) -> Option<i32> {
+        match self.kept().get(at.generation, &at.key(what)) {
+            Some(Kept::PageEnd(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Remembers where the page `what` ended.
+    pub(crate) fn remember_page_end(&self, at: &FilterAt, what: &str, last: i32) {
+        self.kept()
+            .put(at.generation, at.key(what), Kept::PageEnd(last), 1);
+    }
+
+    /// A date that depends only on the catalogue (such as the newest change), computed once
+    /// per generation.
     pub(crate) async fn generation_time(
         &self,
-        generation: i64,
+        at: &FilterAt,
         name: &str,
         compute: impl std::future::Future<
             Output = std::result::Result<Option<DateTime<Utc>>, sea_orm::DbErr>,
         >,
     ) -> Result<Option<DateTime<Utc>>> {
         let key = format!("time|{name}");
-        if let Some(micros) = self.count_cache().get(generation, &key) {
-            return Ok(i64::try_from(micros)
-                .ok()
-                .and_then(DateTime::from_timestamp_micros));
+        if let Some(Kept::Time(time)) = self.kept().get(at.generation, &key) {
+            return Ok(time);
         }
         let time = compute.await?;
-        if let Some(micros) = time.and_then(|t| u64::try_from(t.timestamp_micros()).ok()) {
-            self.count_cache().put(generation, key, micros);
-        }
+        self.kept().put(at.generation, key, Kept::Time(time), 1);
         Ok(time)
     }
 
-    /// The current generation and a key that identifies `filter` exactly (the statement with
-    /// its values).
-    pub(crate) async fn filter_key(&self, filter: Condition) -> Result<(i64, String)> {
-        let select = dataset::Entity::find().filter(filter);
-        let key = format!("{:?}", select.build(self.db().get_database_backend()));
-        Ok((self.generation().await?, key))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::CountCache;
-
-    #[test]
-    fn counts_live_for_one_generation() {
-        let cache = CountCache::default();
-        cache.put(2, "a".into(), 10);
-        assert_eq!(cache.get(2, "a"), Some(10));
-        assert_eq!(cache.get(3, "a"), None);
-        cache.put(3, "a".into(), 11);
-        assert_eq!(cache.get(3, "a"), Some(11));
-        assert_eq!(cache.get(2, "a"), None);
-        // A count computed before the change arrives late: not kept.
-        cache.put(2, "b".into(), 5);
-        assert_eq!(cache.get(3, "b"), None);
+    fn kept(&self) -> &GenerationMap<Kept> {
+        self.count_cache()
     }
 }

@@ -22,6 +22,7 @@ pub mod error;
 pub mod fields;
 mod formats;
 pub mod gc;
+pub mod generation;
 pub mod lifecycle;
 pub mod national;
 pub mod organizations;
@@ -84,7 +85,7 @@ pub struct Catalog {
     /// Data API pages of repeated queries, shared by all clones.
     pages: Arc<dataquery::QueryCache<dataquery::DataPage>>,
     /// Dataset counts per filter for the current catalogue generation.
-    counts: Arc<counts::CountCache>,
+    counts: Arc<generation::GenerationMap<counts::Kept>>,
 }
 
 impl Catalog {
@@ -97,11 +98,11 @@ impl Catalog {
             reference: Arc::default(),
             totals: Arc::default(),
             pages: Arc::default(),
-            counts: Arc::default(),
+            counts: Arc::new(generation::GenerationMap::new(counts::BUDGET)),
         }
     }
 
-    pub(crate) fn count_cache(&self) -> &counts::CountCache {
+    pub(crate) fn count_cache(&self) -> &generation::GenerationMap<counts::Kept> {
         &self.counts
     }
 
@@ -126,20 +127,6 @@ impl Catalog {
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
-    }
-
-    /// The catalogue generation: a counter that database triggers raise in the same
-    /// transaction as every change to what the public feeds show (migration 000007). A response
-    /// computed after reading generation `g` is valid for as long as the counter reads `g`.
-    pub async fn generation(&self) -> Result<i64> {
-        use sea_orm::{ConnectionTrait, Statement};
-        let sql = "SELECT generation FROM catalogue_state WHERE id = 1";
-        let row = self
-            .db
-            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
-            .await?
-            .ok_or_else(|| Error::Internal("catalogue_state has no row".into()))?;
-        Ok(row.try_get::<i64>("", "generation")?)
     }
 
     /// Checks that the database answers.

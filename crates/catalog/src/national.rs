@@ -86,7 +86,7 @@ pub(crate) fn mskeg(input: &BTreeMap<String, Value>) -> Result<BTreeMap<String, 
             Value::Null => continue,
             Value::String(s) => s.trim().to_owned(),
             Value::Number(n) => n.to_string(),
-            Value::Bool(b) => if *b { "Ya" } else { "Tidak" }.to_owned(),
+            Value::Bool(b) => yes_no(*b),
             Value::Array(_) | Value::Object(_) => {
                 return Err(Error::invalid(
                     field,
@@ -109,6 +109,11 @@ pub(crate) fn mskeg(input: &BTreeMap<String, Value>) -> Result<BTreeMap<String, 
     Ok(out)
 }
 
+/// A yes/no answer as the national forms write it.
+fn yes_no(answer: bool) -> String {
+    if answer { "Ya" } else { "Tidak" }.to_owned()
+}
+
 /// MS-Ind fields the national portal has its own key for; the others travel as `msind_<field>`.
 fn msind_key(field: &str) -> String {
     match field {
@@ -129,7 +134,7 @@ fn msind_pairs(msind: &MsInd) -> Vec<(String, String)> {
                 Value::Null => return None,
                 Value::String(s) if s.is_empty() => return None,
                 Value::String(s) => s,
-                Value::Bool(b) => if b { "Ya" } else { "Tidak" }.to_owned(),
+                Value::Bool(b) => yes_no(b),
                 Value::Array(items) if items.is_empty() => return None,
                 Value::Array(items) => items
                     .iter()

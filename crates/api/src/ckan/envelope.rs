@@ -296,24 +296,22 @@ impl CkanReply {
 
 impl IntoResponse for CkanReply {
     fn into_response(self) -> Response {
-        match self.outcome {
-            Ok(result) => Json(json!({
-                "help": self.help,
-                "success": true,
-                "result": result,
-            }))
-            .into_response(),
-            Err(e) => {
-                let mut error = json!({"__type": e.kind, "message": e.message});
-                if let Some((field, message)) = e.fields {
-                    error[field] = json!([message]);
-                }
-                (
-                    e.status,
-                    Json(json!({"help": self.help, "success": false, "error": error})),
-                )
-                    .into_response()
-            }
+        // A success is the same body whether it is cached or not.
+        let reply = match self.into_cached() {
+            Ok(cached) => return cached.into_response(),
+            Err(reply) => reply,
+        };
+        let Err(e) = reply.outcome else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let mut error = json!({"__type": e.kind, "message": e.message});
+        if let Some((field, message)) = e.fields {
+            error[field] = json!([message]);
         }
+        (
+            e.status,
+            Json(json!({"help": reply.help, "success": false, "error": error})),
+        )
+            .into_response()
     }
 }

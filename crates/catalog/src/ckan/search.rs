@@ -14,6 +14,7 @@ use super::dict::{self, Site};
 use super::fq::{self, search_error};
 use super::{names, query};
 use crate::actor::AKSES_TERBUKA;
+use crate::counts::FilterAt;
 use crate::entity::{dataset, dataset_tag, distribution};
 use crate::error::Result;
 use crate::search::ranked;
@@ -146,7 +147,8 @@ impl Catalog {
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| "score desc, metadata_modified desc".into());
         // Counted without the ranking join: the count needs no scores.
-        let count = self.count_datasets(filter.clone()).await?;
+        let at = self.filter_at(filter.clone()).await?;
+        let count = self.count_datasets(&at).await?;
         let mut select = dataset::Entity::find().filter(filter.clone());
         for (column, order) in sort_keys(&sort_text)? {
             match column {
@@ -167,7 +169,7 @@ impl Catalog {
         select = select.order_by_asc(dataset::Column::Uuid);
         let limit = std::cmp::min(params.rows, ROWS_MAX);
         let rows = self
-            .search_page(select, &filter, &sort_text, params.start, limit)
+            .search_page(select, &at, &sort_text, params.start, limit)
             .await?;
         let portal = self.portal().await?;
         let site = Site {
@@ -353,7 +355,7 @@ impl Catalog {
     async fn search_page(
         &self,
         select: Select<dataset::Entity>,
-        filter: &Condition,
+        at: &FilterAt,
         sort_text: &str,
         start: u64,
         limit: u64,
@@ -362,13 +364,12 @@ impl Catalog {
         if !by_id || limit == 0 {
             return Ok(select.offset(start).limit(limit).all(self.db()).await?);
         }
-        let (generation, key) = self.filter_key(filter.clone()).await?;
-        let ended = |start: u64| format!("ckan-end|{limit}|{start}|{key}");
+        let ended = |start: u64| format!("ckan-page|{limit}|{start}");
         let previous = match start.checked_sub(limit) {
-            Some(before) if start > 0 => self.count_cache().get(generation, &ended(before)),
+            Some(before) if start > 0 => self.page_end(at, &ended(before)),
             _ => None,
         };
-        let after = match previous.and_then(|id| i32::try_from(id).ok()) {
+        let after = match previous {
             Some(id) => dataset::Entity::find_by_id(id)
                 .one(self.db())
                 .await?
@@ -385,8 +386,8 @@ impl Catalog {
             }
             None => select.offset(start).limit(limit).all(self.db()).await?,
         };
-        if let Some(last) = rows.last().and_then(|r| u64::try_from(r.id).ok()) {
-            self.count_cache().put(generation, ended(start), last);
+        if let Some(last) = rows.last() {
+            self.remember_page_end(at, &ended(start), last.id);
         }
         Ok(rows)
     }

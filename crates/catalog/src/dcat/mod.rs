@@ -263,16 +263,16 @@ impl Catalog {
         let select = dataset::Entity::find()
             .filter(filter.clone())
             .order_by_asc(dataset::Column::Id);
-        let total = self.count_datasets(filter.clone()).await?;
+        let at = self.filter_at(filter).await?;
+        let total = self.count_datasets(&at).await?;
         // A page that follows one served at this generation starts after its last id (no
         // OFFSET scan of every earlier row): what a harvester walking hydra:next gets.
-        let (generation, key) = self.filter_key(filter.clone()).await?;
-        let ended = |n: u64| format!("page-end|{per_page}|{n}|{key}");
+        let ended = |n: u64| format!("dcat-page|{per_page}|{n}");
         let previous_end = match number {
             1 => None,
-            n => self.count_cache().get(generation, &ended(n - 1)),
+            n => self.page_end(&at, &ended(n - 1)),
         };
-        let page_rows = match previous_end.and_then(|id| i32::try_from(id).ok()) {
+        let page_rows = match previous_end {
             Some(after) => {
                 select
                     .filter(dataset::Column::Id.gt(after))
@@ -288,15 +288,15 @@ impl Catalog {
                     .await?
             }
         };
-        if let Some(last) = page_rows.last().and_then(|r| u64::try_from(r.id).ok()) {
-            self.count_cache().put(generation, ended(number), last);
+        if let Some(last) = page_rows.last() {
+            self.remember_page_end(&at, &ended(number), last.id);
         }
         let rows = self.package_rows(page_rows).await?;
         // The catalogue's issued and modified dates: the first dataset created and the last one
         // changed, each found by walking an index rather than aggregating every row, and kept
         // for the generation (some SQLite planners scan for the second).
         let first = self
-            .generation_time(generation, "first", async {
+            .generation_time(&at, "first", async {
                 dataset::Entity::find()
                     .select_only()
                     .column(dataset::Column::CreatedAt)
@@ -308,7 +308,7 @@ impl Catalog {
             })
             .await?;
         let last = self
-            .generation_time(generation, "last", async {
+            .generation_time(&at, "last", async {
                 dataset::Entity::find()
                     .select_only()
                     .column(dataset::Column::UpdatedAt)

@@ -52,10 +52,7 @@ impl Catalog {
         number: i32,
         note: Option<String>,
     ) -> Result<dataset_version::Model> {
-        actor.require_signed_in()?;
-        let dataset = self.dataset_row(actor, key).await?;
-        actor.require_dataset_writer(dataset.organization_id)?;
-        let version = self.version_of(actor, &dataset, number).await?;
+        let (dataset, version) = self.own_version(actor, key, number).await?;
         expect_status(&version, &[DRAFT, DITOLAK], "diajukan", "submitted")?;
         if version.report_valid != Some(true) {
             let errors = version.error_count.unwrap_or_default();
@@ -146,10 +143,7 @@ impl Catalog {
         number: i32,
         note: Option<String>,
     ) -> Result<dataset_version::Model> {
-        actor.require_signed_in()?;
-        let dataset = self.dataset_row(actor, key).await?;
-        actor.require_dataset_writer(dataset.organization_id)?;
-        let version = self.version_of(actor, &dataset, number).await?;
+        let (dataset, version) = self.own_version(actor, key, number).await?;
         expect_status(
             &version,
             &[DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI],
@@ -217,6 +211,20 @@ impl Catalog {
         .await?;
         txn.commit().await?;
         Ok(updated)
+    }
+
+    /// A version of a dataset the actor's OPD may write (submit, cancel).
+    async fn own_version(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+    ) -> Result<(dataset::Model, dataset_version::Model)> {
+        actor.require_signed_in()?;
+        let dataset = self.dataset_row(actor, key).await?;
+        actor.require_dataset_writer(dataset.organization_id)?;
+        let version = self.version_of(actor, &dataset, number).await?;
+        Ok((dataset, version))
     }
 
     /// Saves a changed version and its history event in one transaction.
