@@ -2,7 +2,8 @@
 # A published version, checked by the real tools through its datapackage.json:
 #   - check-jsonschema against the Frictionless Data Package 2.0 profile;
 #   - frictionless validate (reads the CSV over HTTP, checks it against the Table Schema and the
-#     declared bytes and sha256 hash).
+#     declared bytes and sha256 hash);
+#   - openpyxl reads the published XLSX and finds the clean CSV's cells, numbers as numbers.
 # Usage: datapackage_check.sh SATUDATA_BINARY GENERATOR VENV STANDARDS_DIR
 set -euo pipefail
 BIN=$1 GEN=$2 VENV=$3 STANDARDS=$4
@@ -32,4 +33,29 @@ api POST /api/v1/datasets/kunjungan/versions/1/publish >/dev/null
 curl -fsS "$URL/datasets/kunjungan/versions/1/datapackage.json" -o "$WORK/datapackage.json"
 "$VENV/bin/check-jsonschema" --schemafile "$STANDARDS/datapackage.json" "$WORK/datapackage.json"
 "$VENV/bin/frictionless" validate "$URL/datasets/kunjungan/versions/1/datapackage.json"
+curl -fsS "$URL/datasets/kunjungan/versions/1/data.xlsx" -o "$WORK/data.xlsx"
+curl -fsS "$URL/datasets/kunjungan/versions/1/data.csv" -o "$WORK/clean.csv"
+"$VENV/bin/python" - "$WORK/data.xlsx" "$WORK/clean.csv" <<'PY'
+import csv, sys, openpyxl
+sheet = openpyxl.load_workbook(sys.argv[1], read_only=True)["data"]
+rows = list(sheet.iter_rows(values_only=True))
+with open(sys.argv[2], newline="", encoding="utf-8") as f:
+    table = list(csv.reader(f))
+assert len(rows) == len(table), (len(rows), len(table))
+numbers = 0
+for got, want in zip(rows, table):
+    assert len(got) == len(want), (got, want)
+    for g, w in zip(got, want):
+        if g is None:
+            assert w == "", (g, w)
+        elif isinstance(g, bool):
+            assert str(g).lower() == w, (g, w)
+        elif isinstance(g, (int, float)):
+            assert float(w) == g, (g, w)
+            numbers += 1
+        else:
+            assert g == w, (g, w)
+assert numbers > 0
+print(f"data.xlsx: {len(rows) - 1} rows read by openpyxl, equal to data.csv ({numbers} numbers)")
+PY
 echo "datapackage.json of a published version: valid against the profile and its data"

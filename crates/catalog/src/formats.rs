@@ -1,19 +1,19 @@
 //! Writing a version's published files: the clean table as CSV (the cleaning engine's output),
-//! then JSON, Parquet and XLSX from one pass over that CSV. Blocking code, run on a blocking
-//! thread; memory stays bounded (Parquet row groups and the XLSX writer's constant-memory mode).
+//! then JSON, Parquet and XLSX from that CSV on three threads. Blocking code, run on a blocking
+//! thread; memory stays bounded (Parquet row groups; the XLSX worksheet is streamed, xlsx.rs).
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::{DataFrame, ParquetCompression, ParquetWriter, PlSmallStr};
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use satudata_validation::{
     CleanColumn, CleanLog, FieldType, RegionReference, TableInfo, TableSchema, clean_table,
 };
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::xlsx::Xlsx;
 
 /// Rows per Parquet row group.
 const ROW_GROUP: usize = 128 * 1024;
@@ -83,59 +83,75 @@ pub(crate) fn build(
     let started = std::time::Instant::now();
     let csv_path = dir.join("data.csv");
     let (log, csv_hash) = {
-        let mut out = Hashing::new(BufWriter::with_capacity(
-            1 << 20,
-            File::create(&csv_path).map_err(io)?,
-        ));
+        let mut out = hashed_file(&csv_path)?;
         let log = clean_table(source, table, schema, reference, &mut out)
             .map_err(|e| Error::Internal(format!("cleaning for publication: {e}")))?;
-        (log, out.finish()?)
+        (log, finish_hashed(out)?)
     };
     let cleaned = started.elapsed();
 
     let parquet_path = dir.join("data.parquet");
     let parquet = {
         let (csv, out, columns) = (csv_path.clone(), parquet_path.clone(), log.columns.clone());
-        std::thread::spawn(move || write_parquet(&csv, &out, &columns))
+        std::thread::spawn(move || timed(|| write_parquet(&csv, &out, &columns)))
     };
     let xlsx_path = dir.join("data.xlsx");
     let (to_xlsx, xlsx) = if log.rows_written <= XLSX_MAX_ROWS {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<csv::StringRecord>>(4);
         let (out, columns) = (xlsx_path.clone(), log.columns.clone());
+        // The worksheet XML is a few times the CSV: Zip64 before it could pass 4 GiB.
+        let large = csv_hash.1 > 1 << 30;
         (
             Some(tx),
-            Some(std::thread::spawn(move || write_xlsx(&rx, &out, &columns))),
+            Some(std::thread::spawn(move || {
+                timed(|| write_xlsx(&rx, &out, &columns, large))
+            })),
         )
     } else {
         (None, None)
     };
     let json_path = dir.join("data.json");
-    let json_hash = write_json(&csv_path, &json_path, &log.columns, to_xlsx)?;
+    let (json_hash, json_took) = timed(|| write_json(&csv_path, &json_path, &log.columns, to_xlsx));
+    let json_hash = json_hash?;
 
     let mut files = vec![
         built(FORMATS[0], csv_path, csv_hash),
         built(FORMATS[1], json_path, json_hash),
     ];
-    parquet
+    let (parquet, parquet_took) = parquet
         .join()
-        .map_err(|_| Error::Internal("the Parquet writer panicked".into()))??;
+        .map_err(|_| Error::Internal("the Parquet writer panicked".into()))?;
+    parquet?;
     files.push(built(
         FORMATS[2],
         parquet_path.clone(),
         hash_file(&parquet_path)?,
     ));
+    let mut xlsx_took = std::time::Duration::ZERO;
     if let Some(xlsx) = xlsx {
-        xlsx.join()
-            .map_err(|_| Error::Internal("the XLSX writer panicked".into()))??;
+        let (written, took) = xlsx
+            .join()
+            .map_err(|_| Error::Internal("the XLSX writer panicked".into()))?;
+        written?;
+        xlsx_took = took;
         files.push(built(FORMATS[3], xlsx_path.clone(), hash_file(&xlsx_path)?));
     }
     tracing::info!(
         rows = log.rows_written,
         clean_ms = cleaned.as_millis(),
         formats_ms = (started.elapsed() - cleaned).as_millis(),
+        json_ms = json_took.as_millis(),
+        parquet_ms = parquet_took.as_millis(),
+        xlsx_ms = xlsx_took.as_millis(),
         "published files written"
     );
     Ok(Built { files, log })
+}
+
+/// `work`'s result and how long it took.
+fn timed<T>(work: impl FnOnce() -> T) -> (T, std::time::Duration) {
+    let started = std::time::Instant::now();
+    (work(), started.elapsed())
 }
 
 fn built(format: FileFormat, path: PathBuf, (sha256, size): (String, u64)) -> BuiltFile {
@@ -145,6 +161,20 @@ fn built(format: FileFormat, path: PathBuf, (sha256, size): (String, u64)) -> Bu
         sha256,
         size,
     }
+}
+
+/// A new file, buffered, hashed as the buffer empties (the hash sees 1 MiB blocks, not every
+/// small write).
+fn hashed_file(path: &Path) -> Result<BufWriter<Hashing<File>>> {
+    Ok(BufWriter::with_capacity(
+        1 << 20,
+        Hashing::new(File::create(path).map_err(io)?),
+    ))
+}
+
+/// Flushes a [`hashed_file`]; its SHA-256 (hex) and size.
+fn finish_hashed(out: BufWriter<Hashing<File>>) -> Result<(String, u64)> {
+    out.into_inner().map_err(|e| io(e.into_error()))?.finish()
 }
 
 /// A writer that hashes and counts what passes through it.
@@ -198,10 +228,7 @@ fn write_json(
         .map(|c| serde_json::to_vec(&c.name).map_err(internal))
         .collect::<Result<_>>()?;
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
-    let mut json = Hashing::new(BufWriter::with_capacity(
-        1 << 20,
-        File::create(json_path).map_err(io)?,
-    ));
+    let mut json = hashed_file(json_path)?;
     json.write_all(b"[").map_err(io)?;
     let mut reader =
         csv::ReaderBuilder::new()
@@ -245,19 +272,22 @@ fn write_json(
     }
     json.write_all(if rows == 0 { b"]\n" } else { b"\n]\n" })
         .map_err(io)?;
-    json.finish()
+    finish_hashed(json)
 }
 
 /// One cell as JSON, typed by its column.
 fn write_typed(out: &mut impl Write, cell: &str, kind: FieldType) -> Result<()> {
     match Cell::parse(cell, kind) {
-        Cell::Null => serde_json::to_writer(out, &()),
-        Cell::Int(n) => serde_json::to_writer(out, &n),
-        Cell::Float(n) => serde_json::to_writer(out, &n),
-        Cell::Bool(b) => serde_json::to_writer(out, &b),
-        Cell::Text(t) => serde_json::to_writer(out, t),
+        Cell::Null => out.write_all(b"null").map_err(io),
+        Cell::Int(n) => out
+            .write_all(itoa::Buffer::new().format(n).as_bytes())
+            .map_err(io),
+        Cell::Float(n) => serde_json::to_writer(out, &n).map_err(internal),
+        Cell::Bool(b) => out
+            .write_all(if b { b"true" } else { b"false" })
+            .map_err(io),
+        Cell::Text(t) => serde_json::to_writer(out, t).map_err(internal),
     }
-    .map_err(internal)
 }
 
 /// The clean CSV as Parquet, parsed by polars with the clean table's types, in row groups.
@@ -313,33 +343,33 @@ fn write_parquet(csv_path: &Path, out: &Path, columns: &[CleanColumn]) -> Result
     Ok(())
 }
 
-/// The workbook, from row batches, in the XLSX writer's constant-memory mode.
+/// The workbook, from row batches (xlsx.rs).
 fn write_xlsx(
     rows: &std::sync::mpsc::Receiver<Vec<csv::StringRecord>>,
     out: &Path,
     columns: &[CleanColumn],
+    large: bool,
 ) -> Result<()> {
-    let mut book = start_workbook(columns)?;
-    let sheet = book.worksheet_from_index(0).map_err(internal)?;
+    let header: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let mut book = Xlsx::create(out, &header, large)?;
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
-    let mut row = 0u32;
     for batch in rows {
         for record in batch {
-            row += 1;
-            for (i, kind) in kinds.iter().enumerate() {
-                let cell = record.get(i).unwrap_or("");
-                write_cell(sheet, row, i, Cell::parse(cell, *kind))?;
-            }
+            book.write_row(
+                kinds
+                    .iter()
+                    .enumerate()
+                    .map(|(i, kind)| Cell::parse(record.get(i).unwrap_or(""), *kind)),
+            )?;
         }
     }
-    book.save(out).map_err(internal)?;
-    Ok(())
+    book.finish()
 }
 
 /// A clean cell read by its column's type; a cell that does not parse stays text (a valid
 /// report guarantees it does not happen, and no value is ever dropped).
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Cell<'a> {
+pub(crate) enum Cell<'a> {
     Null,
     Int(i64),
     Float(f64),
@@ -365,38 +395,6 @@ impl<'a> Cell<'a> {
         };
         parsed.unwrap_or(Self::Text(cell))
     }
-}
-
-fn start_workbook(columns: &[CleanColumn]) -> Result<Workbook> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory();
-    sheet.set_name("data").map_err(internal)?;
-    let bold = Format::new().set_bold();
-    for (i, c) in columns.iter().enumerate() {
-        let col = u16::try_from(i).map_err(internal)?;
-        sheet
-            .write_string_with_format(0, col, &c.name, &bold)
-            .map_err(internal)?;
-    }
-    Ok(book)
-}
-
-fn write_cell(sheet: &mut Worksheet, row: u32, col: usize, cell: Cell<'_>) -> Result<()> {
-    let col = u16::try_from(col).map_err(internal)?;
-    match cell {
-        Cell::Null => return Ok(()),
-        // Excel numbers are doubles.
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "Excel stores every number as f64"
-        )]
-        Cell::Int(n) => sheet.write_number(row, col, n as f64),
-        Cell::Float(n) => sheet.write_number(row, col, n),
-        Cell::Bool(b) => sheet.write_boolean(row, col, b),
-        Cell::Text(t) => sheet.write_string(row, col, t),
-    }
-    .map(|_| ())
-    .map_err(internal)
 }
 
 /// A CSV writer in the published dialect: UTF-8, comma, RFC 4180 quoting, CRLF.

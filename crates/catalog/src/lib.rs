@@ -35,6 +35,7 @@ pub mod standards;
 pub mod storage;
 pub mod versions;
 pub mod vocab;
+mod xlsx;
 
 use std::sync::{Arc, RwLock};
 

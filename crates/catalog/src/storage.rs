@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 const PART_SIZE: usize = 8 * 1024 * 1024;
 /// Block size of reads from a local store.
 const READ_BLOCK: usize = 256 * 1024;
+/// The scratch folder inside a `file://` store ([`Storage::scratch_dir`]).
+const SCRATCH: &str = ".scratch";
 /// Parts uploaded concurrently.
 const PARTS_IN_FLIGHT: usize = 2;
 
@@ -178,9 +180,64 @@ impl Storage {
         }
     }
 
-    /// Copies a local file into the store; the object appears whole or not at all.
+    /// A scratch folder for files on their way into the store ([`Storage::put_file`]). For a
+    /// `file://` store it lies inside the store's folder, so that putting a file is a rename;
+    /// leftovers of a crash are removed by [`Storage::sweep_staging`].
+    pub fn scratch_dir(&self, prefix: &str) -> Result<tempfile::TempDir> {
+        let builder = tempfile::Builder::new().prefix(prefix).clone();
+        let made = match &self.root {
+            Some(root) => {
+                let scratch = root.join(SCRATCH);
+                std::fs::create_dir_all(&scratch).and_then(|()| builder.tempdir_in(&scratch))
+            }
+            None => builder.tempdir(),
+        };
+        made.map_err(|e| Error::Internal(format!("scratch folder: {e}")))
+    }
+
+    /// A blocking reader of an object, for the validation and publishing threads: the file
+    /// itself in a `file://` store, otherwise the store's stream. Call it inside the runtime.
+    pub async fn blocking_reader(&self, key: &str) -> Result<Box<dyn std::io::Read + Send>> {
+        use futures_util::TryStreamExt;
+        if let Some(root) = &self.root {
+            let path = root.join(key);
+            return match std::fs::File::open(&path) {
+                Ok(file) => Ok(Box::new(file)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(object_store::Error::NotFound {
+                        path: key.to_owned(),
+                        source: Box::new(e),
+                    }
+                    .into())
+                }
+                Err(e) => Err(Error::Internal(format!("reading {}: {e}", path.display()))),
+            };
+        }
+        let stream = self.stream(key).await?.map_err(std::io::Error::other);
+        Ok(Box::new(tokio_util::io::SyncIoBridge::new(
+            tokio_util::io::StreamReader::new(stream),
+        )))
+    }
+
+    /// Puts a local file into the store under `key`; the object appears whole or not at all.
+    /// A file in this `file://` store's [`Storage::scratch_dir`] is moved by a rename (the
+    /// file is gone afterwards); anything else is copied.
     pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<()> {
         use tokio::io::AsyncReadExt;
+        if let Some(root) = &self.root
+            && path.starts_with(root.join(SCRATCH))
+        {
+            let target = root.join(key);
+            let moved = async {
+                if let Some(parent) = target.parent() {
+                    tokio::fs::create_dir_all(parent).await?;
+                }
+                tokio::fs::rename(path, &target).await
+            };
+            return moved.await.map_err(|e| {
+                Error::Internal(format!("moving {} into the store: {e}", path.display()))
+            });
+        }
         let mut file = tokio::fs::File::open(path)
             .await
             .map_err(|e| Error::Internal(format!("reading {}: {e}", path.display())))?;
@@ -217,8 +274,8 @@ impl Storage {
     }
 
     /// Removes the staging files (`KEY#N`) of multipart writes to a `file://` store that a crash
-    /// interrupted and that are older than `cutoff`; listings never show them. Returns their
-    /// paths. (On S3, an AbortIncompleteMultipartUpload lifecycle rule does the same.)
+    /// interrupted and the scratch folders of publishes it interrupted, when older than
+    /// `cutoff`; listings never show them. Returns their paths. (On S3, an AbortIncompleteMultipartUpload lifecycle rule does the same.)
     pub async fn sweep_staging(
         &self,
         cutoff: std::time::SystemTime,
@@ -237,6 +294,22 @@ impl Storage {
                 for entry in entries.flatten() {
                     let path = entry.path();
                     let Ok(meta) = entry.metadata() else { continue };
+                    let old = meta.modified().is_ok_and(|m| m <= cutoff);
+                    if dir == root.join(SCRATCH) {
+                        // A publish's scratch folder that a crash left behind.
+                        if old {
+                            if !dry_run {
+                                std::fs::remove_dir_all(&path)
+                                    .or_else(|_| std::fs::remove_file(&path))
+                                    .map_err(|e| {
+                                        Error::Internal(format!("removing {}: {e}", path.display()))
+                                    })?;
+                            }
+                            let rel = path.strip_prefix(&root).unwrap_or(&path);
+                            removed.push(rel.to_string_lossy().into_owned());
+                        }
+                        continue;
+                    }
                     if meta.is_dir() {
                         dirs.push(path);
                         continue;
@@ -245,7 +318,6 @@ impl Storage {
                     let staging = name.rsplit_once('#').is_some_and(|(_, n)| {
                         !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
                     });
-                    let old = meta.modified().is_ok_and(|m| m <= cutoff);
                     if staging && old {
                         if !dry_run {
                             std::fs::remove_file(&path).map_err(|e| {

@@ -10,7 +10,6 @@ use sea_orm::{
     QuerySelect, SqlErr, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
-use tokio_util::io::{StreamReader, SyncIoBridge};
 use uuid::Uuid;
 
 use crate::entity::{dataset, dataset_version};
@@ -124,13 +123,10 @@ impl Catalog {
         coverage: Option<(i32, i32)>,
         schema: Option<satudata_validation::TableSchema>,
     ) -> Result<Report> {
-        use futures_util::TryStreamExt;
-        let stream = self
-            .storage()
-            .stream(key)
-            .await?
-            .map_err(std::io::Error::other);
-        let reader = SyncIoBridge::new(StreamReader::new(stream));
+        let reader = std::io::BufReader::with_capacity(
+            256 * 1024,
+            self.storage().blocking_reader(key).await?,
+        );
         let reference = self.regions();
         tokio::task::spawn_blocking(move || {
             let options = Options {

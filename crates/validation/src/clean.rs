@@ -8,8 +8,8 @@ use std::io::{Read, Write};
 use serde::Serialize;
 
 use crate::checks::snake_case;
-use crate::engine::{Options, run};
-use crate::read::{ReadError, Row};
+use crate::engine::{Options, Pass, run};
+use crate::read::{ReadError, Row, trim};
 use crate::reference::{CodeClass, RegionReference};
 use crate::report::{Report, TableInfo};
 use crate::schema::{FieldType, TableSchema, is_grouped_integer};
@@ -179,34 +179,39 @@ pub fn clean_table<R: Read + Send, W: Write>(
         if failure.is_some() {
             return;
         }
-        let cells: Vec<String> = keep
-            .iter()
-            .map(|&i| {
-                let raw = row.cells.get(i).unwrap_or("");
-                let trimmed = raw.trim();
-                if trimmed.len() != raw.len() {
-                    tally.note("trim", 1, raw, trimmed);
-                }
-                let mut value = trimmed.to_owned();
-                if let Some(number) = canonical_number(trimmed, kinds[i]) {
-                    tally.note("indonesian-number", 1, trimmed, &number);
-                    value = number;
-                } else if region[i]
-                    && let Some(CodeClass::UndottedKemendagri(dotted)) =
-                        reference.map(|r| r.classify(trimmed))
-                {
-                    tally.note("dotted-region-code", 1, trimmed, &dotted);
-                    value = dotted;
-                }
-                value
-            })
-            .collect();
-        if let Err(e) = writer.write_record(&cells) {
+        for &i in &keep {
+            let raw = row.cells.get(i).unwrap_or("");
+            let trimmed = trim(raw);
+            if trimmed.len() != raw.len() {
+                tally.note("trim", 1, raw, trimmed);
+            }
+            let changed = if let Some(number) = canonical_number(trimmed, kinds[i]) {
+                tally.note("indonesian-number", 1, trimmed, &number);
+                Some(number)
+            } else if region[i]
+                && !trimmed.is_empty()
+                && trimmed.bytes().all(|b| b.is_ascii_digit())
+                && let Some(CodeClass::UndottedKemendagri(dotted)) =
+                    reference.map(|r| r.classify(trimmed))
+            {
+                tally.note("dotted-region-code", 1, trimmed, &dotted);
+                Some(dotted)
+            } else {
+                None
+            };
+            if let Err(e) = writer.write_field(changed.as_deref().unwrap_or(trimmed)) {
+                failure = Some(e);
+                return;
+            }
+        }
+        // An empty record ends the one whose fields were written above.
+        if let Err(e) = writer.write_record(None::<&[u8]>) {
             failure = Some(e);
         }
         rows_written += 1;
     };
-    let second = run(input, &options, &mut sink)?;
+    // The rows were checked when the report was made: this pass only sorts them.
+    let second = run(input, &options, Pass::Clean, &mut sink)?;
     if let Some(e) = failure {
         return Err(e.into());
     }
@@ -281,7 +286,12 @@ fn canonical_number(value: &str, kind: FieldType) -> Option<String> {
         }
     }
     let v = v.strip_suffix('%').map_or(v, str::trim_end);
-    let out = if is_grouped_integer(v) {
+    let grouped = is_grouped_integer(v);
+    // Nearly every cell: nothing stripped, no thousand dots, no decimal comma.
+    if !grouped && v.len() == value.len() && !v.contains(',') {
+        return None;
+    }
+    let out = if grouped {
         v.replace('.', "")
     } else if let Some((whole, fraction)) = v.rsplit_once(',') {
         // 12,5 or 1.234,5: the comma is the decimal mark, dots group thousands.

@@ -277,7 +277,9 @@ async fn gc_removes_only_unreferenced_old_objects(app: TestApp) {
     let objects = app.dir.path().join("objects");
     let orphan_blob = objects.join("blobs/sha256/ab/abcdef");
     let orphan_source = objects.join("datasets/x/versions/y/source");
-    for path in [&orphan_blob, &orphan_source] {
+    // A publish killed while writing its files leaves its scratch folder inside the store.
+    let orphan_scratch = objects.join(".scratch/publish-x/data.csv");
+    for path in [&orphan_blob, &orphan_source, &orphan_scratch] {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, b"half").expect("write");
     }
@@ -294,16 +296,17 @@ async fn gc_removes_only_unreferenced_old_objects(app: TestApp) {
         .collect_garbage(std::time::Duration::ZERO, true)
         .await
         .expect("gc");
-    assert_eq!(dry.removed.len(), 2);
-    assert!(orphan_blob.exists());
+    assert_eq!(dry.removed.len(), 3);
+    assert!(orphan_blob.exists() && orphan_scratch.exists());
     let swept = app
         .catalog
         .collect_garbage(std::time::Duration::ZERO, false)
         .await
         .expect("gc");
     assert_eq!(swept.referenced, 5);
-    assert_eq!(swept.removed.len(), 2);
-    assert!(!orphan_blob.exists() && !orphan_source.exists());
+    assert_eq!(swept.removed.len(), 3);
+    assert!(swept.removed.contains(&".scratch/publish-x".to_owned()));
+    assert!(!orphan_blob.exists() && !orphan_source.exists() && !orphan_scratch.exists());
     // What is published still downloads.
     app.get(&format!("/datasets/{slug}/data.parquet"), None)
         .await

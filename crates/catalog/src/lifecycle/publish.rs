@@ -9,7 +9,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
     TransactionTrait,
 };
-use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::{DISETUJUI, DITAYANGKAN, EventInput, TIDAK_DITAYANGKAN, expect_status, record_event};
 use crate::entity::{dataset_version, distribution};
@@ -132,7 +131,6 @@ impl Catalog {
     /// Cleans the version's source into every format in a scratch folder, then stores each file
     /// under its hash. Nothing in the database changes here.
     async fn write_files(&self, version: &dataset_version::Model) -> Result<Built> {
-        use futures_util::TryStreamExt;
         let report = version.report.as_ref().ok_or_else(|| {
             Error::Conflict(Message::new(
                 "Versi ini tidak memiliki laporan validasi",
@@ -143,16 +141,11 @@ impl Catalog {
             .map_err(|e| Error::Internal(format!("stored report table: {e}")))?;
         let schema: TableSchema = serde_json::from_value(report["schema"].clone())
             .map_err(|e| Error::Internal(format!("stored report schema: {e}")))?;
-        let scratch = tempfile::Builder::new()
-            .prefix("satudata-publish-")
-            .tempdir()
-            .map_err(|e| Error::Internal(format!("scratch folder: {e}")))?;
-        let stream = self
-            .storage()
-            .stream(&version.object_key)
-            .await?
-            .map_err(std::io::Error::other);
-        let reader = SyncIoBridge::new(StreamReader::new(stream));
+        let scratch = self.storage().scratch_dir("publish-")?;
+        let reader = std::io::BufReader::with_capacity(
+            256 * 1024,
+            self.storage().blocking_reader(&version.object_key).await?,
+        );
         let reference = self.regions();
         let dir = scratch.path().to_owned();
         let built = tokio::task::spawn_blocking(move || {

@@ -6,6 +6,7 @@ use regex::Regex;
 
 use super::keys::Key;
 use super::memo::{Counters, Memo};
+use super::prep::{KEYS, Prep, Preparer};
 use super::region::{REGION_CACHE, RegionOutcome, is_region_column, type_id};
 use super::{MEASURE_COLUMNS, Options, TOTAL_LABELS};
 use crate::read::Row;
@@ -161,18 +162,11 @@ impl<'o> Checker<'o> {
 
     /// A row with a single filled, non-numeric cell in a table of three or more columns, or a
     /// blank row: a footnote if nothing but such rows follows.
-    pub(super) fn maybe_footnote(&self, row: &Row) -> bool {
+    pub(super) fn maybe_footnote(&self, row: &Row, prep: &Prep) -> bool {
         if self.width < 3 {
             return false;
         }
-        // Counting stops at two filled cells: an ordinary row is decided by its first two.
-        let filled = row
-            .cells
-            .iter()
-            .filter(|c| c.bytes().any(|b| !b.is_ascii_whitespace()))
-            .take(2)
-            .count();
-        match filled {
+        match prep.filled {
             0 => true,
             1 => row.cells.iter().any(|c| {
                 let c = c.trim();
@@ -210,9 +204,30 @@ impl<'o> Checker<'o> {
         })
     }
 
-    pub(super) fn row(&mut self, row: &Row, findings: &mut Findings, sink: &mut dyn FnMut(&Row)) {
+    /// From now on rows are only sorted (kept, blank, totals) and handed to the sink: no
+    /// cell or key is checked. For the cleaning pass, which follows a validation.
+    pub(super) fn sort_only(&mut self) {
+        self.columns.clear();
+        self.keys.clear();
+    }
+
+    /// What the reader thread can work out for a row ahead of [`Checker::row`].
+    pub(super) fn preparer(&self) -> Preparer {
+        Preparer {
+            width: self.width,
+            keys: self.keys.iter().map(|k| k.columns.clone()).collect(),
+        }
+    }
+
+    pub(super) fn row(
+        &mut self,
+        row: &Row,
+        prep: &Prep,
+        findings: &mut Findings,
+        sink: &mut dyn FnMut(&Row),
+    ) {
         let n = Some(row.number);
-        let filled = row.filled();
+        let filled = prep.filled;
         if filled == 0 {
             findings.add(
                 "blank-row",
@@ -255,17 +270,29 @@ impl<'o> Checker<'o> {
                 format!("Extra cell in column {} (no label)", i + 1),
             );
         }
-        for (i, cell) in row.cells.iter().enumerate().take(self.width) {
-            if !trim(cell).is_empty() {
-                self.filled[i] += 1;
+        if let Some(mut mask) = prep.mask {
+            while mask != 0 {
+                self.filled[mask.trailing_zeros() as usize] += 1;
+                mask &= mask - 1;
+            }
+        } else {
+            for (i, cell) in row.cells.iter().enumerate().take(self.width) {
+                if !trim(cell).is_empty() {
+                    self.filled[i] += 1;
+                }
             }
         }
         sink(row);
         for c in 0..self.columns.len() {
             self.cell(c, row, findings);
         }
-        for key in &mut self.keys {
-            key.row(row, findings);
+        for (k, key) in self.keys.iter_mut().enumerate() {
+            let hash = if k < KEYS {
+                prep.keys[k]
+            } else {
+                Key::hash(&key.columns, row)
+            };
+            key.record(hash, row.number, findings);
         }
     }
 

@@ -61,23 +61,31 @@ impl Key {
         keys
     }
 
-    /// Records the row's key; repeats found so far are reported.
-    pub(super) fn row(&mut self, row: &Row, findings: &mut Findings) {
+    /// The hash of the row's key made of `columns`; `None` when a part is empty (that is the
+    /// `required` check's business, not uniqueness'). Pure, so the reader thread computes it.
+    pub(super) fn hash(columns: &[usize], row: &Row) -> Option<u64> {
         let mut hasher = KeyHasher::new();
-        for &i in &self.columns {
+        for &i in columns {
             let part = row.cells.get(i).map_or("", trim);
-            // A key with an empty part is the `required` check's business, not uniqueness'.
             if part.is_empty() {
-                return;
+                return None;
             }
             hasher.part(part);
         }
-        let (early, now) = self.seen.insert_hash(hasher.finish(), row.number);
+        Some(hasher.finish())
+    }
+
+    /// Records the row's key hash (from [`Key::hash`]); repeats found so far are reported.
+    pub(super) fn record(&mut self, hash: Option<u64>, row: u64, findings: &mut Findings) {
+        let Some(hash) = hash else {
+            return;
+        };
+        let (early, now) = self.seen.insert_hash(hash, row);
         for (repeat, first) in early {
             self.report(repeat, Repeat::Of(first), findings);
         }
         if let Some(repeat @ (Repeat::Of(_) | Repeat::Earlier)) = now {
-            self.report(row.number, repeat, findings);
+            self.report(row, repeat, findings);
         }
     }
 

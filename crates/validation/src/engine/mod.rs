@@ -4,6 +4,7 @@
 mod checker;
 mod keys;
 mod memo;
+mod prep;
 mod region;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use crate::report::{Findings, Report, Severity, Suggestions, TableInfo};
 use crate::schema::{self, TableSchema};
 
 use checker::Checker;
+use prep::{Prep, Preparer};
 
 /// Rows looked at to find the header under title lines.
 const HEAD_ROWS: usize = 25;
@@ -64,14 +66,25 @@ impl Default for Options<'_> {
 
 /// Validates a delimited text table.
 pub fn validate<R: Read + Send>(input: R, options: &Options<'_>) -> Result<Report, ReadError> {
-    run(input, options, &mut |_: &Row| {})
+    run(input, options, Pass::Validate, &mut |_: &Row| {})
 }
 
-/// A validation pass that hands every data row it keeps (not title, blank, totals or footnote
-/// rows) to `sink`, in order: the cleaning pass uses it.
+/// What a pass over the table is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pass {
+    /// Every check.
+    Validate,
+    /// The cleaning pass after validation: rows are sorted into kept, title, blank, totals and
+    /// footnote rows as before, but cells and keys are not checked again.
+    Clean,
+}
+
+/// A pass that hands every data row it keeps (not title, blank, totals or footnote rows) to
+/// `sink`, in order: the cleaning pass uses it.
 pub(crate) fn run<R: Read + Send>(
     input: R,
     options: &Options<'_>,
+    pass: Pass,
     sink: &mut dyn FnMut(&Row),
 ) -> Result<Report, ReadError> {
     let mut rows = read::open(input, options.sheet)?;
@@ -139,27 +152,32 @@ pub(crate) fn run<R: Read + Send>(
         header_row,
         &mut findings,
     );
+    if pass == Pass::Clean {
+        checker.sort_only();
+    }
+    let preparer = checker.preparer();
     let mut data_rows = 0u64;
-    let mut footnotes: Vec<Row> = Vec::new();
-    let mut handle = |row: Row, done: &mut Vec<Row>| {
+    let mut footnotes: Vec<(Row, Prep)> = Vec::new();
+    let mut handle = |row: Row, prep: Prep, done: &mut Batch| {
         data_rows += 1;
-        if checker.maybe_footnote(&row) && footnotes.len() < MAX_FOOTNOTES {
-            footnotes.push(row);
+        if checker.maybe_footnote(&row, &prep) && footnotes.len() < MAX_FOOTNOTES {
+            footnotes.push((row, prep));
             return;
         }
-        for held in footnotes.drain(..) {
-            checker.row(&held, &mut findings, sink);
-            done.push(held);
+        for (held, held_prep) in footnotes.drain(..) {
+            checker.row(&held, &held_prep, &mut findings, sink);
+            done.push((held, held_prep));
         }
-        checker.row(&row, &mut findings, sink);
-        done.push(row);
+        checker.row(&row, &prep, &mut findings, sink);
+        done.push((row, prep));
     };
     let mut done = Vec::new();
     for row in pending {
-        handle(row, &mut done);
+        let prep = preparer.prep(&row);
+        handle(row, prep, &mut done);
     }
-    pipeline(&mut rows, done, handle)?;
-    for row in footnotes.iter().filter(|r| r.filled() > 0) {
+    pipeline(&mut rows, &preparer, done, handle)?;
+    for (row, _) in footnotes.iter().filter(|(_, p)| p.filled > 0) {
         findings.add(
             "footnote-row",
             Some(row.number),
@@ -225,16 +243,18 @@ const BATCH: usize = 1024;
 /// Batches in flight.
 const IN_FLIGHT: usize = 4;
 
-type Batch = Vec<Row>;
+/// Rows with what the reader worked out for them.
+type Batch = Vec<(Row, Prep)>;
 
-/// The rest of the rows through `handle`, in order. A second thread parses while this one
-/// checks (parsing is about a third of the work); batches of rows go one way and come back
-/// empty for reuse, so neither thread allocates per row. `handle` puts every row it is done
-/// with into the batch it is given.
+/// The rest of the rows through `handle`, in order. A second thread parses and prepares
+/// (prep.rs) while this one checks; batches of rows go one way and come back empty for reuse,
+/// so neither thread allocates per row. `handle` puts every row it is done with into the batch
+/// it is given.
 fn pipeline<R: Read + Send>(
     rows: &mut read::Rows<R>,
+    preparer: &Preparer,
     first: Batch,
-    mut handle: impl FnMut(Row, &mut Batch),
+    mut handle: impl FnMut(Row, Prep, &mut Batch),
 ) -> Result<(), ReadError> {
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Batch, ReadError>>(IN_FLIGHT);
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
@@ -244,7 +264,7 @@ fn pipeline<R: Read + Send>(
             loop {
                 let mut batch = Vec::with_capacity(BATCH);
                 while let Ok(mut used) = empty_rx.try_recv() {
-                    for row in used.drain(..) {
+                    for (row, _) in used.drain(..) {
                         rows.recycle(row);
                     }
                     batch = used;
@@ -252,7 +272,10 @@ fn pipeline<R: Read + Send>(
                 let mut finished = false;
                 while batch.len() < BATCH {
                     match rows.next_row() {
-                        Ok(Some(row)) => batch.push(row),
+                        Ok(Some(row)) => {
+                            let prep = preparer.prep(&row);
+                            batch.push((row, prep));
+                        }
                         Ok(None) => {
                             finished = true;
                             break;
@@ -271,8 +294,8 @@ fn pipeline<R: Read + Send>(
         });
         for batch in full_rx {
             let mut done = Vec::with_capacity(BATCH);
-            for row in batch? {
-                handle(row, &mut done);
+            for (row, prep) in batch? {
+                handle(row, prep, &mut done);
             }
             let _ = empty_tx.send(done);
         }

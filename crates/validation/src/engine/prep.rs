@@ -1,0 +1,56 @@
+//! What the reader thread works out for each row before the checker sees it: which cells are
+//! filled and the keys' hashes. The checker thread is the longer of the two (perf), so work
+//! that needs nothing but the row moves here.
+
+use super::keys::Key;
+use crate::read::{Row, trim};
+
+/// Keys hashed ahead; a table with more keys (rare) has the rest hashed by the checker.
+pub(super) const KEYS: usize = 4;
+/// Columns whose filled state fits the mask.
+const MASK_COLUMNS: usize = 64;
+
+/// One row's preparation.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Prep {
+    /// Cells holding something other than ASCII white space (as [`Row::filled`] counts).
+    pub filled: usize,
+    /// Bit `i` set when column `i`'s trimmed cell is not empty; `None` for tables wider than
+    /// the mask.
+    pub mask: Option<u64>,
+    /// The hashes of the first [`KEYS`] keys ([`Key::hash`]).
+    pub keys: [Option<u64>; KEYS],
+}
+
+/// The table's shape and key columns, shared with the reader thread.
+#[derive(Debug, Clone)]
+pub(super) struct Preparer {
+    pub width: usize,
+    pub keys: Vec<Vec<usize>>,
+}
+
+impl Preparer {
+    pub(super) fn prep(&self, row: &Row) -> Prep {
+        let masked = self.width <= MASK_COLUMNS;
+        let mut prep = Prep {
+            mask: masked.then_some(0),
+            ..Prep::default()
+        };
+        let mut mask = 0u64;
+        for (i, cell) in row.cells.iter().enumerate() {
+            if cell.bytes().any(|b| !b.is_ascii_whitespace()) {
+                prep.filled += 1;
+                if masked && i < self.width && !trim(cell).is_empty() {
+                    mask |= 1 << i;
+                }
+            }
+        }
+        if masked {
+            prep.mask = Some(mask);
+        }
+        for (slot, columns) in prep.keys.iter_mut().zip(&self.keys) {
+            *slot = Key::hash(columns, row);
+        }
+        prep
+    }
+}
