@@ -179,32 +179,31 @@ impl Catalog {
         media_type: String,
         table: &Table,
     ) -> Result<dataset_version::Model> {
-        // Two uploads racing for the same number: the unique index lets one win, the other retries.
+        let row = dataset_version::ActiveModel {
+            uuid: Set(uuid),
+            dataset_id: Set(dataset.id),
+            object_key: Set(object_key.to_owned()),
+            sha256: Set(sha256.to_owned()),
+            byte_size: Set(i64::try_from(bytes).unwrap_or(i64::MAX)),
+            original_filename: Set(filename),
+            media_type: Set(media_type),
+            uploaded_by: Set(actor.account_id()),
+            created_at: Set(Utc::now()),
+            is_table: Set(true),
+            row_count: Set(i64::try_from(table.rows).ok()),
+            column_count: Set(i64::try_from(table.columns).ok()),
+            table_info: Set(table.info.clone()),
+            report: Set(Some(table.report.clone())),
+            report_valid: Set(Some(table.valid)),
+            error_count: Set(i64::try_from(table.errors).ok()),
+            warning_count: Set(i64::try_from(table.warnings).ok()),
+            status: Set(crate::lifecycle::DRAFT.to_owned()),
+            ..Default::default()
+        };
+        // A transaction can still lose to a concurrent one on SQLite (busy) or to a serialization
+        // failure; the unique index on (dataset, number) guards the numbers either way.
         for _ in 0..5 {
-            let number = self.next_version_number(dataset.id).await?;
-            let row = dataset_version::ActiveModel {
-                uuid: Set(uuid),
-                dataset_id: Set(dataset.id),
-                number: Set(number),
-                object_key: Set(object_key.to_owned()),
-                sha256: Set(sha256.to_owned()),
-                byte_size: Set(i64::try_from(bytes).unwrap_or(i64::MAX)),
-                original_filename: Set(filename.clone()),
-                media_type: Set(media_type.clone()),
-                uploaded_by: Set(actor.account_id()),
-                created_at: Set(Utc::now()),
-                is_table: Set(true),
-                row_count: Set(i64::try_from(table.rows).ok()),
-                column_count: Set(i64::try_from(table.columns).ok()),
-                table_info: Set(table.info.clone()),
-                report: Set(Some(table.report.clone())),
-                report_valid: Set(Some(table.valid)),
-                error_count: Set(i64::try_from(table.errors).ok()),
-                warning_count: Set(i64::try_from(table.warnings).ok()),
-                status: Set(crate::lifecycle::DRAFT.to_owned()),
-                ..Default::default()
-            };
-            match self.insert_version(actor, row).await {
+            match self.insert_version(actor, dataset.id, row.clone()).await {
                 Ok(model) => return Ok(model),
                 Err(Error::Database(e))
                     if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
@@ -220,13 +219,30 @@ impl Catalog {
         )))
     }
 
-    /// Inserts a version and its `upload` history event in one transaction.
+    /// Numbers a version and inserts it with its `upload` history event in one transaction.
+    /// The transaction first writes the dataset's row, which holds concurrent uploads of the
+    /// same dataset back (PostgreSQL row lock, SQLite write lock) until it commits: each one
+    /// then reads the number the previous one took.
     async fn insert_version(
         &self,
         actor: &Actor,
-        row: dataset_version::ActiveModel,
+        dataset_id: i32,
+        mut row: dataset_version::ActiveModel,
     ) -> Result<dataset_version::Model> {
+        use sea_orm::sea_query::Expr;
         let txn = self.db().begin().await?;
+        dataset::Entity::update_many()
+            .col_expr(dataset::Column::Id, Expr::col(dataset::Column::Id))
+            .filter(dataset::Column::Id.eq(dataset_id))
+            .exec(&txn)
+            .await?;
+        let last = dataset_version::Entity::find()
+            .filter(dataset_version::Column::DatasetId.eq(dataset_id))
+            .order_by_desc(dataset_version::Column::Number)
+            .limit(1)
+            .one(&txn)
+            .await?;
+        row.number = Set(last.map_or(1, |v| v.number + 1));
         let model = row.insert(&txn).await?;
         crate::lifecycle::record_event(
             &txn,
@@ -244,16 +260,6 @@ impl Catalog {
         .await?;
         txn.commit().await?;
         Ok(model)
-    }
-
-    async fn next_version_number(&self, dataset_id: i32) -> Result<i32> {
-        let last = dataset_version::Entity::find()
-            .filter(dataset_version::Column::DatasetId.eq(dataset_id))
-            .order_by_desc(dataset_version::Column::Number)
-            .limit(1)
-            .one(self.db())
-            .await?;
-        Ok(last.map_or(1, |v| v.number + 1))
     }
 
     /// A dataset's versions, newest first. Readers who may not see drafts see published
