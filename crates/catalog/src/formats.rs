@@ -19,6 +19,8 @@ use crate::xlsx::Xlsx;
 const ROW_GROUP: usize = 128 * 1024;
 /// Data rows an XLSX worksheet holds (1,048,576 rows minus the header).
 pub const XLSX_MAX_ROWS: u64 = 1_048_575;
+/// Columns an XLSX worksheet holds.
+pub const XLSX_MAX_COLUMNS: usize = 16_384;
 
 /// A published format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,11 +98,16 @@ pub(crate) fn build(
         std::thread::spawn(move || timed(|| write_parquet(&csv, &out, &columns)))
     };
     let xlsx_path = dir.join("data.xlsx");
-    let (to_xlsx, xlsx) = if log.rows_written <= XLSX_MAX_ROWS {
+    let fits = log.rows_written <= XLSX_MAX_ROWS && log.columns.len() <= XLSX_MAX_COLUMNS;
+    let (to_xlsx, xlsx) = if fits {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<csv::StringRecord>>(4);
         let (out, columns) = (xlsx_path.clone(), log.columns.clone());
-        // The worksheet XML is a few times the CSV: Zip64 before it could pass 4 GiB.
-        let large = csv_hash.1 > 1 << 30;
+        // Zip64 when the worksheet XML could pass 4 GiB: a cell takes at most ~32 bytes of
+        // markup (`<c t="s"><v>1048575</v></c>`) plus its text, which the CSV bounds.
+        let cells = log
+            .rows_written
+            .saturating_mul(log.columns.len() as u64 + 1);
+        let large = cells.saturating_mul(32).saturating_add(csv_hash.1) > u64::from(u32::MAX);
         (
             Some(tx),
             Some(std::thread::spawn(move || {

@@ -195,14 +195,16 @@ impl Storage {
         made.map_err(|e| Error::Internal(format!("scratch folder: {e}")))
     }
 
-    /// A blocking reader of an object, for the validation and publishing threads: the file
-    /// itself in a `file://` store, otherwise the store's stream. Call it inside the runtime.
+    /// A buffered blocking reader of an object, for the validation and publishing threads: the
+    /// file itself in a `file://` store, otherwise the store's stream. Call it inside the runtime.
     pub async fn blocking_reader(&self, key: &str) -> Result<Box<dyn std::io::Read + Send>> {
         use futures_util::TryStreamExt;
         if let Some(root) = &self.root {
             let path = root.join(key);
             return match std::fs::File::open(&path) {
-                Ok(file) => Ok(Box::new(file)),
+                Ok(file) => Ok(Box::new(std::io::BufReader::with_capacity(
+                    READ_BLOCK, file,
+                ))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     Err(object_store::Error::NotFound {
                         path: key.to_owned(),
@@ -214,8 +216,9 @@ impl Storage {
             };
         }
         let stream = self.stream(key).await?.map_err(std::io::Error::other);
-        Ok(Box::new(tokio_util::io::SyncIoBridge::new(
-            tokio_util::io::StreamReader::new(stream),
+        Ok(Box::new(std::io::BufReader::with_capacity(
+            READ_BLOCK,
+            tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream)),
         )))
     }
 
@@ -227,16 +230,25 @@ impl Storage {
         if let Some(root) = &self.root
             && path.starts_with(root.join(SCRATCH))
         {
-            let target = root.join(key);
-            let moved = async {
+            let (source, target) = (path.to_owned(), root.join(key));
+            let moved = tokio::task::spawn_blocking(move || {
+                // The object's age starts now, as a copy's would: gc's grace period must not
+                // count the time the file spent being built.
+                std::fs::File::options()
+                    .write(true)
+                    .open(&source)?
+                    .set_modified(std::time::SystemTime::now())?;
                 if let Some(parent) = target.parent() {
-                    tokio::fs::create_dir_all(parent).await?;
+                    std::fs::create_dir_all(parent)?;
                 }
-                tokio::fs::rename(path, &target).await
-            };
-            return moved.await.map_err(|e| {
-                Error::Internal(format!("moving {} into the store: {e}", path.display()))
+                std::fs::rename(&source, &target)
             });
+            return moved
+                .await
+                .map_err(|e| Error::Internal(format!("storing a file panicked: {e}")))?
+                .map_err(|e| {
+                    Error::Internal(format!("moving {} into the store: {e}", path.display()))
+                });
         }
         let mut file = tokio::fs::File::open(path)
             .await
@@ -296,8 +308,10 @@ impl Storage {
                     let Ok(meta) = entry.metadata() else { continue };
                     let old = meta.modified().is_ok_and(|m| m <= cutoff);
                     if dir == root.join(SCRATCH) {
-                        // A publish's scratch folder that a crash left behind.
-                        if old {
+                        // A publish's scratch folder that a crash left behind; one still in use
+                        // has a file written recently (a folder's own time only moves when
+                        // files are added).
+                        if old && newest_change(&path).is_some_and(|m| m <= cutoff) {
                             if !dry_run {
                                 std::fs::remove_dir_all(&path)
                                     .or_else(|_| std::fs::remove_file(&path))
@@ -342,6 +356,17 @@ impl Storage {
         let objects: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
         Ok(objects.len())
     }
+}
+
+/// The latest modification time of `path` and, for a folder, of the files in it.
+fn newest_change(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    let own = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let inside = std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.metadata().and_then(|m| m.modified()).ok());
+    inside.chain([own]).max()
 }
 
 /// A streaming write: memory stays bounded by the part size times the parts in flight.

@@ -123,10 +123,7 @@ impl Catalog {
         coverage: Option<(i32, i32)>,
         schema: Option<satudata_validation::TableSchema>,
     ) -> Result<Report> {
-        let reader = std::io::BufReader::with_capacity(
-            256 * 1024,
-            self.storage().blocking_reader(key).await?,
-        );
+        let reader = self.storage().blocking_reader(key).await?;
         let reference = self.regions();
         tokio::task::spawn_blocking(move || {
             let options = Options {

@@ -3,7 +3,7 @@
 //! rust_xlsxwriter took ~8 s for a million rows of 14 columns (its constant-memory mode writes
 //! every cell to a temporary file, then zips it at deflate level 6, which it does not let us
 //! change). This writer emits the few SpreadsheetML parts a workbook of plain values needs,
-//! deflates the worksheet at level 1 while it is written, and puts repeated text in the shared
+//! deflates the worksheet at level 2 while it is written, and puts repeated text in the shared
 //! string table (bounded: past the bound, text is written inline). Output is deterministic: the
 //! same table gives the same bytes, so the content-addressed key does not change.
 
@@ -39,17 +39,19 @@ pub(crate) struct Xlsx {
     width: usize,
     row: u32,
     line: Vec<u8>,
+    /// The shared string table: each text once, with its index.
     shared: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
-    shared_order: Vec<Box<str>>,
     shared_bytes: usize,
     shared_uses: u64,
+    /// Bounds of the table ([`MAX_SHARED`], [`MAX_SHARED_BYTES`]).
+    max_shared: (usize, usize),
 }
 
 impl std::fmt::Debug for Xlsx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Xlsx")
             .field("row", &self.row)
-            .field("shared", &self.shared_order.len())
+            .field("shared", &self.shared.len())
             .finish_non_exhaustive()
     }
 }
@@ -58,7 +60,7 @@ impl Xlsx {
     /// Starts the workbook at `path` with a bold header row of `header`. `large` selects Zip64
     /// for a worksheet that may pass 4 GiB uncompressed.
     pub(crate) fn create(path: &Path, header: &[String], large: bool) -> Result<Self> {
-        let file = File::create(path).map_err(io)?;
+        let file = File::create(path).map_err(failed)?;
         let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
         let small = options(false);
         for (name, body) in [
@@ -68,30 +70,37 @@ impl Xlsx {
             ("xl/_rels/workbook.xml.rels", workbook_rels()),
             ("xl/styles.xml", styles()),
         ] {
-            zip.start_file(name, small).map_err(zip_error)?;
-            zip.write_all(body.as_bytes()).map_err(io)?;
+            zip.start_file(name, small).map_err(failed)?;
+            zip.write_all(body.as_bytes()).map_err(failed)?;
         }
         zip.start_file("xl/worksheets/sheet1.xml", options(large))
-            .map_err(zip_error)?;
+            .map_err(failed)?;
         let mut start = String::from(XML_DECL);
         start.push_str(&format!(
             "<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><sheetViews><sheetView \
              workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" \
              state=\"frozen\"/></sheetView></sheetViews><sheetData>"
         ));
-        zip.write_all(start.as_bytes()).map_err(io)?;
+        zip.write_all(start.as_bytes()).map_err(failed)?;
         let mut book = Self {
             zip,
             width: header.len(),
             row: 0,
             line: Vec::with_capacity(4096),
             shared: HashMap::default(),
-            shared_order: Vec::new(),
             shared_bytes: 0,
             shared_uses: 0,
+            max_shared: (MAX_SHARED, MAX_SHARED_BYTES),
         };
         book.row(header.iter().map(|h| Cell::Text(h)), true)?;
         Ok(book)
+    }
+
+    /// Lowers the shared string table's bounds (tests reach the inline fallback with them).
+    #[cfg(test)]
+    fn with_shared_bounds(mut self, count: usize, bytes: usize) -> Self {
+        self.max_shared = (count, bytes);
+        self
     }
 
     /// Appends a data row.
@@ -135,7 +144,7 @@ impl Xlsx {
                 }
                 Cell::Float(n) => {
                     open(&mut line, b"><v>");
-                    write!(line, "{n}").map_err(io)?;
+                    write!(line, "{n}").map_err(failed)?;
                 }
                 Cell::Bool(b) => {
                     open(&mut line, b" t=\"b\"><v>");
@@ -157,7 +166,7 @@ impl Xlsx {
             line.extend_from_slice(b"</v></c>");
         }
         line.extend_from_slice(b"</row>");
-        let written = self.zip.write_all(&line).map_err(io);
+        let written = self.zip.write_all(&line).map_err(failed);
         self.line = line;
         written
     }
@@ -168,14 +177,12 @@ impl Xlsx {
             self.shared_uses += 1;
             return Some(index);
         }
-        if self.shared_order.len() >= MAX_SHARED
-            || self.shared_bytes + text.len() > MAX_SHARED_BYTES
-        {
+        let (max_count, max_bytes) = self.max_shared;
+        if self.shared.len() >= max_count || self.shared_bytes + text.len() > max_bytes {
             return None;
         }
-        let index = u32::try_from(self.shared_order.len()).ok()?;
+        let index = u32::try_from(self.shared.len()).ok()?;
         self.shared.insert(text.into(), index);
-        self.shared_order.push(text.into());
         self.shared_bytes += text.len();
         self.shared_uses += 1;
         Some(index)
@@ -185,32 +192,35 @@ impl Xlsx {
     pub(crate) fn finish(mut self) -> Result<()> {
         self.zip
             .write_all(b"</sheetData></worksheet>")
-            .map_err(io)?;
-        let large = self.shared_bytes > 1 << 30;
+            .map_err(failed)?;
+        // At most MAX_SHARED_BYTES of text: never Zip64.
         self.zip
-            .start_file("xl/sharedStrings.xml", options(large))
-            .map_err(zip_error)?;
+            .start_file("xl/sharedStrings.xml", options(false))
+            .map_err(failed)?;
         let mut out = Vec::with_capacity(1 << 16);
         write!(
             out,
             "{XML_DECL}<sst xmlns=\"{MAIN_NS}\" count=\"{}\" uniqueCount=\"{}\">",
             self.shared_uses,
-            self.shared_order.len()
+            self.shared.len()
         )
-        .map_err(io)?;
-        for text in &self.shared_order {
+        .map_err(failed)?;
+        let mut texts: Vec<(&str, u32)> =
+            self.shared.iter().map(|(t, &i)| (t.as_ref(), i)).collect();
+        texts.sort_unstable_by_key(|&(_, i)| i);
+        for (text, _) in texts {
             out.extend_from_slice(b"<si>");
             text_element(&mut out, text);
             out.extend_from_slice(b"</si>");
             if out.len() > 1 << 16 {
-                self.zip.write_all(&out).map_err(io)?;
+                self.zip.write_all(&out).map_err(failed)?;
                 out.clear();
             }
         }
         out.extend_from_slice(b"</sst>");
-        self.zip.write_all(&out).map_err(io)?;
-        let mut file = self.zip.finish().map_err(zip_error)?;
-        file.flush().map_err(io)?;
+        self.zip.write_all(&out).map_err(failed)?;
+        let mut file = self.zip.finish().map_err(failed)?;
+        file.flush().map_err(failed)?;
         Ok(())
     }
 }
@@ -226,8 +236,9 @@ fn options(large: bool) -> SimpleFileOptions {
 }
 
 /// `<t>text</t>`, escaped for XML; leading or trailing spaces are kept with `xml:space`.
-/// Characters XML 1.0 cannot hold (C0 controls other than tab, LF and CR) are written in the
-/// `_xHHHH_` form Excel reads, and a literal `_x` is escaped the same way.
+/// Characters XML 1.0 cannot hold or would change (C0 controls other than tab and LF, CR, which
+/// parsers turn into LF, U+FFFE and U+FFFF) are written in the `_xHHHH_` form Excel reads, and
+/// a literal `_xHHHH_` in the text has its underscore escaped the same way, as Excel does.
 fn text_element(out: &mut Vec<u8>, text: &str) {
     let spaced = text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace);
     out.extend_from_slice(if spaced {
@@ -235,26 +246,32 @@ fn text_element(out: &mut Vec<u8>, text: &str) {
     } else {
         b"<t>"
     });
-    let bytes = text.as_bytes();
-    let plain =
-        |b: u8| !matches!(b, b'&' | b'<' | b'>' | b'_' | 0..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f);
-    if bytes.iter().all(|&b| plain(b)) {
-        out.extend_from_slice(bytes);
+    // 0xEF starts U+FFFE and U+FFFF (and other characters, which the slow path keeps).
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'_' | 0..=0x08 | 0x0b..=0x1f | 0xef);
+    if !text.bytes().any(special) {
+        out.extend_from_slice(text.as_bytes());
     } else {
-        for (i, &b) in bytes.iter().enumerate() {
-            match b {
-                b'&' => out.extend_from_slice(b"&amp;"),
-                b'<' => out.extend_from_slice(b"&lt;"),
-                b'>' => out.extend_from_slice(b"&gt;"),
-                b'_' if bytes.get(i + 1) == Some(&b'x') => out.extend_from_slice(b"_x005F_"),
-                0..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f => {
-                    let _ = write!(out, "_x{b:04X}_");
+        let mut buf = [0u8; 4];
+        for (i, c) in text.char_indices() {
+            match c {
+                '&' => out.extend_from_slice(b"&amp;"),
+                '<' => out.extend_from_slice(b"&lt;"),
+                '>' => out.extend_from_slice(b"&gt;"),
+                '_' if looks_escaped(&text[i..]) => out.extend_from_slice(b"_x005F_"),
+                '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {
+                    let _ = write!(out, "_x{:04X}_", u32::from(c));
                 }
-                _ => out.push(b),
+                _ => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
             }
         }
     }
     out.extend_from_slice(b"</t>");
+}
+
+/// Whether `text` starts with `_xHHHH_`, which a reader would take for an escape.
+fn looks_escaped(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 7 && b[1] == b'x' && b[2..6].iter().all(u8::is_ascii_hexdigit) && b[6] == b'_'
 }
 
 fn content_types() -> String {
@@ -312,11 +329,7 @@ fn styles() -> String {
     )
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::Internal(format!("writing the XLSX workbook: {e}"))
-}
-
-fn zip_error(e: zip::result::ZipError) -> Error {
+fn failed(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("writing the XLSX workbook: {e}"))
 }
 
@@ -329,10 +342,10 @@ mod tests {
     #[test]
     fn text_is_escaped_for_xml_and_excel() {
         let mut out = Vec::new();
-        text_element(&mut out, " a<b & c>_x1\u{1} ");
+        text_element(&mut out, " a<b & c>_x1_x00e9_\u{1}\r\n\u{fffe}é_ ");
         assert_eq!(
             String::from_utf8(out).expect("utf-8"),
-            "<t xml:space=\"preserve\"> a&lt;b &amp; c&gt;_x005F_x1_x0001_ </t>"
+            "<t xml:space=\"preserve\"> a&lt;b &amp; c&gt;_x1_x005F_x00e9__x0001__x000D_\n_xFFFE_é_ </t>"
         );
     }
 
@@ -384,6 +397,42 @@ mod tests {
         assert_eq!(rows[2][2], Data::Float(-3.0));
         assert_eq!(rows[2][3], Data::Float(0.1));
         assert_eq!(rows[2][4], Data::Bool(false));
+    }
+
+    #[test]
+    fn text_past_the_shared_table_bounds_is_written_inline() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inline.xlsx");
+        let header = ["kode", "nama"].map(String::from);
+        // The header fills the table; every later string goes inline.
+        let mut book = Xlsx::create(&path, &header, false)
+            .expect("create")
+            .with_shared_bounds(2, 1 << 20);
+        for name in ["Mentikan", "Kauman", "Mentikan", "nama"] {
+            book.write_row([Cell::Text("35.76"), Cell::Text(name)].into_iter())
+                .expect("row");
+        }
+        book.finish().expect("finish");
+        let mut read: Read<_> = open_workbook(&path).expect("open");
+        let range = read.worksheet_range("data").expect("sheet");
+        let names: Vec<Data> = range.rows().map(|r| r[1].clone()).collect();
+        assert_eq!(
+            names,
+            ["nama", "Mentikan", "Kauman", "Mentikan", "nama"].map(|n| Data::String(n.into()))
+        );
+        let sheet = {
+            use std::io::Read as _;
+            let mut zip =
+                zip::ZipArchive::new(std::fs::File::open(&path).expect("open")).expect("zip");
+            let mut xml = String::new();
+            zip.by_name("xl/worksheets/sheet1.xml")
+                .expect("sheet")
+                .read_to_string(&mut xml)
+                .expect("read");
+            xml
+        };
+        // Every data cell but "nama", which the header put in the table.
+        assert_eq!(sheet.matches("t=\"inlineStr\"").count(), 7);
     }
 
     #[test]

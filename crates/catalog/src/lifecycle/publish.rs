@@ -142,10 +142,7 @@ impl Catalog {
         let schema: TableSchema = serde_json::from_value(report["schema"].clone())
             .map_err(|e| Error::Internal(format!("stored report schema: {e}")))?;
         let scratch = self.storage().scratch_dir("publish-")?;
-        let reader = std::io::BufReader::with_capacity(
-            256 * 1024,
-            self.storage().blocking_reader(&version.object_key).await?,
-        );
+        let reader = self.storage().blocking_reader(&version.object_key).await?;
         let reference = self.regions();
         let dir = scratch.path().to_owned();
         let built = tokio::task::spawn_blocking(move || {

@@ -54,3 +54,45 @@ impl Preparer {
         prep
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, TableSchema, validate};
+
+    /// A table wider than the filled mask, with more keys than are hashed ahead: the checker's
+    /// fallbacks find the same empty column and the same repeat.
+    #[test]
+    fn wide_tables_and_many_keys_use_the_fallbacks() {
+        let names: Vec<String> = (0..70).map(|i| format!("c{i}")).collect();
+        let row = |n: usize, last: &str| {
+            (0..70)
+                .map(|i| match i {
+                    66 => String::new(),
+                    68 => last.to_owned(),
+                    _ => format!("{n}-{i}"),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let csv = [names.join(","), row(1, "a"), row(2, "b"), row(3, "b")].join("\n");
+        let schema: TableSchema = serde_json::from_value(serde_json::json!({
+            "fields": names.iter().map(|n| serde_json::json!({"name": n, "type": "string"}))
+                .collect::<Vec<_>>(),
+            "uniqueKeys": [["c0"], ["c1"], ["c2"], ["c3"], ["c68"]],
+        }))
+        .expect("schema");
+        let options = Options {
+            schema: Some(&schema),
+            ..Options::default()
+        };
+        let report = validate(csv.as_bytes(), &options).expect("readable");
+        assert_eq!(report.table.empty_columns, ["c66"]);
+        let repeats: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.kind == "unique-error")
+            .map(|f| f.row_number)
+            .collect();
+        assert_eq!(repeats, [Some(4)]);
+    }
+}
