@@ -1,4 +1,7 @@
 //! The per-row checks: one plan per column, the keys, and what the rows teach about the table.
+//! The plan is made in plan.rs.
+
+mod plan;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -7,13 +10,13 @@ use regex::Regex;
 use super::keys::Key;
 use super::memo::{Counters, Memo};
 use super::prep::{KEYS, Prep, Preparer};
-use super::region::{REGION_CACHE, RegionOutcome, is_region_column, type_id};
-use super::{MEASURE_COLUMNS, Options, TOTAL_LABELS};
+use super::region::{REGION_CACHE, RegionOutcome, type_id};
+use super::{MEASURE_COLUMNS, TOTAL_LABELS};
 use crate::read::Row;
 use crate::read::trim;
 use crate::reference::RegionReference;
 use crate::report::{Findings, RegionCells};
-use crate::schema::{self, FieldType, TableSchema, Typed};
+use crate::schema::{self, FieldType, Typed};
 use crate::seen::{Repeat, Seen};
 
 /// One column's plan: its field, and the checks that apply.
@@ -55,111 +58,6 @@ pub(super) struct Checker<'o> {
 }
 
 impl<'o> Checker<'o> {
-    pub(super) fn new(
-        labels: &[String],
-        schema: &TableSchema,
-        declared: bool,
-        options: &Options<'o>,
-        header_row: u64,
-        findings: &mut Findings,
-    ) -> Self {
-        let position = |name: &str| labels.iter().position(|l| l == name);
-        let mut columns = Vec::new();
-        for field in &schema.fields {
-            let Some(index) = position(&field.name) else {
-                findings.add(
-                    "missing-label",
-                    Some(header_row),
-                    Some((&field.name, columns.len())),
-                    None,
-                    format!("Kolom '{}' dari skema tidak ada di tabel", field.name),
-                    format!(
-                        "Column '{}' of the schema is missing from the table",
-                        field.name
-                    ),
-                );
-                continue;
-            };
-            let c = &field.constraints;
-            let region = is_region_column(&field.name)
-                .then(|| position(&field.name.replacen("kode_", "nama_", 1)));
-            columns.push(Column {
-                index,
-                name: field.name.clone(),
-                kind: field.kind,
-                required: c.required == Some(true),
-                minimum: c.minimum.as_ref().and_then(schema::bound),
-                maximum: c.maximum.as_ref().and_then(schema::bound),
-                min_length: c.min_length,
-                max_length: c.max_length,
-                pattern: c.pattern.as_deref().and_then(schema::compile_pattern),
-                values: c
-                    .values
-                    .as_ref()
-                    .map(|v| v.iter().map(schema::enum_text).collect()),
-                region,
-                seen: (c.unique == Some(true)).then(Seen::default),
-                grouped_numbers: 0,
-                memo: Memo::default(),
-            });
-        }
-        if declared {
-            for (i, label) in labels.iter().enumerate() {
-                if !label.is_empty() && !schema.fields.iter().any(|f| &f.name == label) {
-                    findings.add(
-                        "extra-label",
-                        Some(header_row),
-                        Some((label, i)),
-                        Some(label),
-                        format!("Kolom '{label}' tidak ada di skema"),
-                        format!("Column '{label}' is not in the schema"),
-                    );
-                }
-            }
-        }
-        let keys = Key::all(schema, labels, header_row, findings);
-        // A unique column that is also a one-column key is tracked once, by the key.
-        for column in &mut columns {
-            if keys.iter().any(|k| k.columns == [column.index]) {
-                column.seen = None;
-            }
-        }
-        let code_columns: Vec<usize> = columns
-            .iter()
-            .filter(|c| c.region.is_some())
-            .map(|c| c.index)
-            .collect();
-        if options.reference.is_none() {
-            for &index in &code_columns {
-                findings.add(
-                    "region-not-checked",
-                    Some(header_row),
-                    Some((&labels[index], index)),
-                    None,
-                    "Kode wilayah tidak diperiksa: daftar wilayah Kemendagri belum dimuat".into(),
-                    "Region codes not checked: the Kemendagri region list is not loaded".into(),
-                );
-            }
-        }
-        let satuan = position("satuan").map(|i| (i, BTreeSet::new()));
-        Self {
-            width: labels.len(),
-            labels: labels.to_vec(),
-            columns,
-            keys,
-            missing: schema.missing_values.clone(),
-            reference: options.reference,
-            coverage: options.coverage,
-            tahun: position("tahun"),
-            satuan,
-            code_columns,
-            filled: vec![0; labels.len()],
-            region_cells: RegionCells::default(),
-            region_cache: HashMap::default(),
-            region_key: String::new(),
-        }
-    }
-
     /// A row with a single filled, non-numeric cell in a table of three or more columns, or a
     /// blank row: a footnote if nothing but such rows follows.
     pub(super) fn maybe_footnote(&self, row: &Row, prep: &Prep) -> bool {
