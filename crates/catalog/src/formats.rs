@@ -95,7 +95,10 @@ pub(crate) fn build(
     let parquet_path = dir.join("data.parquet");
     let parquet = {
         let (csv, out, columns) = (csv_path.clone(), parquet_path.clone(), log.columns.clone());
-        std::thread::spawn(move || timed(|| write_parquet(&csv, &out, &columns)))
+        std::thread::Builder::new()
+            .name("publish-parquet".into())
+            .spawn(move || timed(|| write_parquet(&csv, &out, &columns)))
+            .map_err(io)?
     };
     let xlsx_path = dir.join("data.xlsx");
     let fits = log.rows_written <= XLSX_MAX_ROWS && log.columns.len() <= XLSX_MAX_COLUMNS;
@@ -108,12 +111,12 @@ pub(crate) fn build(
             .rows_written
             .saturating_mul(log.columns.len() as u64 + 1);
         let large = cells.saturating_mul(32).saturating_add(csv_hash.1) > u64::from(u32::MAX);
-        (
-            Some(tx),
-            Some(std::thread::spawn(move || {
-                timed(|| write_xlsx(&rx, &out, &columns, large))
-            })),
-        )
+        // Named threads: perf and the debugger tell the three formats apart.
+        let writer = std::thread::Builder::new()
+            .name("publish-xlsx".into())
+            .spawn(move || timed(|| write_xlsx(&rx, &out, &columns, large)))
+            .map_err(io)?;
+        (Some(tx), Some(writer))
     } else {
         (None, None)
     };
