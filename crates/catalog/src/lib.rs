@@ -20,6 +20,7 @@ pub mod downloads;
 pub mod entity;
 pub mod error;
 pub mod fields;
+pub mod flights;
 mod formats;
 pub mod gc;
 pub mod generation;
@@ -85,6 +86,8 @@ pub struct Catalog {
     totals: Arc<dataquery::QueryCache<u64>>,
     /// Data API pages of repeated queries, shared by all clones.
     pages: Arc<dataquery::QueryCache<dataquery::DataPage>>,
+    /// Data API pages being computed (single flight).
+    page_flights: Arc<flights::Flights>,
     /// Dataset counts per filter for the current catalogue generation.
     counts: Arc<generation::GenerationMap<counts::Kept>>,
 }
@@ -99,6 +102,7 @@ impl Catalog {
             reference: Arc::default(),
             totals: Arc::default(),
             pages: Arc::default(),
+            page_flights: Arc::default(),
             counts: Arc::new(generation::GenerationMap::new(counts::BUDGET)),
         }
     }
@@ -109,6 +113,10 @@ impl Catalog {
 
     pub(crate) fn pages(&self) -> &dataquery::QueryCache<dataquery::DataPage> {
         &self.pages
+    }
+
+    pub(crate) fn page_flights(&self) -> &flights::Flights {
+        &self.page_flights
     }
 
     pub(crate) fn totals(&self) -> &dataquery::QueryCache<u64> {

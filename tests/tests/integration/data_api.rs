@@ -11,6 +11,7 @@ twin!(
     aggregates_for_charts,
     exports_every_row_in_three_formats,
     bad_parameters_name_themselves,
+    concurrent_identical_queries_agree,
 );
 
 /// 2 kecamatan × 2 jenis kelamin × 3 tahun = 12 rows.
@@ -249,4 +250,19 @@ async fn bad_parameters_name_themselves(app: TestApp) {
     app.get("/api/v1/datasets/tidak-ada/data", None)
         .await
         .expect(StatusCode::NOT_FOUND);
+}
+
+/// Twenty clients asking one new question at once: one computes it (single flight), the others
+/// wait and read the same page and exact total.
+async fn concurrent_identical_queries_agree(app: TestApp) {
+    let base = published(&app).await;
+    let uri = format!("{base}?filter[jenis_kelamin]=Perempuan&filter[tahun][gte]=2023&limit=2");
+    let answers = futures_util::future::join_all((0..20).map(|_| app.get(&uri, None))).await;
+    let pages: Vec<Value> = answers
+        .into_iter()
+        .map(|r| r.expect(StatusCode::OK).json)
+        .collect();
+    assert_eq!(pages[0]["total"], 4);
+    assert_eq!(pages[0]["items"].as_array().map(Vec::len), Some(2));
+    assert!(pages.iter().all(|p| p == &pages[0]));
 }

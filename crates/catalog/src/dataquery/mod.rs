@@ -203,9 +203,31 @@ impl Catalog {
         if let Some(page) = self.pages().get(&page_key) {
             return Ok(page);
         }
+        // Single flight: concurrent misses of one page compute it once and the others find it
+        // after their wait (only while pages are kept: without the cache they would just queue).
+        let flights = self.page_flights();
+        let kept = self.settings().page_cache_entries > 0;
+        let _page_turn = if kept {
+            Some(flights.turn(&format!("page|{page_key}")).await)
+        } else {
+            None
+        };
+        if let Some(page) = self.pages().get(&page_key) {
+            return Ok(page);
+        }
         let path = self.local_copy(&file).await?;
         let cache_key = format!("{}|{}", file.sha256, plan::total_key(query));
-        let known = self.totals().get(&cache_key);
+        // A new total is a scan of every matching row: counted once for all the pages and
+        // clients that ask for it at the same time.
+        let mut known = self.totals().get(&cache_key);
+        let _total_turn = match known {
+            Some(_) => None,
+            None => {
+                let turn = flights.turn(&format!("total|{cache_key}")).await;
+                known = self.totals().get(&cache_key);
+                Some(turn)
+            }
+        };
         let query = query.clone();
         let (page, total) = tokio::task::spawn_blocking(move || plan::page(&path, &query, known))
             .await
