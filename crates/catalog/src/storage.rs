@@ -287,7 +287,8 @@ impl Storage {
 
     /// Removes the staging files (`KEY#N`) of multipart writes to a `file://` store that a crash
     /// interrupted and the scratch folders of publishes it interrupted, when older than
-    /// `cutoff`; listings never show them. Returns their paths. (On S3, an AbortIncompleteMultipartUpload lifecycle rule does the same.)
+    /// `cutoff`; listings never show them. Returns their paths. (On S3, an
+    /// AbortIncompleteMultipartUpload lifecycle rule does the same.)
     pub async fn sweep_staging(
         &self,
         cutoff: std::time::SystemTime,

@@ -7,7 +7,7 @@ use futures_util::{Stream, StreamExt};
 use satudata_validation::{Options, Report};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr, TransactionTrait,
+    QuerySelect, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -197,23 +197,10 @@ impl Catalog {
             status: Set(crate::lifecycle::DRAFT.to_owned()),
             ..Default::default()
         };
-        // A transaction can still lose to a concurrent one on SQLite (busy) or to a serialization
-        // failure; the unique index on (dataset, number) guards the numbers either way.
-        for _ in 0..5 {
-            match self.insert_version(actor, dataset.id, row.clone()).await {
-                Ok(model) => return Ok(model),
-                Err(Error::Database(e))
-                    if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-                {
-                    continue;
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Err(Error::Conflict(Message::new(
-            "Terlalu banyak unggahan bersamaan untuk dataset ini; coba lagi",
-            "Too many concurrent uploads for this dataset; try again",
-        )))
+        // Numbered inside the insert transaction, after the dataset's row is locked: concurrent
+        // uploads queue there instead of racing (the unique index on (dataset, number) stays
+        // as the guard).
+        self.insert_version(actor, dataset.id, row).await
     }
 
     /// Numbers a version and inserts it with its `upload` history event in one transaction.

@@ -65,11 +65,13 @@ pub(crate) fn trim(cell: &str) -> &str {
 impl Row {
     /// Cells holding something other than whitespace.
     pub fn filled(&self) -> usize {
-        self.cells
-            .iter()
-            .filter(|c| c.bytes().any(|b| !b.is_ascii_whitespace()))
-            .count()
+        self.cells.iter().filter(|c| is_filled(c)).count()
     }
+}
+
+/// Whether a cell holds something other than ASCII white space (what [`Row::filled`] counts).
+pub(crate) fn is_filled(cell: &str) -> bool {
+    cell.bytes().any(|b| !b.is_ascii_whitespace())
 }
 
 /// Row buffers kept for reuse (enough for the batches in flight between reader and checker).

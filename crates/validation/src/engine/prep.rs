@@ -3,7 +3,7 @@
 //! that needs nothing but the row moves here.
 
 use super::keys::Key;
-use crate::read::{Row, trim};
+use crate::read::{Row, is_filled, trim};
 
 /// Keys hashed ahead; a table with more keys (rare) has the rest hashed by the checker.
 pub(super) const KEYS: usize = 4;
@@ -38,7 +38,7 @@ impl Preparer {
         };
         let mut mask = 0u64;
         for (i, cell) in row.cells.iter().enumerate() {
-            if cell.bytes().any(|b| !b.is_ascii_whitespace()) {
+            if is_filled(cell) {
                 prep.filled += 1;
                 if masked && i < self.width && !trim(cell).is_empty() {
                     mask |= 1 << i;
