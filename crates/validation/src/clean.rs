@@ -123,6 +123,75 @@ pub fn clean<R: Read + Send, W: Write>(
     clean_table(input, &report.table, &report.schema, reference, output)
 }
 
+/// Receives the clean table's cells as they are written: a row's fields in order, then
+/// [`end_row`](CleanRows::end_row). Lets the published formats be built from the cleaning pass
+/// itself instead of parsing the clean CSV again.
+pub trait CleanRows {
+    /// The next field of the current row.
+    fn field(&mut self, value: &str);
+    /// The current row is complete.
+    fn end_row(&mut self);
+}
+
+/// No observer: only the CSV is written.
+impl CleanRows for () {
+    fn field(&mut self, _: &str) {}
+    fn end_row(&mut self) {}
+}
+
+/// The columns the clean table of `table` will have (labels in snake_case, empty columns
+/// dropped), with the type `schema` gives each; known before cleaning starts.
+pub fn clean_columns(table: &TableInfo, schema: &TableSchema) -> Vec<CleanColumn> {
+    let plan = ColumnPlan::new(table, schema);
+    plan.header
+        .into_iter()
+        .zip(plan.keep.iter().map(|&i| plan.kinds[i]))
+        .map(|(name, kind)| CleanColumn { name, kind })
+        .collect()
+}
+
+/// Which source columns are kept, their clean labels and every source column's type.
+struct ColumnPlan {
+    keep: Vec<usize>,
+    header: Vec<String>,
+    kinds: Vec<FieldType>,
+}
+
+impl ColumnPlan {
+    fn new(table: &TableInfo, schema: &TableSchema) -> Self {
+        let labels = &table.header;
+        let keep: Vec<usize> = (0..labels.len())
+            .filter(|i| !table.empty_columns.contains(&labels[*i]))
+            .collect();
+        let kinds = labels
+            .iter()
+            .map(|l| {
+                schema
+                    .fields
+                    .iter()
+                    .find(|f| &f.name == l)
+                    .map_or(FieldType::String, |f| f.kind)
+            })
+            .collect();
+        let mut header: Vec<String> = Vec::new();
+        for &i in &keep {
+            let mut name = snake_case(&labels[i]);
+            if name.is_empty() {
+                name = format!("kolom_{}", i + 1);
+            }
+            while header.contains(&name) {
+                name.push_str("_2");
+            }
+            header.push(name);
+        }
+        Self {
+            keep,
+            header,
+            kinds,
+        }
+    }
+}
+
 /// [`clean`] from the parts of a report that cleaning needs (what was read and the schema
 /// applied), so that a stored report can drive it without validating again.
 pub fn clean_table<R: Read + Send, W: Write>(
@@ -132,38 +201,33 @@ pub fn clean_table<R: Read + Send, W: Write>(
     reference: Option<&RegionReference>,
     output: W,
 ) -> Result<CleanLog, ReadError> {
+    clean_table_observed(input, table, schema, reference, output, &mut ())
+}
+
+/// [`clean_table`], handing every written row to `rows` as well.
+pub fn clean_table_observed<R: Read + Send, W: Write>(
+    input: R,
+    table: &TableInfo,
+    schema: &TableSchema,
+    reference: Option<&RegionReference>,
+    output: W,
+    rows: &mut impl CleanRows,
+) -> Result<CleanLog, ReadError> {
     let mut tally = Tally::default();
     let labels = &table.header;
-    let keep: Vec<usize> = (0..labels.len())
-        .filter(|i| !table.empty_columns.contains(&labels[*i]))
-        .collect();
-    let kinds: Vec<FieldType> = labels
-        .iter()
-        .map(|l| {
-            schema
-                .fields
-                .iter()
-                .find(|f| &f.name == l)
-                .map_or(FieldType::String, |f| f.kind)
-        })
-        .collect();
+    let ColumnPlan {
+        keep,
+        header,
+        kinds,
+    } = ColumnPlan::new(table, schema);
     let region: Vec<bool> = labels.iter().map(|l| l.starts_with("kode_")).collect();
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(output);
-    let mut header: Vec<String> = Vec::new();
-    for &i in &keep {
-        let mut name = snake_case(&labels[i]);
-        if name.is_empty() {
-            name = format!("kolom_{}", i + 1);
+    for (&i, name) in keep.iter().zip(&header) {
+        if *name != labels[i] {
+            tally.note("snake-case-header", 1, &labels[i], name);
         }
-        while header.contains(&name) {
-            name.push_str("_2");
-        }
-        if name != labels[i] {
-            tally.note("snake-case-header", 1, &labels[i], &name);
-        }
-        header.push(name);
     }
     writer.write_record(&header).map_err(ReadError::from)?;
     let mut rows_written = 0u64;
@@ -199,11 +263,14 @@ pub fn clean_table<R: Read + Send, W: Write>(
             } else {
                 None
             };
-            if let Err(e) = writer.write_field(changed.as_deref().unwrap_or(trimmed)) {
+            let value = changed.as_deref().unwrap_or(trimmed);
+            rows.field(value);
+            if let Err(e) = writer.write_field(value) {
                 failure = Some(e);
                 return;
             }
         }
+        rows.end_row();
         // An empty record ends the one whose fields were written above.
         if let Err(e) = writer.write_record(None::<&[u8]>) {
             failure = Some(e);
@@ -313,7 +380,9 @@ fn canonical_number(value: &str, kind: FieldType) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{FieldType, canonical_number, clean};
+    use super::{
+        CleanRows, FieldType, canonical_number, clean, clean_columns, clean_table_observed,
+    };
     use crate::{Options, validate};
 
     #[test]
@@ -332,6 +401,22 @@ mod tests {
             None,
             "text columns are left alone"
         );
+    }
+
+    #[derive(Default)]
+    struct Seen {
+        rows: Vec<Vec<String>>,
+        row: Vec<String>,
+    }
+
+    impl CleanRows for Seen {
+        fn field(&mut self, value: &str) {
+            self.row.push(value.to_owned());
+        }
+
+        fn end_row(&mut self) {
+            self.rows.push(std::mem::take(&mut self.row));
+        }
     }
 
     #[test]
@@ -373,6 +458,27 @@ mod tests {
         let mut again = Vec::new();
         clean(messy.as_bytes(), &report, None, &mut again)?;
         assert_eq!(again, text.as_bytes());
+        // An observer sees the rows written, and the columns are known before the pass.
+        let mut seen = Seen::default();
+        let observed = clean_table_observed(
+            messy.as_bytes(),
+            &report.table,
+            &report.schema,
+            None,
+            Vec::new(),
+            &mut seen,
+        )?;
+        assert_eq!(
+            seen.rows,
+            [
+                ["35.76.01", "Prajuritkulon", "1234", "Jiwa", "2024"],
+                ["35.76.02", "Magersari", "2210", "Jiwa", "2024"]
+            ]
+        );
+        assert_eq!(
+            clean_columns(&report.table, &report.schema),
+            observed.columns
+        );
         let cleaned = validate(text.as_bytes(), &Options::default())?;
         assert!(cleaned.valid);
         for gone in [

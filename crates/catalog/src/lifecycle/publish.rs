@@ -145,8 +145,16 @@ impl Catalog {
         let reader = self.storage().blocking_reader(&version.object_key).await?;
         let reference = self.regions();
         let dir = scratch.path().to_owned();
+        let source_size = u64::try_from(version.byte_size).unwrap_or(0);
         let built = tokio::task::spawn_blocking(move || {
-            formats::build(reader, &table, &schema, reference.as_deref(), &dir)
+            formats::build(
+                reader,
+                &table,
+                &schema,
+                reference.as_deref(),
+                source_size,
+                &dir,
+            )
         })
         .await
         .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;

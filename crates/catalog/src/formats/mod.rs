@@ -1,0 +1,287 @@
+//! Writing a version's published files in one pass: the cleaning engine writes the clean table
+//! as CSV and hands its rows, in batches, to three threads that write the JSON, the Parquet file
+//! and the XLSX workbook at the same time. Blocking code, run on a blocking thread; memory stays
+//! bounded (a few batches in flight, one Parquet row group, the workbook streamed, xlsx.rs).
+
+mod batch;
+mod hashing;
+mod writers;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::time::Duration;
+
+use satudata_validation::{
+    CleanLog, FieldType, RegionReference, TableInfo, TableSchema, clean_columns,
+    clean_table_observed,
+};
+
+use crate::error::{Error, Result};
+use batch::{Batch, Batcher, csv_batches};
+use hashing::{finish_hashed, hash_file, hashed_file};
+use writers::{write_json, write_parquet, write_xlsx};
+
+/// Data rows an XLSX worksheet holds (1,048,576 rows minus the header).
+pub const XLSX_MAX_ROWS: u64 = 1_048_575;
+/// Columns an XLSX worksheet holds.
+pub const XLSX_MAX_COLUMNS: usize = 16_384;
+/// Batches queued for each writer.
+const QUEUE: usize = 4;
+
+/// A published format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileFormat {
+    /// File extension and name used in URLs.
+    pub name: &'static str,
+    /// IANA media type.
+    pub media_type: &'static str,
+}
+
+/// The formats a version is published in, in the order they are listed.
+pub const FORMATS: [FileFormat; 4] = [
+    FileFormat {
+        name: "csv",
+        media_type: "text/csv",
+    },
+    FileFormat {
+        name: "json",
+        media_type: "application/json",
+    },
+    FileFormat {
+        name: "parquet",
+        media_type: "application/vnd.apache.parquet",
+    },
+    FileFormat {
+        name: "xlsx",
+        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    },
+];
+
+/// The format named `name`, if published.
+pub fn format(name: &str) -> Option<FileFormat> {
+    FORMATS.iter().copied().find(|f| f.name == name)
+}
+
+/// A file written for publication, with its hash.
+#[derive(Debug)]
+pub(crate) struct BuiltFile {
+    pub format: FileFormat,
+    pub path: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Everything written for a version.
+#[derive(Debug)]
+pub(crate) struct Built {
+    pub files: Vec<BuiltFile>,
+    pub log: CleanLog,
+}
+
+/// Cleans `source` (a stored upload of `source_size` bytes) into `dir/data.csv` and, from the
+/// same pass, writes `data.json`, `data.parquet` and `data.xlsx` (when the table fits a
+/// worksheet) next to it.
+pub(crate) fn build(
+    source: impl Read + Send,
+    table: &TableInfo,
+    schema: &TableSchema,
+    reference: Option<&RegionReference>,
+    source_size: u64,
+    dir: &Path,
+) -> Result<Built> {
+    let started = std::time::Instant::now();
+    let columns = clean_columns(table, schema);
+    let csv_path = dir.join("data.csv");
+    let json_path = dir.join("data.json");
+    let parquet_path = dir.join("data.parquet");
+    let xlsx_path = dir.join("data.xlsx");
+    // The workbook is written during the pass when the table surely fits (the rows read bound
+    // the rows written). Zip64 is chosen before the first row, from a bound on the worksheet's
+    // size: the clean text of a CSV is at most about twice its source; other sources are
+    // checked again below.
+    let streamed_xlsx = columns.len() <= XLSX_MAX_COLUMNS && table.row_count <= XLSX_MAX_ROWS;
+    let large_guess = zip64(
+        table.row_count,
+        columns.len(),
+        source_size.saturating_mul(2),
+    );
+    let (log, csv, json, parquet, xlsx) = std::thread::scope(|scope| -> Result<_> {
+        // Named threads: perf and the debugger tell the formats apart.
+        let (json_tx, json_rx) = sync_channel(QUEUE);
+        let json = spawn(scope, "publish-json", || {
+            write_json(fed(json_rx), &json_path, &columns)
+        })?;
+        let (parquet_tx, parquet_rx) = sync_channel(QUEUE);
+        let parquet = spawn(scope, "publish-parquet", || {
+            write_parquet(fed(parquet_rx), &parquet_path, &columns)
+        })?;
+        let mut writers = vec![json_tx, parquet_tx];
+        let xlsx = if streamed_xlsx {
+            let (xlsx_tx, xlsx_rx) = sync_channel(QUEUE);
+            writers.push(xlsx_tx);
+            Some(spawn(scope, "publish-xlsx", || {
+                write_xlsx(fed(xlsx_rx), &xlsx_path, &columns, large_guess)
+            })?)
+        } else {
+            None
+        };
+        let mut batcher = Batcher::new(columns.len(), writers);
+        let mut out = hashed_file(&csv_path)?;
+        let cleaned =
+            clean_table_observed(source, table, schema, reference, &mut out, &mut batcher);
+        batcher.finish();
+        let csv = cleaned
+            .map_err(|e| Error::Internal(format!("cleaning for publication: {e}")))
+            .and_then(|log| Ok((log, finish_hashed(out)?)));
+        let json = joined(json)?;
+        let parquet = joined(parquet)?;
+        let xlsx = xlsx.map(joined).transpose()?;
+        let (log, csv) = csv?;
+        Ok((log, csv, json, parquet, xlsx))
+    })?;
+    let (json, json_took) = json;
+    let (parquet, parquet_took) = parquet;
+    let mut files = vec![
+        built(FORMATS[0], csv_path.clone(), csv),
+        built(FORMATS[1], json_path, json?),
+    ];
+    parquet?;
+    files.push(built(
+        FORMATS[2],
+        parquet_path.clone(),
+        hash_file(&parquet_path)?,
+    ));
+    let fits = log.rows_written <= XLSX_MAX_ROWS && columns.len() <= XLSX_MAX_COLUMNS;
+    let large = zip64(log.rows_written, columns.len(), files[0].size);
+    let mut xlsx_took = Duration::ZERO;
+    let written = match xlsx {
+        Some((outcome, took)) => {
+            xlsx_took = took;
+            outcome? && (large_guess || !large)
+        }
+        None => false,
+    };
+    // The rare tables the pass could not write a workbook for: a worksheet larger than its
+    // Zip64 guess, or rows dropped by cleaning that bring the table under the worksheet's rows.
+    if fits && !written {
+        let (again, took) = timed(|| {
+            write_xlsx(
+                csv_batches(&csv_path, columns.len())?,
+                &xlsx_path,
+                &columns,
+                large,
+            )
+        });
+        again?;
+        xlsx_took += took;
+    }
+    if fits {
+        files.push(built(FORMATS[3], xlsx_path.clone(), hash_file(&xlsx_path)?));
+    }
+    tracing::info!(
+        rows = log.rows_written,
+        total_ms = started.elapsed().as_millis(),
+        json_ms = json_took.as_millis(),
+        parquet_ms = parquet_took.as_millis(),
+        xlsx_ms = xlsx_took.as_millis(),
+        "published files written"
+    );
+    Ok(Built { files, log })
+}
+
+/// Whether a worksheet of `rows` × `columns` cells holding `text` bytes may pass 4 GiB: a cell
+/// takes at most ~32 bytes of markup (`<c t="s"><v>1048575</v></c>`) plus its text.
+fn zip64(rows: u64, columns: usize, text: u64) -> bool {
+    let cells = rows.saturating_mul(columns as u64 + 1);
+    cells.saturating_mul(32).saturating_add(text) > u64::from(u32::MAX)
+}
+
+/// Runs `work` on a named thread of `scope`, timed.
+fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> Result<std::thread::ScopedJoinHandle<'scope, (T, Duration)>> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn_scoped(scope, move || timed(work))
+        .map_err(io)
+}
+
+/// A writer thread's result and time.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, (T, Duration)>) -> Result<(T, Duration)> {
+    handle
+        .join()
+        .map_err(|_| Error::Internal("a writer of published files panicked".into()))
+}
+
+/// The batches a writer receives from the cleaning pass.
+fn fed(rx: Receiver<Arc<Batch>>) -> impl Iterator<Item = Result<Arc<Batch>>> {
+    rx.into_iter().map(Ok)
+}
+
+/// `work`'s result and how long it took.
+fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration) {
+    let started = std::time::Instant::now();
+    (work(), started.elapsed())
+}
+
+fn built(format: FileFormat, path: PathBuf, (sha256, size): (String, u64)) -> BuiltFile {
+    BuiltFile {
+        format,
+        path,
+        sha256,
+        size,
+    }
+}
+
+/// A clean cell read by its column's type; a cell that does not parse stays text (a valid
+/// report guarantees it does not happen, and no value is ever dropped).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Null,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(&'a str),
+}
+
+impl<'a> Cell<'a> {
+    fn parse(cell: &'a str, kind: FieldType) -> Self {
+        if cell.is_empty() {
+            return Self::Null;
+        }
+        let parsed = match kind {
+            FieldType::Integer | FieldType::Year => cell.parse().ok().map(Self::Int),
+            FieldType::Number => cell
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(Self::Float),
+            FieldType::Boolean if cell.eq_ignore_ascii_case("true") => Some(Self::Bool(true)),
+            FieldType::Boolean if cell.eq_ignore_ascii_case("false") => Some(Self::Bool(false)),
+            _ => None,
+        };
+        parsed.unwrap_or(Self::Text(cell))
+    }
+}
+
+/// A CSV writer in the published dialect: UTF-8, comma, RFC 4180 quoting, CRLF.
+pub(crate) fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+pub(super) fn io(e: std::io::Error) -> Error {
+    Error::Internal(format!("writing published files: {e}"))
+}
+
+pub(super) fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("writing published files: {e}"))
+}
+
+#[cfg(test)]
+mod tests;

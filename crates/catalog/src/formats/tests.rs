@@ -1,0 +1,161 @@
+use std::path::Path;
+
+use polars::prelude::{
+    DataFrame, LazyCsvReader, LazyFileListReader, ParquetReader, PlRefPath, PlSmallStr, Schema,
+    SerReader,
+};
+use satudata_validation::{CleanColumn, FieldType, Options, validate};
+
+use super::batch::{BATCH, csv_batches};
+use super::hashing::hash_file;
+use super::writers::{parquet_type, write_xlsx};
+use super::{Built, build};
+
+/// A messy export: title and footnote lines, a semicolon, Indonesian numbers, blanks and quotes.
+fn messy(rows: usize) -> String {
+    let mut text = String::from(
+        "Data Kunjungan Puskesmas\r\nKode;Nama Puskesmas;Jumlah;Rasio;Aktif;Catatan\r\n",
+    );
+    for i in 0..rows {
+        let name = match i % 4 {
+            0 => "Puskesmas \"Kranggan\"".to_owned(),
+            1 => " Gedongan ".to_owned(),
+            2 => String::new(),
+            _ => format!("Wates, unit {i}"),
+        };
+        let jumlah = if i % 5 == 0 {
+            String::new()
+        } else {
+            format!("{}.{:03}", i % 7 + 1, i % 1000)
+        };
+        let rasio = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("{i},25")
+        };
+        let aktif = if i % 2 == 0 { "true" } else { "false" };
+        text.push_str(&format!(
+            "35.76.{:02};\"{name}\";{jumlah};{rasio};{aktif};é ñ {i}\r\n",
+            i % 90 + 1
+        ));
+    }
+    text.push_str("Sumber: Dinkes\r\n");
+    text
+}
+
+fn built(source: &str, dir: &Path) -> Built {
+    let mut report = validate(source.as_bytes(), &Options::default()).expect("validate");
+    // The types a steward would confirm for the columns inference leaves as text.
+    for field in &mut report.schema.fields {
+        match field.name.as_str() {
+            "Rasio" => field.kind = FieldType::Number,
+            "Aktif" => field.kind = FieldType::Boolean,
+            _ => {}
+        }
+    }
+    build(
+        source.as_bytes(),
+        &report.table,
+        &report.schema,
+        None,
+        source.len() as u64,
+        dir,
+    )
+    .expect("build")
+}
+
+/// The clean CSV read by polars with the clean table's types: what the Parquet file must hold.
+fn csv_frame(path: &Path, columns: &[CleanColumn]) -> DataFrame {
+    let schema: Schema = columns
+        .iter()
+        .map(|c| (PlSmallStr::from(c.name.as_str()), parquet_type(c.kind)))
+        .collect();
+    LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
+        .with_has_header(true)
+        .with_schema(Some(std::sync::Arc::new(schema)))
+        .finish()
+        .and_then(polars::prelude::LazyFrame::collect)
+        .expect("read the clean CSV")
+}
+
+#[test]
+fn every_format_is_written_from_the_cleaning_pass_and_holds_the_clean_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // More than one batch and a partial last one.
+    let rows = BATCH * 2 + 123;
+    let built = built(&messy(rows), dir.path());
+    assert_eq!(built.log.rows_written, rows as u64);
+    let names: Vec<&str> = built.files.iter().map(|f| f.format.name).collect();
+    assert_eq!(names, ["csv", "json", "parquet", "xlsx"]);
+    for file in &built.files {
+        assert_eq!(
+            hash_file(&file.path).expect("hash"),
+            (file.sha256.clone(), file.size)
+        );
+    }
+    let kinds: Vec<FieldType> = built.log.columns.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            FieldType::String,
+            FieldType::String,
+            FieldType::Integer,
+            FieldType::Number,
+            FieldType::Boolean,
+            FieldType::String
+        ]
+    );
+
+    // Parquet: the same frame polars reads from the clean CSV.
+    let expected = csv_frame(&built.files[0].path, &built.log.columns);
+    let file = std::fs::File::open(&built.files[2].path).expect("open parquet");
+    let parquet = ParquetReader::new(file).finish().expect("read parquet");
+    assert!(
+        parquet.equals_missing(&expected),
+        "{parquet:?}\n{expected:?}"
+    );
+
+    // JSON: one record per row, typed, in order.
+    let json: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&std::fs::read(&built.files[1].path).expect("read json"))
+            .expect("parse json");
+    assert_eq!(json.len(), rows);
+    let mut csv = csv::Reader::from_path(&built.files[0].path).expect("csv");
+    for (record, object) in csv.records().zip(&json) {
+        let record = record.expect("record");
+        for (column, cell) in built.log.columns.iter().zip(record.iter()) {
+            let value = &object[&column.name];
+            match (cell, column.kind) {
+                ("", _) => assert!(value.is_null()),
+                (text, FieldType::Integer | FieldType::Year) => {
+                    assert_eq!(value.as_i64(), text.parse().ok());
+                }
+                (text, FieldType::Number) => assert_eq!(value.as_f64(), text.parse().ok()),
+                (text, FieldType::Boolean) => assert_eq!(value.as_bool(), text.parse().ok()),
+                (text, _) => assert_eq!(value.as_str(), Some(text)),
+            }
+        }
+    }
+
+    // XLSX: written during the pass, byte for byte what the clean CSV gives when read back.
+    let again = dir.path().join("again.xlsx");
+    let batches = csv_batches(&built.files[0].path, built.log.columns.len()).expect("batches");
+    assert!(write_xlsx(batches, &again, &built.log.columns, false).expect("xlsx"));
+    assert_eq!(
+        std::fs::read(&again).expect("again"),
+        std::fs::read(&built.files[3].path).expect("streamed")
+    );
+}
+
+#[test]
+fn an_empty_table_still_gets_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let built = built("kode,nama,jumlah\r\n", dir.path());
+    assert_eq!(built.log.rows_written, 0);
+    assert_eq!(built.files.len(), 4);
+    assert_eq!(std::fs::read(&built.files[1].path).expect("json"), b"[]\n");
+    let file = std::fs::File::open(&built.files[2].path).expect("open parquet");
+    let parquet = ParquetReader::new(file).finish().expect("read parquet");
+    assert_eq!(parquet.height(), 0);
+    assert_eq!(parquet.width(), built.log.columns.len());
+}
