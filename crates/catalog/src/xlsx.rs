@@ -142,6 +142,10 @@ impl Xlsx {
                     open(&mut line, b"><v>");
                     line.extend_from_slice(number.format(n).as_bytes());
                 }
+                Cell::Decimal(text) => {
+                    open(&mut line, b"><v>");
+                    line.extend_from_slice(text.as_bytes());
+                }
                 Cell::Float(n) => {
                     open(&mut line, b"><v>");
                     write!(line, "{n}").map_err(failed)?;
@@ -360,7 +364,7 @@ mod tests {
                 Cell::Text("35.76"),
                 Cell::Text("Kab. Mojokertó"),
                 Cell::Int(1_234_567),
-                Cell::Float(12.5),
+                Cell::Decimal("12.50"),
                 Cell::Bool(true),
             ]
             .into_iter(),
@@ -371,7 +375,7 @@ mod tests {
                 Cell::Text("35.76"),
                 Cell::Null,
                 Cell::Int(-3),
-                Cell::Float(0.1),
+                Cell::Float(1e-1),
                 Cell::Bool(false),
             ]
             .into_iter(),

@@ -4,6 +4,7 @@
 //! bounded (a few batches in flight, one Parquet row group, the workbook streamed, xlsx.rs).
 
 mod batch;
+mod cell;
 mod hashing;
 mod writers;
 
@@ -14,14 +15,15 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::Duration;
 
 use satudata_validation::{
-    CleanLog, FieldType, RegionReference, TableInfo, TableSchema, clean_columns,
-    clean_table_observed,
+    CleanLog, RegionReference, TableInfo, TableSchema, clean_columns, clean_table_observed,
 };
 
 use crate::error::{Error, Result};
 use batch::{Batch, Batcher, csv_batches};
 use hashing::{finish_hashed, hash_file, hashed_file};
 use writers::{write_json, write_parquet, write_xlsx};
+
+pub(crate) use cell::Cell;
 
 /// Data rows an XLSX worksheet holds (1,048,576 rows minus the header).
 pub const XLSX_MAX_ROWS: u64 = 1_048_575;
@@ -234,37 +236,6 @@ fn built(format: FileFormat, path: PathBuf, (sha256, size): (String, u64)) -> Bu
         path,
         sha256,
         size,
-    }
-}
-
-/// A clean cell read by its column's type; a cell that does not parse stays text (a valid
-/// report guarantees it does not happen, and no value is ever dropped).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Cell<'a> {
-    Null,
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    Text(&'a str),
-}
-
-impl<'a> Cell<'a> {
-    fn parse(cell: &'a str, kind: FieldType) -> Self {
-        if cell.is_empty() {
-            return Self::Null;
-        }
-        let parsed = match kind {
-            FieldType::Integer | FieldType::Year => cell.parse().ok().map(Self::Int),
-            FieldType::Number => cell
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .map(Self::Float),
-            FieldType::Boolean if cell.eq_ignore_ascii_case("true") => Some(Self::Bool(true)),
-            FieldType::Boolean if cell.eq_ignore_ascii_case("false") => Some(Self::Bool(false)),
-            _ => None,
-        };
-        parsed.unwrap_or(Self::Text(cell))
     }
 }
 

@@ -8,12 +8,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use polars::prelude::{
-    BooleanChunked, Column, DataFrame, DataType, Float64Chunked, Int64Chunked, IntoSeries,
-    NewChunkedArray, ParquetCompression, ParquetWriter, PlSmallStr, Schema, StringChunked,
+    BooleanChunkedBuilder, ChunkedBuilder, Column, DataFrame, DataType, Float64Type, Int64Type,
+    IntoSeries, ParquetCompression, ParquetWriter, PlSmallStr, PrimitiveChunkedBuilder, Schema,
+    StringChunkedBuilder,
 };
 use satudata_validation::{CleanColumn, FieldType};
 
 use super::batch::Batch;
+use super::cell::json_number;
 use super::hashing::{finish_hashed, hashed_file};
 use super::{Cell, internal, io};
 use crate::error::{Error, Result};
@@ -74,6 +76,11 @@ fn write_typed(out: &mut impl Write, cell: &str, kind: FieldType) -> Result<()> 
         Cell::Int(n) => out
             .write_all(itoa::Buffer::new().format(n).as_bytes())
             .map_err(io),
+        Cell::Decimal(text) if json_number(text) => out.write_all(text.as_bytes()).map_err(io),
+        Cell::Decimal(text) => {
+            let n: f64 = text.parse().map_err(internal)?;
+            serde_json::to_writer(out, &n).map_err(internal)
+        }
         Cell::Float(n) => serde_json::to_writer(out, &n).map_err(internal),
         Cell::Bool(b) => out
             .write_all(if b { b"true" } else { b"false" })
@@ -139,58 +146,71 @@ fn frame(batches: &[Arc<Batch>], height: usize, columns: &[CleanColumn]) -> Resu
     let mut out = Vec::with_capacity(columns.len());
     for (i, column) in columns.iter().enumerate() {
         let name = PlSmallStr::from(column.name.as_str());
-        let cells = || batches.iter().flat_map(|b| b.column(i));
         let series = match parquet_type(column.kind) {
             DataType::Int64 => {
-                let values = typed(cells(), column, |c| c.parse::<i64>().ok())?;
-                Int64Chunked::from_slice_options(name, &values).into_series()
+                let mut b = PrimitiveChunkedBuilder::<Int64Type>::new(name, height);
+                each_typed(batches, i, column, str::parse, |v| b.append_option(v))?;
+                b.finish().into_series()
             }
             DataType::Float64 => {
-                let values = typed(cells(), column, |c| c.parse::<f64>().ok())?;
-                Float64Chunked::from_slice_options(name, &values).into_series()
+                let mut b = PrimitiveChunkedBuilder::<Float64Type>::new(name, height);
+                each_typed(batches, i, column, str::parse, |v| b.append_option(v))?;
+                b.finish().into_series()
             }
             DataType::Boolean => {
-                let values = typed(cells(), column, |c| {
-                    if c.eq_ignore_ascii_case("true") {
-                        Some(true)
-                    } else if c.eq_ignore_ascii_case("false") {
-                        Some(false)
-                    } else {
-                        None
-                    }
-                })?;
-                BooleanChunked::from_slice_options(name, &values).into_series()
+                let mut b = BooleanChunkedBuilder::new(name, height);
+                each_typed(batches, i, column, boolean, |v| b.append_option(v))?;
+                b.finish().into_series()
             }
-            _ => StringChunked::from_iter_options(
-                name,
-                cells().map(|c| (!c.is_empty()).then_some(c)),
-            )
-            .into_series(),
+            _ => {
+                let mut b = StringChunkedBuilder::new(name, height);
+                each_typed(batches, i, column, text, |v| b.append_option(v))?;
+                b.finish().into_series()
+            }
         };
         out.push(Column::from(series));
     }
     DataFrame::new(height, out).map_err(internal)
 }
 
-/// The cells of a column parsed by `parse`; empty cells are null.
-fn typed<'a, T>(
-    cells: impl Iterator<Item = &'a str>,
+/// Feeds `push` column `index`'s cells of every batch, in order, parsed by `parse`; an empty
+/// cell is `None`, a cell `parse` rejects is an error.
+fn each_typed<'a, T, E>(
+    batches: &'a [Arc<Batch>],
+    index: usize,
     column: &CleanColumn,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Vec<Option<T>>> {
-    cells
-        .map(|cell| {
+    parse: impl Fn(&'a str) -> std::result::Result<T, E>,
+    mut push: impl FnMut(Option<T>),
+) -> Result<()> {
+    for batch in batches {
+        for cell in batch.column(index) {
             if cell.is_empty() {
-                return Ok(None);
+                push(None);
+                continue;
             }
-            parse(cell).map(Some).ok_or_else(|| {
+            push(Some(parse(cell).map_err(|_| {
                 Error::Internal(format!(
                     "writing published files: {cell:?} in column {} is not a {:?}",
                     column.name, column.kind
                 ))
-            })
-        })
-        .collect()
+            })?));
+        }
+    }
+    Ok(())
+}
+
+fn boolean(cell: &str) -> std::result::Result<bool, ()> {
+    if cell.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if cell.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(())
+    }
+}
+
+fn text(cell: &str) -> std::result::Result<&str, std::convert::Infallible> {
+    Ok(cell)
 }
 
 /// Writes the workbook (xlsx.rs). `large` selects Zip64 for the worksheet. Returns whether the

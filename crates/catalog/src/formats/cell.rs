@@ -1,0 +1,104 @@
+//! A clean cell read by its column's type, as the JSON and XLSX writers need it.
+
+use satudata_validation::FieldType;
+
+/// A clean cell read by its column's type; a cell that does not parse stays text (a valid
+/// report guarantees it does not happen, and no value is ever dropped).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Null,
+    Int(i64),
+    /// A number written as plain decimal digits (`-12.50`, `.5`, `7.`): kept as written, since
+    /// XLSX reads it as it is and JSON does when it is a JSON number too (saves formatting a
+    /// float back, and keeps the clean table's text).
+    Decimal(&'a str),
+    /// Any other number (an exponent, say).
+    Float(f64),
+    Bool(bool),
+    Text(&'a str),
+}
+
+impl<'a> Cell<'a> {
+    pub(super) fn parse(cell: &'a str, kind: FieldType) -> Self {
+        if cell.is_empty() {
+            return Self::Null;
+        }
+        let parsed = match kind {
+            FieldType::Integer | FieldType::Year => cell.parse().ok().map(Self::Int),
+            FieldType::Number if plain_decimal(cell) => Some(Self::Decimal(cell)),
+            FieldType::Number => cell
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(Self::Float),
+            FieldType::Boolean if cell.eq_ignore_ascii_case("true") => Some(Self::Bool(true)),
+            FieldType::Boolean if cell.eq_ignore_ascii_case("false") => Some(Self::Bool(false)),
+            _ => None,
+        };
+        parsed.unwrap_or(Self::Text(cell))
+    }
+}
+
+/// `-?(\d+\.?\d*|\.\d+)`: a finite number in both Rust's and XML Schema's `double` syntax.
+fn plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let mut seen_digit = false;
+    let mut seen_dot = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => seen_digit = true,
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return false,
+        }
+    }
+    seen_digit
+}
+
+/// Whether a [`plain_decimal`] is also a JSON number: no leading zero before another digit,
+/// digits on both sides of the point.
+pub(super) fn json_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (digits, None),
+    };
+    !int.is_empty() && (int == "0" || !int.starts_with('0')) && frac.is_none_or(|f| !f.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cell, json_number, plain_decimal};
+    use satudata_validation::FieldType;
+
+    #[test]
+    fn plain_decimals_are_kept_as_written() {
+        for text in ["0", "-12.50", ".5", "7.", "1234567.125", "-0.0"] {
+            assert!(plain_decimal(text), "{text}");
+            assert!(text.parse::<f64>().is_ok_and(f64::is_finite), "{text}");
+            assert_eq!(Cell::parse(text, FieldType::Number), Cell::Decimal(text));
+        }
+        for text in [
+            "", "-", ".", "-.", "1.2.3", "1e5", "+1", "inf", "NaN", "1,5", " 1",
+        ] {
+            assert!(!plain_decimal(text), "{text}");
+        }
+        assert_eq!(Cell::parse("1e5", FieldType::Number), Cell::Float(1e5));
+        assert_eq!(Cell::parse("NaN", FieldType::Number), Cell::Text("NaN"));
+        assert_eq!(Cell::parse("", FieldType::Number), Cell::Null);
+    }
+
+    #[test]
+    fn json_numbers_are_told_apart() {
+        for text in ["0", "-0.5", "12.50", "10", "-3"] {
+            assert!(json_number(text), "{text}");
+            assert!(serde_json::from_str::<f64>(text).is_ok(), "{text}");
+        }
+        for text in ["007", ".5", "7.", "-.5", "00.1"] {
+            assert!(!json_number(text), "{text}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_err(),
+                "{text}"
+            );
+        }
+    }
+}
