@@ -51,7 +51,9 @@ DS_PORT=$((PORT + 2))
 ("$VENV/bin/datasette" serve "$WORK/bench.db" --port "$DS_PORT" --setting sql_time_limit_ms 5000 >"$WORK/datasette.log" 2>&1) &
 EXTRA_PIDS=$!
 DS_QUERY='jenis_layanan=Imunisasi&tahun__gte=2020&_size=100'
-for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$DS_PORT/bench/kunjungan.json?$DS_QUERY" && break; sleep 0.2; done
+# datasette opens a multi-GB database slowly on this machine: wait up to two minutes.
+for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$DS_PORT/bench/kunjungan.json?$DS_QUERY" 2>/dev/null && break; sleep 0.2; done
+curl -fsS -o /dev/null "http://127.0.0.1:$DS_PORT/bench/kunjungan.json?$DS_QUERY" || { echo "datasette did not answer:"; cat "$WORK/datasette.log"; exit 1; }
 read -r ds_rps ds_p50 ds_p95 ds_p99 ds_errors < <(wrk_stats "http://127.0.0.1:$DS_PORT/bench/kunjungan.json?$DS_QUERY" 20 30)
 printf 'datasette: %8.1f req/s  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  errors %s\n' "$ds_rps" "$ds_p50" "$ds_p95" "$ds_p99" "$ds_errors"
 printf 'ratio: %.1fx datasette with the page cache, %.1fx without (target >= 3x); p95 target <= 50 ms\n' \

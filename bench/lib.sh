@@ -52,9 +52,16 @@ publish_table() {
     api POST "/api/v1/datasets/$slug/versions/1/review" -H 'Content-Type: application/json' \
         -d '{"decision": "approve"}' >/dev/null
     local start end
+    local perf_pid=""
+    if [ -n "${PERF:-}" ]; then
+        perf record -q -g -p "$(pgrep -n -x satudata)" -o "$PERF.$slug" 2>/dev/null &
+        perf_pid=$!
+        sleep 0.5
+    fi
     start=$(date +%s.%N)
     api POST "/api/v1/datasets/$slug/versions/1/publish" >/dev/null
     end=$(date +%s.%N)
+    if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" && wait "$perf_pid" || true; fi
     echo "$end - $start" | bc -l
 }
 
