@@ -99,6 +99,10 @@ fn describe(rule: &str) -> (&'static str, &'static str) {
             "Spasi di awal/akhir sel dihapus",
             "Leading/trailing spaces removed",
         ),
+        "missing-value" => (
+            "Penanda nilai kosong dari skema (missingValues) dikosongkan",
+            "Missing-value markers of the schema (missingValues) emptied",
+        ),
         "indonesian-number" => (
             "Angka format Indonesia (1.234; 12,5; Rp; %) diubah ke bentuk baku",
             "Indonesian-format numbers (1.234; 12,5; Rp; %) made canonical",
@@ -221,6 +225,7 @@ pub fn clean_table_observed<R: Read + Send, W: Write>(
         kinds,
     } = ColumnPlan::new(table, schema);
     let region: Vec<bool> = labels.iter().map(|l| l.starts_with("kode_")).collect();
+    let missing = &schema.missing_values;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(output);
@@ -249,7 +254,11 @@ pub fn clean_table_observed<R: Read + Send, W: Write>(
             if trimmed.len() != raw.len() {
                 tally.note("trim", 1, raw, trimmed);
             }
-            let changed = if let Some(number) = canonical_number(trimmed, kinds[i]) {
+            let changed = if !trimmed.is_empty() && missing.iter().any(|m| m == trimmed) {
+                // The schema declares this marker a missing value: every format writes null.
+                tally.note("missing-value", 1, trimmed, "");
+                Some(String::new())
+            } else if let Some(number) = canonical_number(trimmed, kinds[i]) {
                 tally.note("indonesian-number", 1, trimmed, &number);
                 Some(number)
             } else if region[i]
@@ -322,6 +331,7 @@ pub fn clean_table_observed<R: Read + Send, W: Write>(
         "empty-columns",
         "snake-case-header",
         "trim",
+        "missing-value",
         "indonesian-number",
         "dotted-region-code",
     ];
@@ -353,7 +363,8 @@ fn canonical_number(value: &str, kind: FieldType) -> Option<String> {
         }
     }
     let v = v.strip_suffix('%').map_or(v, str::trim_end);
-    let grouped = is_grouped_integer(v);
+    // A Number column reads `2.500` as 2.5 (as the validator did): only Integer columns group.
+    let grouped = kind == FieldType::Integer && is_grouped_integer(v);
     // Nearly every cell: nothing stripped, no thousand dots, no decimal comma.
     if !grouped && v.len() == value.len() && !v.contains(',') {
         return None;
@@ -379,117 +390,5 @@ fn canonical_number(value: &str, kind: FieldType) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{
-        CleanRows, FieldType, canonical_number, clean, clean_columns, clean_table_observed,
-    };
-    use crate::{Options, validate};
-
-    #[test]
-    fn indonesian_numbers() {
-        let int = |v| canonical_number(v, FieldType::Integer);
-        let num = |v| canonical_number(v, FieldType::Number);
-        assert_eq!(int("1.234.567").as_deref(), Some("1234567"));
-        assert_eq!(int("Rp 1.500.000").as_deref(), Some("1500000"));
-        assert_eq!(int("1234"), None, "already canonical");
-        assert_eq!(int("n/a"), None, "not a number: left for the steward");
-        assert_eq!(num("12,5").as_deref(), Some("12.5"));
-        assert_eq!(num("1.234,56").as_deref(), Some("1234.56"));
-        assert_eq!(num("12 %").as_deref(), Some("12"));
-        assert_eq!(
-            canonical_number("1.234", FieldType::String),
-            None,
-            "text columns are left alone"
-        );
-    }
-
-    #[derive(Default)]
-    struct Seen {
-        rows: Vec<Vec<String>>,
-        row: Vec<String>,
-    }
-
-    impl CleanRows for Seen {
-        fn field(&mut self, value: &str) {
-            self.row.push(value.to_owned());
-        }
-
-        fn end_row(&mut self) {
-            self.rows.push(std::mem::take(&mut self.row));
-        }
-    }
-
-    #[test]
-    fn cleans_a_messy_export() -> Result<(), crate::ReadError> {
-        let messy = "Jumlah Penduduk 2024\r\nKode Kecamatan;Nama Kecamatan;Catatan;Jumlah Penduduk;Satuan;Tahun\r\n\
-35.76.01; Prajuritkulon ;;1.234;Jiwa;2024\r\n35.76.02;Magersari;;2.210;Jiwa;2024\r\n\
-;Jumlah;;3.444;Jiwa;\r\n\r\nSumber: Dispendukcapil\r\n";
-        let report = validate(messy.as_bytes(), &Options::default())?;
-        let mut out = Vec::new();
-        let log = clean(messy.as_bytes(), &report, None, &mut out)?;
-        let text = String::from_utf8(out).unwrap_or_default();
-        assert_eq!(
-            text,
-            "kode_kecamatan,nama_kecamatan,jumlah_penduduk,satuan,tahun\r\n\
-35.76.01,Prajuritkulon,1234,Jiwa,2024\r\n35.76.02,Magersari,2210,Jiwa,2024\r\n"
-        );
-        assert_eq!(log.rows_written, 2);
-        let rules: Vec<&str> = log.changes.iter().map(|c| c.rule).collect();
-        assert_eq!(
-            rules,
-            [
-                "comma",
-                "title-rows",
-                "footnote-rows",
-                "totals-rows",
-                "empty-columns",
-                "snake-case-header",
-                "trim",
-                "indonesian-number"
-            ]
-        );
-        let numbers = log
-            .changes
-            .iter()
-            .find(|c| c.rule == "indonesian-number")
-            .map(|c| c.count);
-        assert_eq!(numbers, Some(2));
-        // Cleaning is deterministic and its output validates without the fixed findings.
-        let mut again = Vec::new();
-        clean(messy.as_bytes(), &report, None, &mut again)?;
-        assert_eq!(again, text.as_bytes());
-        // An observer sees the rows written, and the columns are known before the pass.
-        let mut seen = Seen::default();
-        let observed = clean_table_observed(
-            messy.as_bytes(),
-            &report.table,
-            &report.schema,
-            None,
-            Vec::new(),
-            &mut seen,
-        )?;
-        assert_eq!(
-            seen.rows,
-            [
-                ["35.76.01", "Prajuritkulon", "1234", "Jiwa", "2024"],
-                ["35.76.02", "Magersari", "2210", "Jiwa", "2024"]
-            ]
-        );
-        assert_eq!(
-            clean_columns(&report.table, &report.schema),
-            observed.columns
-        );
-        let cleaned = validate(text.as_bytes(), &Options::default())?;
-        assert!(cleaned.valid);
-        for gone in [
-            "title-row",
-            "footnote-row",
-            "totals-row",
-            "non-snake-case-header",
-            "indonesian-number",
-        ] {
-            assert!(!cleaned.counts.contains_key(gone), "{gone} still found");
-        }
-        Ok(())
-    }
-}
+#[path = "clean_tests.rs"]
+mod tests;

@@ -501,3 +501,25 @@ fn schema_and_header_disagree() {
         .map(|f| f.field_name.clone());
     assert_eq!(missing, Some(Some("tahun".to_owned())));
 }
+
+#[test]
+fn grouped_integers_must_fit_64_bits() {
+    let schema: crate::TableSchema = serde_json::from_str(
+        r#"{"fields": [{"name": "nama", "type": "string"}, {"name": "jumlah", "type": "integer"}]}"#,
+    )
+    .expect("schema");
+    let options = Options {
+        schema: Some(&schema),
+        ..Options::default()
+    };
+    let text = "nama,jumlah\nA,1.234.567\nB,9.999.999.999.999.999.999\n";
+    let report = validate(text.as_bytes(), &options).expect("readable");
+    let errors: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == "type-error")
+        .map(|f| f.row_number)
+        .collect();
+    assert_eq!(errors, [Some(3)], "{:?}", report.findings);
+    assert!(has(&report, "indonesian-number"));
+}

@@ -156,12 +156,22 @@ pub(crate) fn build(
         hash_file(&parquet_path)?,
     ));
     let fits = log.rows_written <= XLSX_MAX_ROWS && columns.len() <= XLSX_MAX_COLUMNS;
-    let large = zip64(log.rows_written, columns.len(), files[0].size);
+    let mut large = zip64(log.rows_written, columns.len(), files[0].size);
     let mut xlsx_took = Duration::ZERO;
     let written = match xlsx {
         Some((outcome, took)) => {
             xlsx_took = took;
-            outcome? && (large_guess || !large)
+            match outcome {
+                Ok(fitted) => fitted && (large_guess || !large),
+                // Without Zip64 the zip writer refuses a worksheet past 4 GiB (text that escaping
+                // inflates can get there under the bound): write it again with Zip64.
+                Err(e) if !large_guess => {
+                    tracing::warn!(error = %e, "workbook without Zip64 failed; writing it with Zip64");
+                    large = true;
+                    false
+                }
+                Err(e) => return Err(e),
+            }
         }
         None => false,
     };
@@ -194,10 +204,12 @@ pub(crate) fn build(
 }
 
 /// Whether a worksheet of `rows` × `columns` cells holding `text` bytes may pass 4 GiB: a cell
-/// takes at most ~32 bytes of markup (`<c t="s"><v>1048575</v></c>`) plus its text.
+/// takes at most ~60 bytes of markup (an inline string: `<c t="inlineStr"><is><t>…</t></is></c>`)
+/// plus its text. Escaping can inflate text further (`&` → `&amp;`); a worksheet that outgrows
+/// the guess is written again with Zip64.
 fn zip64(rows: u64, columns: usize, text: u64) -> bool {
     let cells = rows.saturating_mul(columns as u64 + 1);
-    cells.saturating_mul(32).saturating_add(text) > u64::from(u32::MAX)
+    cells.saturating_mul(64).saturating_add(text) > u64::from(u32::MAX)
 }
 
 /// Runs `work` on a named thread of `scope`, timed.

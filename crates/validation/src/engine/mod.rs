@@ -193,10 +193,11 @@ pub(crate) fn run<R: Read + Send>(
     findings
         .items
         .sort_by_key(|f| (f.row_number.is_none(), f.row_number));
+    // A table without data rows keeps its columns: a clean table always has a header.
     let empty_columns = labels
         .iter()
         .zip(&checker.filled)
-        .filter(|(_, n)| **n == 0)
+        .filter(|(_, n)| data_rows > 0 && **n == 0)
         .map(|(l, _)| l.clone())
         .collect();
     let region_reference = options

@@ -259,11 +259,13 @@ impl<'o> Checker<'o> {
         }
         let read = column.kind.read(value).or_else(|| {
             // Indonesian thousand separators in whole numbers (1.234.567) are clean-able, not wrong.
+            // They must fit the same 64 bits as any other integer cell.
             let grouped = column.kind == FieldType::Integer && schema::is_grouped_integer(value);
-            grouped.then(|| {
-                column.grouped_numbers += 1;
-                Typed::Number(value.replace('.', "").parse::<f64>().unwrap_or_default())
-            })
+            let n = grouped
+                .then(|| value.replace('.', "").parse::<i64>().ok())
+                .flatten()?;
+            column.grouped_numbers += 1;
+            Some(Typed::Number(n as f64))
         });
         let Some(typed) = read else {
             findings.add(
