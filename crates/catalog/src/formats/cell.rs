@@ -31,11 +31,21 @@ impl<'a> Cell<'a> {
                 .ok()
                 .filter(|n| n.is_finite())
                 .map(Self::Float),
-            FieldType::Boolean if cell.eq_ignore_ascii_case("true") => Some(Self::Bool(true)),
-            FieldType::Boolean if cell.eq_ignore_ascii_case("false") => Some(Self::Bool(false)),
+            FieldType::Boolean => boolean(cell).map(Self::Bool),
             _ => None,
         };
         parsed.unwrap_or(Self::Text(cell))
+    }
+}
+
+/// A clean boolean cell (validation accepts `true`/`false` in any case).
+pub(super) fn boolean(cell: &str) -> Option<bool> {
+    if cell.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if cell.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 

@@ -15,7 +15,7 @@ use polars::prelude::{
 use satudata_validation::{CleanColumn, FieldType};
 
 use super::batch::Batch;
-use super::cell::json_number;
+use super::cell::{boolean, json_number};
 use super::hashing::{finish_hashed, hashed_file};
 use super::{Cell, internal, io};
 use crate::error::{Error, Result};
@@ -159,7 +159,15 @@ fn frame(batches: &[Arc<Batch>], height: usize, columns: &[CleanColumn]) -> Resu
             }
             DataType::Boolean => {
                 let mut b = BooleanChunkedBuilder::new(name, height);
-                each_typed(batches, i, column, boolean, |v| b.append_option(v))?;
+                each_typed(
+                    batches,
+                    i,
+                    column,
+                    |c| boolean(c).ok_or(()),
+                    |v| {
+                        b.append_option(v);
+                    },
+                )?;
                 b.finish().into_series()
             }
             _ => {
@@ -197,16 +205,6 @@ fn each_typed<'a, T, E>(
         }
     }
     Ok(())
-}
-
-fn boolean(cell: &str) -> std::result::Result<bool, ()> {
-    if cell.eq_ignore_ascii_case("true") {
-        Ok(true)
-    } else if cell.eq_ignore_ascii_case("false") {
-        Ok(false)
-    } else {
-        Err(())
-    }
 }
 
 fn text(cell: &str) -> std::result::Result<&str, std::convert::Infallible> {
