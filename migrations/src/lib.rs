@@ -12,6 +12,7 @@ mod m20261127_000005_create_lifecycle;
 mod m20261128_000006_add_portal_extent;
 mod m20261128_000007_create_catalogue_generation;
 mod m20261128_000008_add_mskeg;
+mod m20261129_000009_add_clean_table;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_add_portal_extent::Migration),
             Box::new(m20261128_000007_create_catalogue_generation::Migration),
             Box::new(m20261128_000008_add_mskeg::Migration),
+            Box::new(m20261129_000009_add_clean_table::Migration),
         ]
     }
 }

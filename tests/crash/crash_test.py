@@ -136,6 +136,15 @@ def check_store(workdir):
             problems.append(f"missing published object {key}")
         elif os.path.getsize(path) != size or sha256_file(path) != sha:
             problems.append(f"published object {key} differs from its recorded hash/size")
+    # A valid upload's clean table (the published CSV to be) is stored before its row.
+    for number, sha, size in db.execute(
+        "SELECT number, clean_sha256, clean_size FROM dataset_version WHERE clean_sha256 IS NOT NULL"
+    ):
+        path = os.path.join(objects, "blobs", "sha256", sha[:2], sha)
+        if not os.path.exists(path):
+            problems.append(f"version {number}: missing clean table {sha}")
+        elif os.path.getsize(path) != size or sha256_file(path) != sha:
+            problems.append(f"version {number}: clean table differs from its recorded hash/size")
     for vid, number, status, published in db.execute(
         "SELECT id, number, status, published_at FROM dataset_version"
     ):
@@ -157,6 +166,10 @@ def check_store(workdir):
             problems.append(f"version source {key} is missing")
     referenced = {k for (k,) in db.execute("SELECT object_key FROM dataset_version")}
     referenced |= {k for (k,) in db.execute("SELECT object_key FROM distribution")}
+    referenced |= {
+        f"blobs/sha256/{sha[:2]}/{sha}"
+        for (sha,) in db.execute("SELECT clean_sha256 FROM dataset_version WHERE clean_sha256 IS NOT NULL")
+    }
     current = db.execute("SELECT current_version_id FROM dataset WHERE slug = 'crash'").fetchone()[0]
     db.close()
     return problems, referenced, current

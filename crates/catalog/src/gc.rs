@@ -8,6 +8,7 @@ use chrono::Utc;
 use sea_orm::{EntityTrait, QuerySelect};
 
 use crate::Catalog;
+use crate::cleaned::blob_key;
 use crate::entity::{dataset_version, distribution};
 use crate::error::Result;
 
@@ -44,6 +45,17 @@ impl Catalog {
             .await?
             .into_iter()
             .collect();
+        referenced.extend(
+            dataset_version::Entity::find()
+                .select_only()
+                .column(dataset_version::Column::CleanSha256)
+                .into_tuple::<Option<String>>()
+                .all(self.db())
+                .await?
+                .into_iter()
+                .flatten()
+                .map(|sha256| blob_key(&sha256)),
+        );
         referenced.extend(
             distribution::Entity::find()
                 .select_only()

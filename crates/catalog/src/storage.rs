@@ -195,6 +195,12 @@ impl Storage {
         made.map_err(|e| Error::Internal(format!("scratch folder: {e}")))
     }
 
+    /// The file holding `key` in a `file://` store (whether or not it exists); None for other
+    /// stores.
+    pub fn local_file(&self, key: &str) -> Option<std::path::PathBuf> {
+        self.root.as_ref().map(|root| root.join(key))
+    }
+
     /// A buffered blocking reader of an object, for the validation and publishing threads: the
     /// file itself in a `file://` store, otherwise the store's stream. Call it inside the runtime.
     pub async fn blocking_reader(&self, key: &str) -> Result<Box<dyn std::io::Read + Send>> {

@@ -49,8 +49,10 @@ impl Catalog {
     /// Streams an upload into the store and records it as the dataset's next version.
     ///
     /// Memory stays bounded whatever the size: chunks go to the store as they come, while a
-    /// a SHA-256 sees each chunk once; then the stored object is read back once by the validation engine. A failed or rejected upload leaves
-    /// nothing behind, neither object nor row.
+    /// SHA-256 sees each chunk once; then the stored object is read back once by the validation
+    /// engine and, when the table is valid, once more to write its clean table. A failed or
+    /// rejected upload leaves nothing behind but, at most, a blob no row points at (which
+    /// `satudata gc` removes).
     pub async fn upload_version<S, E>(
         &self,
         actor: &Actor,
@@ -95,7 +97,20 @@ impl Catalog {
                 return Err(error);
             }
         };
-        let table = Table::new(&report)?;
+        let mut table = Table::new(&report)?;
+        // A valid table is cleaned now: review sees the clean table, and publication serves it.
+        if report.valid {
+            match self
+                .store_clean_table(&object_key, &report.table, &report.schema)
+                .await
+            {
+                Ok(clean) => table.clean = Some(clean),
+                Err(error) => {
+                    self.storage().delete(&object_key).await?;
+                    return Err(error);
+                }
+            }
+        }
         let recorded = self
             .record_version(
                 &dataset,
@@ -194,6 +209,12 @@ impl Catalog {
             report_valid: Set(Some(table.valid)),
             error_count: Set(i64::try_from(table.errors).ok()),
             warning_count: Set(i64::try_from(table.warnings).ok()),
+            clean_sha256: Set(table.clean.as_ref().map(|c| c.sha256.clone())),
+            clean_size: Set(table
+                .clean
+                .as_ref()
+                .and_then(|c| i64::try_from(c.size).ok())),
+            clean_log: Set(table.clean.as_ref().map(|c| c.log.clone())),
             status: Set(crate::lifecycle::DRAFT.to_owned()),
             ..Default::default()
         };
@@ -308,9 +329,10 @@ struct Received {
     bytes: u64,
 }
 
-/// What is recorded of a table with its version: shape and the validation report, in the same
-/// insert as the version itself.
+/// What is recorded of a table with its version: shape, the validation report and the stored
+/// clean table, in the same insert as the version itself.
 struct Table {
+    clean: Option<crate::cleaned::CleanTable>,
     rows: u64,
     columns: u64,
     info: serde_json::Value,
@@ -324,6 +346,7 @@ impl Table {
     fn new(report: &Report) -> Result<Self> {
         let t = &report.table;
         Ok(Self {
+            clean: None,
             valid: report.valid,
             errors: report.error_count,
             warnings: report.warning_count,

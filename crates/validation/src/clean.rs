@@ -127,22 +127,6 @@ pub fn clean<R: Read + Send, W: Write>(
     clean_table(input, &report.table, &report.schema, reference, output)
 }
 
-/// Receives the clean table's cells as they are written: a row's fields in order, then
-/// [`end_row`](CleanRows::end_row). Lets the published formats be built from the cleaning pass
-/// itself instead of parsing the clean CSV again.
-pub trait CleanRows {
-    /// The next field of the current row.
-    fn field(&mut self, value: &str);
-    /// The current row is complete.
-    fn end_row(&mut self);
-}
-
-/// No observer: only the CSV is written.
-impl CleanRows for () {
-    fn field(&mut self, _: &str) {}
-    fn end_row(&mut self) {}
-}
-
 /// The columns the clean table of `table` will have (labels in snake_case, empty columns
 /// dropped), with the type `schema` gives each; known before cleaning starts.
 pub fn clean_columns(table: &TableInfo, schema: &TableSchema) -> Vec<CleanColumn> {
@@ -205,18 +189,6 @@ pub fn clean_table<R: Read + Send, W: Write>(
     reference: Option<&RegionReference>,
     output: W,
 ) -> Result<CleanLog, ReadError> {
-    clean_table_observed(input, table, schema, reference, output, &mut ())
-}
-
-/// [`clean_table`], handing every written row to `rows` as well.
-pub fn clean_table_observed<R: Read + Send, W: Write>(
-    input: R,
-    table: &TableInfo,
-    schema: &TableSchema,
-    reference: Option<&RegionReference>,
-    output: W,
-    rows: &mut impl CleanRows,
-) -> Result<CleanLog, ReadError> {
     let mut tally = Tally::default();
     let labels = &table.header;
     let ColumnPlan {
@@ -273,13 +245,11 @@ pub fn clean_table_observed<R: Read + Send, W: Write>(
                 None
             };
             let value = changed.as_deref().unwrap_or(trimmed);
-            rows.field(value);
             if let Err(e) = writer.write_field(value) {
                 failure = Some(e);
                 return;
             }
         }
-        rows.end_row();
         // An empty record ends the one whose fields were written above.
         if let Err(e) = writer.write_record(None::<&[u8]>) {
             failure = Some(e);

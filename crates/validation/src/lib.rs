@@ -29,10 +29,7 @@ mod sheets;
 mod sniff;
 
 pub use checks::snake_case;
-pub use clean::{
-    Change, CleanColumn, CleanLog, CleanRows, clean, clean_columns, clean_table,
-    clean_table_observed,
-};
+pub use clean::{Change, CleanColumn, CleanLog, clean, clean_columns, clean_table};
 pub use engine::{Options, validate};
 pub use read::ReadError;
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};

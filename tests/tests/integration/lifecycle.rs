@@ -71,14 +71,22 @@ async fn create_upload_and_read_back(app: TestApp) {
     assert_eq!(v["table"]["header"][0], "kode_wilayah");
     assert_eq!(v["media_type"], "text/csv");
 
-    // The stored object holds exactly the uploaded bytes.
-    let files = app.stored_files();
-    assert_eq!(files.len(), 1, "{files:?}");
-    assert_eq!(std::fs::read(&files[0]).expect("stored file"), CSV);
-    assert!(
-        files[0].ends_with("source"),
-        "key must not come from a file name: {files:?}"
+    // The stored object holds exactly the uploaded bytes; next to it, the clean table
+    // (comma-separated, snake_case labels) that review sees and publication will serve.
+    let (sources, clean): (Vec<_>, Vec<_>) = app
+        .stored_files()
+        .into_iter()
+        .partition(|f| f.ends_with("source"));
+    assert_eq!(
+        sources.len(),
+        1,
+        "key must not come from a file name: {sources:?}"
     );
+    assert_eq!(std::fs::read(&sources[0]).expect("stored file"), CSV);
+    assert_eq!(clean.len(), 1, "{clean:?}");
+    let clean_text = std::fs::read_to_string(&clean[0]).expect("clean table");
+    assert!(clean_text.starts_with("kode_wilayah,"), "{clean_text}");
+    assert!(clean[0].ends_with(hex::encode(Sha256::digest(clean_text.as_bytes()))));
 
     let read = app
         .get(
@@ -152,7 +160,8 @@ async fn multipart_upload_and_version_numbers(app: TestApp) {
         .filter_map(|v| v["number"].as_i64())
         .collect();
     assert_eq!(numbers, [2, 1]);
-    assert_eq!(app.stored_files().len(), 2);
+    // Two sources, two clean tables.
+    assert_eq!(app.stored_files().len(), 4);
 }
 
 async fn metadata_round_trip(app: TestApp) {
@@ -256,5 +265,12 @@ async fn concurrent_uploads_get_distinct_numbers(app: TestApp) {
         .collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=12).collect::<Vec<i64>>());
-    assert_eq!(app.stored_files().len(), 12);
+    // Each upload stored its source and, being valid, its own clean table.
+    let files = app.stored_files();
+    let sources = files.iter().filter(|f| f.ends_with("source")).count();
+    let blobs = files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains("blobs/sha256/"))
+        .count();
+    assert_eq!((sources, blobs, files.len()), (12, 12, 24));
 }

@@ -15,6 +15,7 @@ twin!(
     downloads_speak_http_caching_and_ranges,
     gc_removes_only_unreferenced_old_objects,
     datapackage_files_and_diff,
+    a_version_uploaded_without_a_clean_table_is_cleaned_when_published,
 );
 
 /// A messy export: semicolons, a title line, Indonesian numbers, a totals row.
@@ -311,6 +312,60 @@ async fn gc_removes_only_unreferenced_old_objects(app: TestApp) {
     app.get(&format!("/datasets/{slug}/data.parquet"), None)
         .await
         .expect(StatusCode::OK);
+}
+
+/// Versions uploaded before clean tables were written at upload have none: publishing cleans
+/// them first and writes the same files a fresh upload gets.
+async fn a_version_uploaded_without_a_clean_table_is_cleaned_when_published(app: TestApp) {
+    let t = &app.tokens;
+    let fresh = app
+        .dataset(json!({"title": "Penduduk Baru", "organization": "dinkes"}))
+        .await;
+    app.publish(&fresh, MESSY).await;
+    let older = app
+        .dataset(json!({"title": "Penduduk Lama", "organization": "dinkes"}))
+        .await;
+    let version = app
+        .upload(&older, Some(&t.walidata), "text/csv", MESSY)
+        .await
+        .expect(StatusCode::CREATED);
+    assert!(version.json["clean_log"].is_object(), "{}", version.json);
+    app.execute(&format!(
+        "UPDATE dataset_version SET clean_sha256 = NULL, clean_size = NULL, clean_log = NULL \
+         WHERE uuid IN (SELECT v.uuid FROM dataset_version v JOIN dataset d \
+         ON d.id = v.dataset_id WHERE d.slug = '{older}')"
+    ))
+    .await;
+    // The clean blob is shared with the fresh dataset's CSV: remove nothing, publish.
+    let before = app.stored_files().len();
+    app.approve_and_publish(&older, 1).await;
+    let published = app
+        .get(
+            &format!("/api/v1/datasets/{older}/versions/1"),
+            Some(&t.walidata),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(published.json["clean_log"]["rows_written"], 3);
+    for format in ["csv", "json", "parquet", "xlsx"] {
+        let a = app
+            .get(&format!("/datasets/{fresh}/data.{format}"), None)
+            .await
+            .expect(StatusCode::OK);
+        let b = app
+            .get(&format!("/datasets/{older}/data.{format}"), None)
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(a.bytes, b.bytes, "{format}");
+        assert_eq!(a.headers["etag"], b.headers["etag"], "{format}");
+    }
+    // Content-addressed: the second publication stored nothing new.
+    assert_eq!(app.stored_files().len(), before);
+    assert_eq!(
+        app.count("dataset_version WHERE clean_sha256 IS NOT NULL")
+            .await,
+        2
+    );
 }
 
 async fn datapackage_files_and_diff(app: TestApp) {

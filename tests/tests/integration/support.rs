@@ -263,6 +263,13 @@ impl TestApp {
             .await
             .expect(StatusCode::CREATED);
         let n = version.json["number"].as_i64().expect("number");
+        self.approve_and_publish(slug, n).await;
+        n
+    }
+
+    /// Submits, approves and publishes version `n` of `slug` (as the walidata).
+    pub async fn approve_and_publish(&self, slug: &str, n: i64) {
+        let t = &self.tokens;
         let base = format!("/api/v1/datasets/{slug}/versions/{n}");
         let report = self.get(&format!("{base}/report"), Some(&t.walidata)).await;
         assert_eq!(report.json["valid"], true, "{}", report.json);
@@ -279,7 +286,17 @@ impl TestApp {
         self.post_json(&format!("{base}/publish"), Some(&t.walidata), json!({}))
             .await
             .expect(StatusCode::OK);
-        n
+    }
+
+    /// Runs one SQL statement (to set up states the API cannot reach, e.g. older rows).
+    pub async fn execute(&self, sql: &str) {
+        let db = self.catalog.db();
+        db.execute_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .expect("statement");
     }
 
     /// Counts rows of a table.

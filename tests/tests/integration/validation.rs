@@ -270,5 +270,6 @@ async fn workbooks_and_json_records(app: TestApp) {
     assert_eq!(version["number"], 2);
     assert_eq!(version["table"]["format"], "json");
     assert_eq!(version["validation"]["valid"], true);
-    assert_eq!(app.stored_files().len(), 2);
+    // Two sources, two clean tables (both versions are valid).
+    assert_eq!(app.stored_files().len(), 4);
 }

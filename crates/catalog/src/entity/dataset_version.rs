@@ -43,9 +43,15 @@ pub struct Model {
     pub pembina_approved_by: Option<i32>,
     /// When it was published.
     pub published_at: Option<DateTimeUtc>,
-    /// What cleaning changed when the published table was written.
+    /// What cleaning changed: written with the clean table when a valid version is uploaded
+    /// (or, for a version uploaded before that, when it is published).
     #[sea_orm(column_type = "JsonBinary", nullable)]
     pub clean_log: Option<Json>,
+    /// SHA-256 of the clean table (CSV), stored at `blobs/sha256/…`; the published CSV is
+    /// this blob. None until a valid version's table has been cleaned.
+    pub clean_sha256: Option<String>,
+    /// Its size in bytes.
+    pub clean_size: Option<i64>,
     #[sea_orm(belongs_to, from = "dataset_id", to = "id")]
     pub dataset: HasOne<super::dataset::Entity>,
     #[sea_orm(has_many)]

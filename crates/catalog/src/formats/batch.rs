@@ -1,13 +1,11 @@
-//! Rows of the clean table in batches, shared by the writers of the other formats: the cleaning
-//! pass fills them ([`Batcher`]), or the clean CSV is read back into them ([`csv_batches`]).
+//! Rows of the clean table in batches, read from the clean CSV ([`csv_batches`]) and shared by
+//! the writers of the other formats.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::mpsc::SyncSender;
-
-use satudata_validation::CleanRows;
 
 use super::internal;
 use crate::error::Result;
@@ -107,137 +105,109 @@ impl Batch {
     }
 }
 
-/// Collects the rows of the cleaning pass into batches and hands each full batch to every
-/// writer. A writer that has stopped (its receiver is gone) is dropped; it reports its own
-/// error when joined.
-/// Batches whose every writer is done are reused: fresh buffers of a few MiB each would cost
-/// a page fault per page.
-pub(super) struct Batcher {
-    columns: usize,
-    current: Batch,
-    writers: Vec<SyncSender<Arc<Batch>>>,
-    sent: std::collections::VecDeque<Arc<Batch>>,
-}
-
-impl Batcher {
-    pub(super) fn new(columns: usize, writers: Vec<SyncSender<Arc<Batch>>>) -> Self {
-        Self {
-            columns,
-            current: Batch::new(columns),
-            writers,
-            sent: std::collections::VecDeque::new(),
-        }
-    }
-
-    fn send(&mut self) {
-        let next = match self.sent.front() {
-            Some(oldest) if Arc::strong_count(oldest) == 1 => self
-                .sent
-                .pop_front()
-                .and_then(|oldest| Arc::try_unwrap(oldest).ok()),
-            _ => None,
-        };
-        let next = next.map_or_else(
-            || Batch::new(self.columns),
-            |mut batch| {
-                batch.clear();
-                batch
-            },
-        );
-        let full = Arc::new(std::mem::replace(&mut self.current, next));
-        self.writers
-            .retain(|writer| writer.send(Arc::clone(&full)).is_ok());
-        self.sent.push_back(full);
-    }
-
-    /// Sends the last, partial batch; the writers see their channels close.
-    pub(super) fn finish(mut self) {
-        if self.current.rows > 0 {
-            self.send();
-        }
-    }
-}
-
-impl CleanRows for Batcher {
-    fn field(&mut self, value: &str) {
-        self.current.push_field(value);
-    }
-
-    fn end_row(&mut self) {
-        self.current.end_row();
-        if !self.current.has_room() {
-            self.send();
-        }
-    }
-}
-
-/// The clean CSV at `path` read back in batches (for a writer that could not be fed by the
-/// cleaning pass).
+/// The clean CSV at `path` read in batches. A batch is reused once every holder has dropped it:
+/// fresh buffers of a few MiB each would cost a page fault per page.
 pub(super) fn csv_batches(
     path: &Path,
     columns: usize,
 ) -> Result<impl Iterator<Item = Result<Arc<Batch>>>> {
     let file = File::open(path).map_err(super::io)?;
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(BufReader::with_capacity(1 << 20, file));
-    let mut record = csv::StringRecord::new();
-    let mut done = false;
-    Ok(std::iter::from_fn(move || {
-        if done {
+    Ok(CsvBatches {
+        reader,
+        record: csv::StringRecord::new(),
+        columns,
+        sent: VecDeque::new(),
+        done: false,
+    })
+}
+
+struct CsvBatches<R> {
+    reader: csv::Reader<R>,
+    record: csv::StringRecord,
+    columns: usize,
+    /// Batches handed out, oldest first; one only this queue holds can be filled again.
+    sent: VecDeque<Arc<Batch>>,
+    done: bool,
+}
+
+impl<R> CsvBatches<R> {
+    fn empty_batch(&mut self) -> Batch {
+        let reusable = self
+            .sent
+            .front()
+            .is_some_and(|oldest| Arc::strong_count(oldest) == 1);
+        let reused = if reusable {
+            self.sent
+                .pop_front()
+                .and_then(|oldest| Arc::try_unwrap(oldest).ok())
+        } else {
+            None
+        };
+        reused.map_or_else(
+            || Batch::new(self.columns),
+            |mut batch| {
+                batch.clear();
+                batch
+            },
+        )
+    }
+}
+
+impl<R: std::io::Read> Iterator for CsvBatches<R> {
+    type Item = Result<Arc<Batch>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
             return None;
         }
-        let mut batch = Batch::new(columns);
+        let mut batch = self.empty_batch();
         while batch.has_room() {
-            match reader.read_record(&mut record) {
+            match self.reader.read_record(&mut self.record) {
                 Ok(true) => {
-                    for field in &record {
+                    for field in &self.record {
                         batch.push_field(field);
                     }
                     batch.end_row();
                 }
                 Ok(false) => {
-                    done = true;
+                    self.done = true;
                     break;
                 }
                 Err(e) => {
-                    done = true;
+                    self.done = true;
                     return Some(Err(internal(e)));
                 }
             }
         }
-        (batch.rows > 0).then(|| Ok(Arc::new(batch)))
-    }))
+        if batch.rows == 0 {
+            return None;
+        }
+        let batch = Arc::new(batch);
+        self.sent.push_back(Arc::clone(&batch));
+        Some(Ok(batch))
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{BATCH, Batch, Batcher};
-    use satudata_validation::CleanRows;
+    use super::{BATCH, csv_batches};
 
     #[test]
-    fn rows_are_cut_or_padded_to_the_columns_and_sent_in_full_batches() {
-        let (tx, rx) = std::sync::mpsc::sync_channel(4);
-        let mut batcher = Batcher::new(2, vec![tx]);
-        for row in [&["a", "b", "extra"][..], &["", "é"], &["only"]] {
-            for field in row {
-                batcher.field(field);
-            }
-            batcher.end_row();
-        }
+    fn rows_are_cut_or_padded_to_the_columns_and_batches_are_reused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("data.csv");
+        let mut text = String::from("a,b\r\na,b,extra\r\n,é\r\nonly\r\n");
         for _ in 0..BATCH {
-            batcher.field("x");
-            batcher.field("y");
-            batcher.end_row();
+            text.push_str("x,y\r\n");
         }
-        batcher.finish();
-        let batches: Vec<_> = rx.iter().collect();
-        assert_eq!(
-            batches.iter().map(|b| b.rows()).collect::<Vec<_>>(),
-            [BATCH, 3]
-        );
-        let first: &Batch = &batches[0];
+        std::fs::write(&path, text).expect("write");
+        let mut batches = csv_batches(&path, 2).expect("open");
+        let first = batches.next().expect("a batch").expect("read");
+        assert_eq!(first.rows(), BATCH);
         assert_eq!(first.row(0).collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(first.row(1).collect::<Vec<_>>(), ["", "é"]);
         assert_eq!(first.row(2).collect::<Vec<_>>(), ["only", ""]);
@@ -246,7 +216,14 @@ mod tests {
             first.column(1).take(4).collect::<Vec<_>>(),
             ["b", "é", "", "y"]
         );
-        assert_eq!(batches[1].column(0).collect::<Vec<_>>(), ["x"; 3]);
-        assert_eq!(batches[1].row(2).collect::<Vec<_>>(), ["x", "y"]);
+        let text_address = first.cell(0, 0).as_ptr() as usize;
+        drop(first);
+        let second = batches.next().expect("the rest").expect("read");
+        assert_eq!(second.rows(), 3);
+        assert_eq!(second.column(0).collect::<Vec<_>>(), ["x"; 3]);
+        assert_eq!(second.row(2).collect::<Vec<_>>(), ["x", "y"]);
+        // The first batch was held by nobody else: its buffers were filled again.
+        assert_eq!(second.cell(0, 0).as_ptr() as usize, text_address);
+        assert!(batches.next().is_none());
     }
 }

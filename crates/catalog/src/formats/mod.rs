@@ -1,7 +1,8 @@
-//! Writing a version's published files in one pass: the cleaning engine writes the clean table
-//! as CSV and hands its rows, in batches, to three threads that write the JSON, the Parquet file
-//! and the XLSX workbook at the same time. Blocking code, run on a blocking thread; memory stays
-//! bounded (a few batches in flight, one Parquet row group, the workbook streamed, xlsx.rs).
+//! A version's files: the clean table as CSV ([`clean`], when a valid version is uploaded), and
+//! from it the published JSON, Parquet and XLSX ([`build`]): the clean CSV is read once, in
+//! batches, by three threads that write the formats at the same time. Blocking code, run on a
+//! blocking thread; memory stays bounded (a few batches in flight, one Parquet row group, the
+//! workbook streamed, xlsx.rs).
 
 mod batch;
 mod cell;
@@ -15,11 +16,11 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::Duration;
 
 use satudata_validation::{
-    CleanLog, RegionReference, TableInfo, TableSchema, clean_columns, clean_table_observed,
+    CleanColumn, CleanLog, RegionReference, TableInfo, TableSchema, clean_table,
 };
 
 use crate::error::{Error, Result};
-use batch::{Batch, Batcher, csv_batches};
+use batch::{Batch, csv_batches};
 use hashing::{finish_hashed, hash_file, hashed_file};
 use writers::{write_json, write_parquet, write_xlsx};
 
@@ -75,132 +76,115 @@ pub(crate) struct BuiltFile {
     pub size: u64,
 }
 
-/// Everything written for a version.
-#[derive(Debug)]
-pub(crate) struct Built {
-    pub files: Vec<BuiltFile>,
-    pub log: CleanLog,
-}
-
-/// Cleans `source` (a stored upload of `source_size` bytes) into `dir/data.csv` and, from the
-/// same pass, writes `data.json`, `data.parquet` and `data.xlsx` (when the table fits a
-/// worksheet) next to it.
-pub(crate) fn build(
+/// Cleans `source` (a stored upload, as its report read it) into a new file at `path`. Returns
+/// the file's SHA-256 and size, and what cleaning changed.
+pub(crate) fn clean(
     source: impl Read + Send,
     table: &TableInfo,
     schema: &TableSchema,
     reference: Option<&RegionReference>,
-    source_size: u64,
+    path: &Path,
+) -> Result<(String, u64, CleanLog)> {
+    let mut out = hashed_file(path)?;
+    let log = clean_table(source, table, schema, reference, &mut out)
+        .map_err(|e| Error::Internal(format!("cleaning the table: {e}")))?;
+    let (sha256, size) = finish_hashed(out)?;
+    Ok((sha256, size, log))
+}
+
+/// Writes `data.json`, `data.parquet` and `data.xlsx` (when the table fits a worksheet) into
+/// `dir` from the clean CSV at `csv` (`csv_size` bytes, of `columns`, at most `rows` rows).
+pub(crate) fn build(
+    csv: &Path,
+    columns: &[CleanColumn],
+    rows: u64,
+    csv_size: u64,
     dir: &Path,
-) -> Result<Built> {
+) -> Result<Vec<BuiltFile>> {
     let started = std::time::Instant::now();
-    let columns = clean_columns(table, schema);
-    let csv_path = dir.join("data.csv");
     let json_path = dir.join("data.json");
     let parquet_path = dir.join("data.parquet");
     let xlsx_path = dir.join("data.xlsx");
-    // The workbook is written during the pass when the table surely fits (the rows read bound
-    // the rows written). Zip64 is chosen before the first row, from a bound on the worksheet's
-    // size: the clean text of a CSV is at most about twice its source; other sources are
-    // checked again below.
-    let streamed_xlsx = columns.len() <= XLSX_MAX_COLUMNS && table.row_count <= XLSX_MAX_ROWS;
-    let large_guess = zip64(
-        table.row_count,
-        columns.len(),
-        source_size.saturating_mul(2),
-    );
-    let (log, csv, json, parquet, xlsx) = std::thread::scope(|scope| -> Result<_> {
+    let fits_columns = columns.len() <= XLSX_MAX_COLUMNS;
+    // Zip64 is chosen before the first row, from a bound on the worksheet's size (a worksheet
+    // that outgrows it is written again below).
+    let large_guess = zip64(rows, columns.len(), csv_size);
+    let (json, parquet, xlsx) = std::thread::scope(|scope| -> Result<_> {
         // Named threads: perf and the debugger tell the formats apart.
         let (json_tx, json_rx) = sync_channel(QUEUE);
         let json = spawn(scope, "publish-json", || {
-            write_json(fed(json_rx), &json_path, &columns)
+            write_json(fed(json_rx), &json_path, columns)
         })?;
         let (parquet_tx, parquet_rx) = sync_channel(QUEUE);
         let parquet = spawn(scope, "publish-parquet", || {
-            write_parquet(fed(parquet_rx), &parquet_path, &columns)
+            write_parquet(fed(parquet_rx), &parquet_path, columns)
         })?;
         let mut writers = vec![json_tx, parquet_tx];
-        let xlsx = if streamed_xlsx {
+        let xlsx = if fits_columns {
             let (xlsx_tx, xlsx_rx) = sync_channel(QUEUE);
             writers.push(xlsx_tx);
             Some(spawn(scope, "publish-xlsx", || {
-                write_xlsx(fed(xlsx_rx), &xlsx_path, &columns, large_guess)
+                write_xlsx(fed(xlsx_rx), &xlsx_path, columns, large_guess)
             })?)
         } else {
             None
         };
-        let mut batcher = Batcher::new(columns.len(), writers);
-        let mut out = hashed_file(&csv_path)?;
-        let cleaned =
-            clean_table_observed(source, table, schema, reference, &mut out, &mut batcher);
-        batcher.finish();
-        let csv = cleaned
-            .map_err(|e| Error::Internal(format!("cleaning for publication: {e}")))
-            .and_then(|log| Ok((log, finish_hashed(out)?)));
+        let read = csv_batches(csv, columns.len()).and_then(|batches| {
+            for batch in batches {
+                let batch = batch?;
+                // A writer that stopped (its receiver is gone) reports its error when joined.
+                writers.retain(|writer| writer.send(Arc::clone(&batch)).is_ok());
+            }
+            Ok(())
+        });
+        drop(writers);
         let json = joined(json)?;
         let parquet = joined(parquet)?;
         let xlsx = xlsx.map(joined).transpose()?;
-        let (log, csv) = csv?;
-        Ok((log, csv, json, parquet, xlsx))
+        read?;
+        Ok((json, parquet, xlsx))
     })?;
     let (json, json_took) = json;
     let (parquet, parquet_took) = parquet;
-    let mut files = vec![
-        built(FORMATS[0], csv_path.clone(), csv),
-        built(FORMATS[1], json_path, json?),
-    ];
+    let mut files = vec![built(FORMATS[1], json_path, json?)];
     parquet?;
     files.push(built(
         FORMATS[2],
         parquet_path.clone(),
         hash_file(&parquet_path)?,
     ));
-    let fits = log.rows_written <= XLSX_MAX_ROWS && columns.len() <= XLSX_MAX_COLUMNS;
-    let mut large = zip64(log.rows_written, columns.len(), files[0].size);
     let mut xlsx_took = Duration::ZERO;
     let written = match xlsx {
         Some((outcome, took)) => {
             xlsx_took = took;
             match outcome {
-                Ok(fitted) => fitted && (large_guess || !large),
+                Ok(fitted) => fitted,
                 // Without Zip64 the zip writer refuses a worksheet past 4 GiB (text that escaping
                 // inflates can get there under the bound): write it again with Zip64.
                 Err(e) if !large_guess => {
                     tracing::warn!(error = %e, "workbook without Zip64 failed; writing it with Zip64");
-                    large = true;
-                    false
+                    let (again, took) = timed(|| {
+                        write_xlsx(csv_batches(csv, columns.len())?, &xlsx_path, columns, true)
+                    });
+                    xlsx_took += took;
+                    again?
                 }
                 Err(e) => return Err(e),
             }
         }
         None => false,
     };
-    // The rare tables the pass could not write a workbook for: a worksheet larger than its
-    // Zip64 guess, or rows dropped by cleaning that bring the table under the worksheet's rows.
-    if fits && !written {
-        let (again, took) = timed(|| {
-            write_xlsx(
-                csv_batches(&csv_path, columns.len())?,
-                &xlsx_path,
-                &columns,
-                large,
-            )
-        });
-        again?;
-        xlsx_took += took;
-    }
-    if fits {
+    if written {
         files.push(built(FORMATS[3], xlsx_path.clone(), hash_file(&xlsx_path)?));
     }
     tracing::info!(
-        rows = log.rows_written,
         total_ms = started.elapsed().as_millis(),
         json_ms = json_took.as_millis(),
         parquet_ms = parquet_took.as_millis(),
         xlsx_ms = xlsx_took.as_millis(),
         "published files written"
     );
-    Ok(Built { files, log })
+    Ok(files)
 }
 
 /// Whether a worksheet of `rows` × `columns` cells holding `text` bytes may pass 4 GiB: a cell

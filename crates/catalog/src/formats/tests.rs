@@ -9,7 +9,8 @@ use satudata_validation::{CleanColumn, FieldType, Options, validate};
 use super::batch::{BATCH, csv_batches};
 use super::hashing::hash_file;
 use super::writers::{parquet_type, write_xlsx};
-use super::{Built, build};
+use super::{BuiltFile, build, clean};
+use satudata_validation::CleanLog;
 
 /// A messy export: title and footnote lines, a semicolon, Indonesian numbers, blanks and quotes.
 fn messy(rows: usize) -> String {
@@ -43,7 +44,15 @@ fn messy(rows: usize) -> String {
     text
 }
 
-fn built(source: &str, dir: &Path) -> Built {
+/// A version's files: its clean CSV (as an upload writes it) and the formats built from it.
+struct Published {
+    csv: std::path::PathBuf,
+    csv_hash: (String, u64),
+    log: CleanLog,
+    files: Vec<BuiltFile>,
+}
+
+fn built(source: &str, dir: &Path) -> Published {
     let mut report = validate(source.as_bytes(), &Options::default()).expect("validate");
     // The types a steward would confirm for the columns inference leaves as text.
     for field in &mut report.schema.fields {
@@ -53,15 +62,16 @@ fn built(source: &str, dir: &Path) -> Built {
             _ => {}
         }
     }
-    build(
-        source.as_bytes(),
-        &report.table,
-        &report.schema,
-        None,
-        source.len() as u64,
-        dir,
-    )
-    .expect("build")
+    let csv = dir.join("data.csv");
+    let (sha256, size, log) =
+        clean(source.as_bytes(), &report.table, &report.schema, None, &csv).expect("clean");
+    let files = build(&csv, &log.columns, report.table.row_count, size, dir).expect("build");
+    Published {
+        csv,
+        csv_hash: (sha256, size),
+        log,
+        files,
+    }
 }
 
 /// The clean CSV read by polars with the clean table's types: what the Parquet file must hold.
@@ -79,14 +89,15 @@ fn csv_frame(path: &Path, columns: &[CleanColumn]) -> DataFrame {
 }
 
 #[test]
-fn every_format_is_written_from_the_cleaning_pass_and_holds_the_clean_table() {
+fn every_format_is_written_from_the_clean_csv_and_holds_the_clean_table() {
     let dir = tempfile::tempdir().expect("tempdir");
     // More than one batch and a partial last one.
     let rows = BATCH * 2 + 123;
     let built = built(&messy(rows), dir.path());
     assert_eq!(built.log.rows_written, rows as u64);
     let names: Vec<&str> = built.files.iter().map(|f| f.format.name).collect();
-    assert_eq!(names, ["csv", "json", "parquet", "xlsx"]);
+    assert_eq!(names, ["json", "parquet", "xlsx"]);
+    assert_eq!(hash_file(&built.csv).expect("hash"), built.csv_hash);
     for file in &built.files {
         assert_eq!(
             hash_file(&file.path).expect("hash"),
@@ -107,8 +118,8 @@ fn every_format_is_written_from_the_cleaning_pass_and_holds_the_clean_table() {
     );
 
     // Parquet: the same frame polars reads from the clean CSV.
-    let expected = csv_frame(&built.files[0].path, &built.log.columns);
-    let file = std::fs::File::open(&built.files[2].path).expect("open parquet");
+    let expected = csv_frame(&built.csv, &built.log.columns);
+    let file = std::fs::File::open(&built.files[1].path).expect("open parquet");
     let parquet = ParquetReader::new(file).finish().expect("read parquet");
     assert!(
         parquet.equals_missing(&expected),
@@ -117,10 +128,10 @@ fn every_format_is_written_from_the_cleaning_pass_and_holds_the_clean_table() {
 
     // JSON: one record per row, typed, in order.
     let json: Vec<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_slice(&std::fs::read(&built.files[1].path).expect("read json"))
+        serde_json::from_slice(&std::fs::read(&built.files[0].path).expect("read json"))
             .expect("parse json");
     assert_eq!(json.len(), rows);
-    let mut csv = csv::Reader::from_path(&built.files[0].path).expect("csv");
+    let mut csv = csv::Reader::from_path(&built.csv).expect("csv");
     for (record, object) in csv.records().zip(&json) {
         let record = record.expect("record");
         for (column, cell) in built.log.columns.iter().zip(record.iter()) {
@@ -137,13 +148,13 @@ fn every_format_is_written_from_the_cleaning_pass_and_holds_the_clean_table() {
         }
     }
 
-    // XLSX: written during the pass, byte for byte what the clean CSV gives when read back.
+    // XLSX: written with the other formats, byte for byte what the clean CSV alone gives.
     let again = dir.path().join("again.xlsx");
-    let batches = csv_batches(&built.files[0].path, built.log.columns.len()).expect("batches");
+    let batches = csv_batches(&built.csv, built.log.columns.len()).expect("batches");
     assert!(write_xlsx(batches, &again, &built.log.columns, false).expect("xlsx"));
     assert_eq!(
         std::fs::read(&again).expect("again"),
-        std::fs::read(&built.files[3].path).expect("streamed")
+        std::fs::read(&built.files[2].path).expect("streamed")
     );
 }
 
@@ -152,9 +163,9 @@ fn an_empty_table_still_gets_every_format() {
     let dir = tempfile::tempdir().expect("tempdir");
     let built = built("kode,nama,jumlah\r\n", dir.path());
     assert_eq!(built.log.rows_written, 0);
-    assert_eq!(built.files.len(), 4);
-    assert_eq!(std::fs::read(&built.files[1].path).expect("json"), b"[]\n");
-    let file = std::fs::File::open(&built.files[2].path).expect("open parquet");
+    assert_eq!(built.files.len(), 3);
+    assert_eq!(std::fs::read(&built.files[0].path).expect("json"), b"[]\n");
+    let file = std::fs::File::open(&built.files[1].path).expect("open parquet");
     let parquet = ParquetReader::new(file).finish().expect("read parquet");
     assert_eq!(parquet.height(), 0);
     assert_eq!(parquet.width(), built.log.columns.len());

@@ -4,21 +4,25 @@
 //! `satudata gc`); after it, everything the database points at exists and matches its hash.
 
 use chrono::Utc;
-use satudata_validation::{TableInfo, TableSchema};
+use satudata_validation::{TableInfo, TableSchema, clean_columns};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
     TransactionTrait,
 };
 
 use super::{DISETUJUI, DITAYANGKAN, EventInput, TIDAK_DITAYANGKAN, expect_status, record_event};
+use crate::cleaned::{CleanTable, blob_key};
 use crate::entity::{dataset_version, distribution};
 use crate::error::{Error, Message, Result};
-use crate::formats::{self, Built};
+use crate::formats::{self, BuiltFile, FORMATS};
 use crate::{Actor, Catalog};
 
-/// The store key of a content-addressed blob.
-fn blob_key(sha256: &str) -> String {
-    format!("blobs/sha256/{}/{sha256}", &sha256[..2.min(sha256.len())])
+/// What a first publication wrote: the clean table (made now only for a version uploaded
+/// before tables were cleaned at upload) and the other formats.
+struct Written {
+    clean: CleanTable,
+    cleaned_now: bool,
+    files: Vec<BuiltFile>,
 }
 
 impl Catalog {
@@ -45,37 +49,47 @@ impl Catalog {
             )));
         }
         let existing = self.distributions(version.id).await?;
-        let (rows, clean_log) = if existing.is_empty() {
-            let built = self.write_files(&version).await?;
-            let log = serde_json::to_value(&built.log)
-                .map_err(|e| Error::Internal(format!("clean log: {e}")))?;
-            (Some(built), Some(log))
+        let written = if existing.is_empty() {
+            Some(self.write_files(&version).await?)
         } else {
-            (None, version.clean_log.clone())
+            None
         };
 
         let now = Utc::now();
         let txn = self.db().begin().await?;
-        if let Some(built) = &rows {
-            for file in &built.files {
+        let mut row = version.clone().into_active_model();
+        if let Some(written) = &written {
+            let csv = (
+                FORMATS[0],
+                written.clean.sha256.as_str(),
+                written.clean.size,
+            );
+            let others = written
+                .files
+                .iter()
+                .map(|f| (f.format, f.sha256.as_str(), f.size));
+            for (format, sha256, size) in std::iter::once(csv).chain(others) {
                 distribution::ActiveModel {
                     version_id: Set(version.id),
-                    format: Set(file.format.name.to_owned()),
-                    media_type: Set(file.format.media_type.to_owned()),
-                    object_key: Set(blob_key(&file.sha256)),
-                    sha256: Set(file.sha256.clone()),
-                    byte_size: Set(i64::try_from(file.size).unwrap_or(i64::MAX)),
+                    format: Set(format.name.to_owned()),
+                    media_type: Set(format.media_type.to_owned()),
+                    object_key: Set(blob_key(sha256)),
+                    sha256: Set(sha256.to_owned()),
+                    byte_size: Set(i64::try_from(size).unwrap_or(i64::MAX)),
                     created_at: Set(now),
                     ..Default::default()
                 }
                 .insert(&txn)
                 .await?;
             }
+            if written.cleaned_now {
+                row.clean_sha256 = Set(Some(written.clean.sha256.clone()));
+                row.clean_size = Set(i64::try_from(written.clean.size).ok());
+                row.clean_log = Set(Some(written.clean.log.clone()));
+            }
         }
-        let mut row = version.clone().into_active_model();
         row.status = Set(DITAYANGKAN.to_owned());
         row.published_at = Set(Some(version.published_at.unwrap_or(now)));
-        row.clean_log = Set(clean_log);
         let updated = row.update(&txn).await?;
         let mut d = dataset.clone().into_active_model();
         d.current_version_id = Set(Some(version.id));
@@ -128,9 +142,10 @@ impl Catalog {
         Ok(out)
     }
 
-    /// Cleans the version's source into every format in a scratch folder, then stores each file
-    /// under its hash. Nothing in the database changes here.
-    async fn write_files(&self, version: &dataset_version::Model) -> Result<Built> {
+    /// Writes the version's published files from its clean table (cleaning the source first
+    /// if the upload did not) in a scratch folder, then stores each under its hash. Nothing in
+    /// the database changes here.
+    async fn write_files(&self, version: &dataset_version::Model) -> Result<Written> {
         let report = version.report.as_ref().ok_or_else(|| {
             Error::Conflict(Message::new(
                 "Versi ini tidak memiliki laporan validasi",
@@ -141,30 +156,46 @@ impl Catalog {
             .map_err(|e| Error::Internal(format!("stored report table: {e}")))?;
         let schema: TableSchema = serde_json::from_value(report["schema"].clone())
             .map_err(|e| Error::Internal(format!("stored report schema: {e}")))?;
+        let stored = match (
+            &version.clean_sha256,
+            version.clean_size,
+            &version.clean_log,
+        ) {
+            (Some(sha256), Some(size), Some(log)) => Some(CleanTable {
+                sha256: sha256.clone(),
+                size: u64::try_from(size).unwrap_or(0),
+                log: log.clone(),
+            }),
+            _ => None,
+        };
+        let cleaned_now = stored.is_none();
+        let clean = match stored {
+            Some(clean) => clean,
+            None => {
+                self.store_clean_table(&version.object_key, &table, &schema)
+                    .await?
+            }
+        };
         let scratch = self.storage().scratch_dir("publish-")?;
-        let reader = self.storage().blocking_reader(&version.object_key).await?;
-        let reference = self.regions();
+        let csv = self.clean_table_file(&clean.sha256, scratch.path()).await?;
+        let columns = clean_columns(&table, &schema);
         let dir = scratch.path().to_owned();
-        let source_size = u64::try_from(version.byte_size).unwrap_or(0);
-        let built = tokio::task::spawn_blocking(move || {
-            formats::build(
-                reader,
-                &table,
-                &schema,
-                reference.as_deref(),
-                source_size,
-                &dir,
-            )
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;
-        for file in &built.files {
+        let (rows, size) = (table.row_count, clean.size);
+        let files =
+            tokio::task::spawn_blocking(move || formats::build(&csv, &columns, rows, size, &dir))
+                .await
+                .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;
+        for file in &files {
             let key = blob_key(&file.sha256);
             if !self.storage().exists(&key).await? {
                 self.storage().put_file(&key, &file.path).await?;
             }
         }
         drop(scratch);
-        Ok(built)
+        Ok(Written {
+            clean,
+            cleaned_now,
+            files,
+        })
     }
 }

@@ -1,0 +1,75 @@
+//! The clean table of a version: written once, when a valid version is uploaded, as a
+//! content-addressed blob (`blobs/sha256/…`). Review sees it, publication serves it as the CSV
+//! and reads it for the other formats, so the walidata approves the very bytes that go online.
+
+use std::path::{Path, PathBuf};
+
+use satudata_validation::{TableInfo, TableSchema};
+
+use crate::error::{Error, Result};
+use crate::{Catalog, formats};
+
+/// The store key of a content-addressed blob.
+pub(crate) fn blob_key(sha256: &str) -> String {
+    format!("blobs/sha256/{}/{sha256}", &sha256[..2.min(sha256.len())])
+}
+
+/// A stored clean table.
+#[derive(Debug, Clone)]
+pub(crate) struct CleanTable {
+    pub sha256: String,
+    pub size: u64,
+    /// What cleaning changed ([`satudata_validation::CleanLog`] as stored).
+    pub log: serde_json::Value,
+}
+
+impl Catalog {
+    /// Cleans the stored object `object_key`, read as its report's `table` and `schema`, and
+    /// stores the result under its hash. Nothing in the database changes here: until a row
+    /// points at it, the blob is a leftover that `satudata gc` removes.
+    pub(crate) async fn store_clean_table(
+        &self,
+        object_key: &str,
+        table: &TableInfo,
+        schema: &TableSchema,
+    ) -> Result<CleanTable> {
+        let scratch = self.storage().scratch_dir("clean-")?;
+        let reader = self.storage().blocking_reader(object_key).await?;
+        let reference = self.regions();
+        let path = scratch.path().join("data.csv");
+        let (table, schema, target) = (table.clone(), schema.clone(), path.clone());
+        let (sha256, size, log) = tokio::task::spawn_blocking(move || {
+            formats::clean(reader, &table, &schema, reference.as_deref(), &target)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("cleaning panicked: {e}")))??;
+        let key = blob_key(&sha256);
+        if !self.storage().exists(&key).await? {
+            self.storage().put_file(&key, &path).await?;
+        }
+        let log =
+            serde_json::to_value(&log).map_err(|e| Error::Internal(format!("clean log: {e}")))?;
+        Ok(CleanTable { sha256, size, log })
+    }
+
+    /// A local file holding the clean table `sha256`: the stored file itself in a `file://`
+    /// store, otherwise a copy made in `scratch`.
+    pub(crate) async fn clean_table_file(&self, sha256: &str, scratch: &Path) -> Result<PathBuf> {
+        let key = blob_key(sha256);
+        if let Some(path) = self.storage().local_file(&key) {
+            return Ok(path);
+        }
+        let mut reader = self.storage().blocking_reader(&key).await?;
+        let path = scratch.join("clean.csv");
+        let target = path.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&target)?);
+            std::io::copy(&mut reader, &mut out)?;
+            std::io::Write::flush(&mut out)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("copying the clean table panicked: {e}")))?
+        .map_err(|e| Error::Internal(format!("copying the clean table: {e}")))?;
+        Ok(path)
+    }
+}
