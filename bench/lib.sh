@@ -42,12 +42,17 @@ api() { # method path [curl args...]
     curl -fsS -X "$method" -H "Authorization: Bearer $TOKEN" "$URL$path" "$@"
 }
 
-# publish_table SLUG CSV: upload, submit, approve; prints seconds the publish call took.
+# publish_table SLUG CSV: upload, submit, approve; prints seconds the publish call took and
+# appends the seconds the upload call took (stored, validated, cleaned) to $WORK/upload_times.
 publish_table() {
     local slug=$1 csv=$2
     api POST /api/v1/datasets -H 'Content-Type: application/json' \
         -d "{\"title\": \"$slug\", \"slug\": \"$slug\", \"organization\": \"dinkes\"}" >/dev/null
+    local up_start up_end
+    up_start=$(date +%s.%N)
     api POST "/api/v1/datasets/$slug/versions" -H 'Content-Type: text/csv' -T "$csv" >/dev/null
+    up_end=$(date +%s.%N)
+    echo "$up_end - $up_start" | bc -l >>"$WORK/upload_times"
     api POST "/api/v1/datasets/$slug/versions/1/submit" >/dev/null
     api POST "/api/v1/datasets/$slug/versions/1/review" -H 'Content-Type: application/json' \
         -d '{"decision": "approve"}' >/dev/null

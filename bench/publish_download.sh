@@ -36,6 +36,12 @@ publish=$(printf '%s\n' "${publishes[@]}" | median)
 polars=$(printf '%s\n' "${polars_runs[@]}" | median)
 printf 'median of %d: publish %.2f s, polars %.2f s, ratio %.2fx (target <= 3x)\n' \
     "$RUNS" "$publish" "$polars" "$(echo "$publish / $polars" | bc -l)"
+printf 'upload (stored, validated, clean table written), median of %d: %.2f s\n' \
+    "$RUNS" "$(median <"$WORK/upload_times")"
+api GET /api/v1/datasets/kunjungan/versions/1 | python3 -c '
+import json, sys
+files = json.load(sys.stdin)["files"]
+print("published files:", ", ".join("%s %.1f MB" % (f["format"], f["byte_size"] / 1e6) for f in files))'
 
 # The published CSV, byte for byte, served by nginx from the same disk.
 curl -fsS "$URL/datasets/kunjungan/data.csv" -o "$WORK/published.csv"

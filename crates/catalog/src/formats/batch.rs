@@ -3,7 +3,6 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,12 +41,6 @@ impl Batch {
         self.rows = 0;
     }
 
-    /// Whether another row fits the 32-bit bounds (a batch's text stays far below 4 GiB
-    /// unless its cells are huge).
-    fn has_room(&self) -> bool {
-        self.rows < BATCH && self.text.len() < (u32::MAX / 2) as usize
-    }
-
     pub(super) fn rows(&self) -> usize {
         self.rows
     }
@@ -78,63 +71,54 @@ impl Batch {
             .windows(2)
             .map(|w| &self.text[w[0] as usize..w[1] as usize])
     }
-
-    fn push_field(&mut self, value: &str) {
-        self.text.push_str(value);
-        self.bounds.push(self.end());
-    }
-
-    fn end(&self) -> u32 {
-        // `has_room` keeps the text under 2 GiB before a row starts; a single row of more than
-        // 2 GiB cannot come out of the cleaning pass, whose cells are bounded by its reader.
-        u32::try_from(self.text.len()).unwrap_or(u32::MAX)
-    }
-
-    /// Ends a row, padding or cutting it to the column count.
-    fn end_row(&mut self) {
-        let want = (self.rows + 1) * self.columns + 1;
-        if self.bounds.len() > want {
-            self.bounds.truncate(want);
-            self.text
-                .truncate(self.bounds.last().map_or(0, |&b| b as usize));
-        }
-        while self.bounds.len() < want {
-            self.bounds.push(self.end());
-        }
-        self.rows += 1;
-    }
 }
 
-/// The clean CSV at `path` read in batches. A batch is reused once every holder has dropped it:
-/// fresh buffers of a few MiB each would cost a page fault per page.
+/// The clean CSV at `path` read in batches: csv-core parses each record straight into the
+/// batch's text buffer. A batch is reused once every holder has dropped it: fresh buffers of a
+/// few MiB each would cost a page fault per page.
 pub(super) fn csv_batches(
     path: &Path,
     columns: usize,
 ) -> Result<impl Iterator<Item = Result<Arc<Batch>>>> {
     let file = File::open(path).map_err(super::io)?;
-    let reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
     Ok(CsvBatches {
-        reader,
-        record: csv::StringRecord::new(),
+        file,
+        core: csv_core::Reader::new(),
+        input: vec![0; INPUT],
+        pos: 0,
+        filled: 0,
+        eof: false,
+        ends: vec![0; columns.max(1) * 2],
         columns,
+        header: true,
         sent: VecDeque::new(),
         done: false,
     })
 }
 
-struct CsvBatches<R> {
-    reader: csv::Reader<R>,
-    record: csv::StringRecord,
+/// Bytes read from the file at a time.
+const INPUT: usize = 1 << 20;
+/// Room kept ahead of a record being parsed.
+const ROOM: usize = 64 << 10;
+
+struct CsvBatches {
+    file: File,
+    core: csv_core::Reader,
+    input: Vec<u8>,
+    pos: usize,
+    filled: usize,
+    eof: bool,
+    /// Field ends of the record being parsed.
+    ends: Vec<usize>,
     columns: usize,
+    /// The next record is the header (skipped).
+    header: bool,
     /// Batches handed out, oldest first; one only this queue holds can be filled again.
     sent: VecDeque<Arc<Batch>>,
     done: bool,
 }
 
-impl<R> CsvBatches<R> {
+impl CsvBatches {
     fn empty_batch(&mut self) -> Batch {
         let reusable = self
             .sent
@@ -155,9 +139,85 @@ impl<R> CsvBatches<R> {
             },
         )
     }
+
+    /// Parses the next record into `text` from `used` on; returns its field ends (relative to
+    /// `used`) in `self.ends[..n]` and `Some(n)`, or None at the end of the file. `text` stays
+    /// longer than what is used: the spare bytes are zeros for csv-core to write into.
+    fn record(&mut self, text: &mut Vec<u8>, used: usize) -> std::io::Result<Option<usize>> {
+        let (mut out, mut nends) = (0, 0);
+        loop {
+            if self.pos == self.filled && !self.eof {
+                self.filled = std::io::Read::read(&mut self.file, &mut self.input)?;
+                self.pos = 0;
+                self.eof = self.filled == 0;
+            }
+            if text.len() - used - out < ROOM {
+                text.resize(text.len() + ROOM.max(text.len() / 2), 0);
+            }
+            let (result, nin, nout, nend) = self.core.read_record(
+                &self.input[self.pos..self.filled],
+                &mut text[used + out..],
+                &mut self.ends[nends..],
+            );
+            self.pos += nin;
+            out += nout;
+            nends += nend;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::OutputFull => {
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let more = self.ends.len();
+                    self.ends.resize(more * 2, 0);
+                }
+                csv_core::ReadRecordResult::Record => return Ok(Some(nends)),
+                csv_core::ReadRecordResult::End => return Ok(None),
+            }
+        }
+    }
+
+    /// Fills `batch` with the next rows; false when the file has no more.
+    fn fill(&mut self, batch: &mut Batch) -> Result<bool> {
+        let mut text = std::mem::take(&mut batch.text).into_bytes();
+        text.clear();
+        text.resize(text.capacity().max(ROOM), 0);
+        let mut used = 0;
+        let mut more = true;
+        while batch.rows < BATCH && used < (u32::MAX / 2) as usize {
+            let Some(fields) = self.record(&mut text, used).map_err(super::io)? else {
+                more = false;
+                break;
+            };
+            if std::mem::take(&mut self.header) {
+                continue;
+            }
+            // Cut or pad the record to the columns.
+            let kept = fields.min(self.columns);
+            for &end in &self.ends[..kept] {
+                batch.bounds.push(to_u32(used + end));
+            }
+            used = if kept > 0 {
+                used + self.ends[kept - 1]
+            } else {
+                used
+            };
+            for _ in kept..self.columns {
+                batch.bounds.push(to_u32(used));
+            }
+            batch.rows += 1;
+        }
+        text.truncate(used);
+        batch.text = String::from_utf8(text).map_err(internal)?;
+        Ok(more)
+    }
 }
 
-impl<R: std::io::Read> Iterator for CsvBatches<R> {
+/// A position in a batch's text: `fill` keeps the text under 2 GiB before a row starts, and a
+/// row of more than 2 GiB does not come out of the cleaning pass.
+fn to_u32(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+impl Iterator for CsvBatches {
     type Item = Result<Arc<Batch>>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -165,22 +225,11 @@ impl<R: std::io::Read> Iterator for CsvBatches<R> {
             return None;
         }
         let mut batch = self.empty_batch();
-        while batch.has_room() {
-            match self.reader.read_record(&mut self.record) {
-                Ok(true) => {
-                    for field in &self.record {
-                        batch.push_field(field);
-                    }
-                    batch.end_row();
-                }
-                Ok(false) => {
-                    self.done = true;
-                    break;
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(internal(e)));
-                }
+        match self.fill(&mut batch) {
+            Ok(more) => self.done = !more,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
             }
         }
         if batch.rows == 0 {
@@ -225,5 +274,38 @@ mod tests {
         // The first batch was held by nobody else: its buffers were filled again.
         assert_eq!(second.cell(0, 0).as_ptr() as usize, text_address);
         assert!(batches.next().is_none());
+    }
+
+    #[test]
+    fn quoted_and_long_fields_across_read_blocks_come_back_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("data.csv");
+        let long = "ab\"c,\r\nd ".repeat(40_000);
+        let mut rows = vec![vec!["kode".to_owned(), "teks".to_owned()]];
+        for i in 0..3_000 {
+            let text = if i % 1000 == 7 {
+                long.clone()
+            } else {
+                format!("x, \"{i}\"")
+            };
+            rows.push(vec![i.to_string(), text]);
+        }
+        let mut w = csv::Writer::from_path(&path).expect("csv");
+        for row in &rows {
+            w.write_record(row).expect("row");
+        }
+        w.flush().expect("flush");
+        drop(w);
+        let read: Vec<Vec<String>> = csv_batches(&path, 2)
+            .expect("open")
+            .flat_map(|b| {
+                let b = b.expect("batch");
+                (0..b.rows())
+                    .map(|r| b.row(r).map(str::to_owned).collect())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(read.len(), rows.len() - 1);
+        assert!(read == rows[1..], "rows differ");
     }
 }

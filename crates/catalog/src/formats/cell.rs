@@ -8,9 +8,9 @@ use satudata_validation::FieldType;
 pub(crate) enum Cell<'a> {
     Null,
     Int(i64),
-    /// A number written as plain decimal digits (`-12.50`, `.5`, `7.`): kept as written, since
-    /// XLSX reads it as it is and JSON does when it is a JSON number too (saves formatting a
-    /// float back, and keeps the clean table's text).
+    /// A number written as plain decimal digits (`-12.50`, `.5`, `7.`, or an integer such as
+    /// `-42`): kept as written, since XLSX reads it as it is and JSON does when it is a JSON
+    /// number too (saves parsing and formatting it again, and keeps the clean table's text).
     Decimal(&'a str),
     /// Any other number (an exponent, say).
     Float(f64),
@@ -24,6 +24,9 @@ impl<'a> Cell<'a> {
             return Self::Null;
         }
         let parsed = match kind {
+            FieldType::Integer | FieldType::Year if short_integer(cell) => {
+                Some(Self::Decimal(cell))
+            }
             FieldType::Integer | FieldType::Year => cell.parse().ok().map(Self::Int),
             FieldType::Number if plain_decimal(cell) => Some(Self::Decimal(cell)),
             FieldType::Number => cell
@@ -35,6 +38,16 @@ impl<'a> Cell<'a> {
             _ => None,
         };
         parsed.unwrap_or(Self::Text(cell))
+    }
+}
+
+/// `-?(0|[1-9]\d{0,17})`: an integer in its canonical form that surely fits an `i64`.
+fn short_integer(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    match digits {
+        [b'0'] => true,
+        [b'1'..=b'9', rest @ ..] => rest.len() < 18 && rest.iter().all(u8::is_ascii_digit),
+        _ => false,
     }
 }
 
@@ -95,6 +108,32 @@ mod tests {
         assert_eq!(Cell::parse("1e5", FieldType::Number), Cell::Float(1e5));
         assert_eq!(Cell::parse("NaN", FieldType::Number), Cell::Text("NaN"));
         assert_eq!(Cell::parse("", FieldType::Number), Cell::Null);
+    }
+
+    #[test]
+    fn canonical_integers_are_kept_as_written() {
+        for text in [
+            "0",
+            "-0",
+            "-7",
+            "2024",
+            "999999999999999999",
+            "-123456789012345678",
+        ] {
+            assert_eq!(Cell::parse(text, FieldType::Integer), Cell::Decimal(text));
+            assert!(json_number(text), "{text}");
+        }
+        for (text, n) in [
+            ("007", 7),
+            ("+5", 5),
+            ("1000000000000000000", 1_000_000_000_000_000_000),
+        ] {
+            assert_eq!(Cell::parse(text, FieldType::Year), Cell::Int(n), "{text}");
+        }
+        assert_eq!(
+            Cell::parse("99999999999999999999", FieldType::Integer),
+            Cell::Text("99999999999999999999")
+        );
     }
 
     #[test]

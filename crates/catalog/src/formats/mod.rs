@@ -6,6 +6,7 @@
 
 mod batch;
 mod cell;
+mod direct;
 mod hashing;
 mod writers;
 

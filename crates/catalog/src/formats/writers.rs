@@ -1,5 +1,5 @@
 //! The writers of the derived formats, each fed the clean table's rows in batches: JSON (an
-//! array of records, hashed as written), Parquet (row groups built from the batches, no second
+//! array of records, hashed as written around the page cache, direct.rs), Parquet (row groups built from the batches, no second
 //! CSV parse) and the XLSX workbook (xlsx.rs).
 
 use std::fs::File;
@@ -16,7 +16,7 @@ use satudata_validation::{CleanColumn, FieldType};
 
 use super::batch::Batch;
 use super::cell::{boolean, json_number};
-use super::hashing::{finish_hashed, hashed_file};
+use super::direct::DirectFile;
 use super::{Cell, internal, io};
 use crate::error::{Error, Result};
 use crate::xlsx::Xlsx;
@@ -45,7 +45,7 @@ pub(super) fn write_json(
         })
         .collect::<Result<_>>()?;
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
-    let mut json = hashed_file(path)?;
+    let mut json = DirectFile::create(path)?;
     json.write_all(b"[").map_err(io)?;
     let mut first = true;
     for batch in batches {
@@ -66,7 +66,7 @@ pub(super) fn write_json(
     }
     json.write_all(if first { b"]\n" } else { b"\n]\n" })
         .map_err(io)?;
-    finish_hashed(json)
+    json.finish()
 }
 
 /// One cell as JSON, typed by its column.
