@@ -4,8 +4,9 @@
 #     against polars (Python) reading the same CSV and writing Parquet: target <= 3x;
 #   - download throughput of the published 1M-row CSV against nginx serving the same file from
 #     disk, wrk with 8 connections for 15 s each: target >= 80%.
-# Usage: [RUNS=5] [PERF=file] bench/publish_download.sh [ROWS]   (default 1000000)
-# PERF=file records the server with perf during every publish call (perf record -g).
+# Usage: [RUNS=5] [PERF=file] [PUBLISH_ONLY=1] bench/publish_download.sh [ROWS]   (default 1000000)
+# PERF=file records the server with perf during every publish call (perf record -g);
+# PUBLISH_ONLY=1 skips the download comparison.
 source "$(dirname "$0")/lib.sh"
 ROWS="${1:-1000000}"
 machine
@@ -42,6 +43,7 @@ api GET /api/v1/datasets/kunjungan/versions/1 | python3 -c '
 import json, sys
 files = json.load(sys.stdin)["files"]
 print("published files:", ", ".join("%s %.1f MB" % (f["format"], f["byte_size"] / 1e6) for f in files))'
+[ -n "${PUBLISH_ONLY:-}" ] && exit 0
 
 # The published CSV, byte for byte, served by nginx from the same disk.
 curl -fsS "$URL/datasets/kunjungan/data.csv" -o "$WORK/published.csv"

@@ -43,6 +43,8 @@ pub(crate) struct Xlsx {
     shared: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
     shared_bytes: usize,
     shared_uses: u64,
+    /// Per column, the last text shared and its index.
+    last_shared: Vec<(String, u32)>,
     /// Bounds of the table ([`MAX_SHARED`], [`MAX_SHARED_BYTES`]).
     max_shared: (usize, usize),
 }
@@ -90,6 +92,7 @@ impl Xlsx {
             shared: HashMap::default(),
             shared_bytes: 0,
             shared_uses: 0,
+            last_shared: Vec::new(),
             max_shared: (MAX_SHARED, MAX_SHARED_BYTES),
         };
         book.row(header.iter().map(|h| Cell::Text(h)), true)?;
@@ -123,7 +126,7 @@ impl Xlsx {
                 break;
             }
             let shared = match cell {
-                Cell::Text(text) => self.share(text),
+                Cell::Text(text) => self.share_in(i, text),
                 _ => None,
             };
             // Cells carry no `r` reference: they follow each other column by column (ECMA-376
@@ -176,6 +179,27 @@ impl Xlsx {
     }
 
     /// The shared string index of `text`, if it is (or can still be) in the table.
+    /// [`share`](Self::share) for column `column`, remembering the column's last shared text:
+    /// tables are usually grouped (a region, a year), so a cell often repeats the one above it.
+    fn share_in(&mut self, column: usize, text: &str) -> Option<u32> {
+        if let Some((last, index)) = self.last_shared.get(column)
+            && last == text
+        {
+            self.shared_uses += 1;
+            return Some(*index);
+        }
+        let index = self.share(text)?;
+        if self.last_shared.len() <= column {
+            self.last_shared
+                .resize_with(column + 1, || (String::new(), u32::MAX));
+        }
+        let last = &mut self.last_shared[column];
+        last.0.clear();
+        last.0.push_str(text);
+        last.1 = index;
+        Some(index)
+    }
+
     fn share(&mut self, text: &str) -> Option<u32> {
         if let Some(&index) = self.shared.get(text) {
             self.shared_uses += 1;
@@ -401,6 +425,35 @@ mod tests {
         assert_eq!(rows[2][2], Data::Float(-3.0));
         assert_eq!(rows[2][3], Data::Float(0.1));
         assert_eq!(rows[2][4], Data::Bool(false));
+    }
+
+    #[test]
+    fn repeated_and_alternating_text_reads_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("memo.xlsx");
+        let header = ["a", "b"].map(String::from);
+        let rows = [
+            ["Kauman", "Kauman"],
+            ["Kauman", "Mentikan"],
+            ["Mentikan", "Mentikan"],
+            ["Kauman", "Kauman"],
+            ["Mentikan", "a"],
+            ["Mentikan", "Kauman"],
+        ];
+        let mut book = Xlsx::create(&path, &header, false).expect("create");
+        for row in rows {
+            book.write_row(row.into_iter().map(Cell::Text))
+                .expect("row");
+        }
+        book.finish().expect("finish");
+        let mut read: Read<_> = open_workbook(&path).expect("open");
+        let range = read.worksheet_range("data").expect("sheet");
+        let got: Vec<Vec<Data>> = range.rows().skip(1).map(<[Data]>::to_vec).collect();
+        let want: Vec<Vec<Data>> = rows
+            .iter()
+            .map(|r| r.iter().map(|t| Data::String((*t).into())).collect())
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -177,8 +177,9 @@ impl CsvBatches {
 
     /// Fills `batch` with the next rows; false when the file has no more.
     fn fill(&mut self, batch: &mut Batch) -> Result<bool> {
+        // The previous rows' bytes stay as they are (csv-core overwrites them); only the spare
+        // capacity is zeroed.
         let mut text = std::mem::take(&mut batch.text).into_bytes();
-        text.clear();
         text.resize(text.capacity().max(ROOM), 0);
         let mut used = 0;
         let mut more = true;

@@ -117,8 +117,11 @@ pub(crate) fn build(
             write_json(fed(json_rx), &json_path, columns)
         })?;
         let (parquet_tx, parquet_rx) = sync_channel(QUEUE);
+        // Zip and Parquet writers seek, so those files are hashed when complete, still on
+        // their own threads.
         let parquet = spawn(scope, "publish-parquet", || {
             write_parquet(fed(parquet_rx), &parquet_path, columns)
+                .and_then(|()| hash_file(&parquet_path))
         })?;
         let mut writers = vec![json_tx, parquet_tx];
         let xlsx = if fits_columns {
@@ -126,6 +129,7 @@ pub(crate) fn build(
             writers.push(xlsx_tx);
             Some(spawn(scope, "publish-xlsx", || {
                 write_xlsx(fed(xlsx_rx), &xlsx_path, columns, large_guess)
+                    .and_then(|fitted| fitted.then(|| hash_file(&xlsx_path)).transpose())
             })?)
         } else {
             None
@@ -147,25 +151,25 @@ pub(crate) fn build(
     })?;
     let (json, json_took) = json;
     let (parquet, parquet_took) = parquet;
-    let mut files = vec![built(FORMATS[1], json_path, json?)];
-    parquet?;
-    files.push(built(
-        FORMATS[2],
-        parquet_path.clone(),
-        hash_file(&parquet_path)?,
-    ));
+    let mut files = vec![
+        built(FORMATS[1], json_path, json?),
+        built(FORMATS[2], parquet_path, parquet?),
+    ];
     let mut xlsx_took = Duration::ZERO;
     let written = match xlsx {
         Some((outcome, took)) => {
             xlsx_took = took;
             match outcome {
-                Ok(fitted) => fitted,
+                Ok(hashed) => hashed,
                 // Without Zip64 the zip writer refuses a worksheet past 4 GiB (text that escaping
                 // inflates can get there under the bound): write it again with Zip64.
                 Err(e) if !large_guess => {
                     tracing::warn!(error = %e, "workbook without Zip64 failed; writing it with Zip64");
                     let (again, took) = timed(|| {
-                        write_xlsx(csv_batches(csv, columns.len())?, &xlsx_path, columns, true)
+                        let batches = csv_batches(csv, columns.len())?;
+                        write_xlsx(batches, &xlsx_path, columns, true)?
+                            .then(|| hash_file(&xlsx_path))
+                            .transpose()
                     });
                     xlsx_took += took;
                     again?
@@ -173,10 +177,10 @@ pub(crate) fn build(
                 Err(e) => return Err(e),
             }
         }
-        None => false,
+        None => None,
     };
-    if written {
-        files.push(built(FORMATS[3], xlsx_path.clone(), hash_file(&xlsx_path)?));
+    if let Some(hashed) = written {
+        files.push(built(FORMATS[3], xlsx_path, hashed));
     }
     tracing::info!(
         total_ms = started.elapsed().as_millis(),

@@ -48,20 +48,23 @@ pub(super) fn write_json(
     let mut json = DirectFile::create(path)?;
     json.write_all(b"[").map_err(io)?;
     let mut first = true;
+    // A record is built in `line`, then written with one call.
+    let mut line: Vec<u8> = Vec::with_capacity(4096);
     for batch in batches {
         let batch = batch?;
         for row in 0..batch.rows() {
-            json.write_all(if first { b"\n{" } else { b",\n{" })
-                .map_err(io)?;
+            line.clear();
+            line.extend_from_slice(if first { b"\n{" } else { b",\n{" });
             first = false;
             for (i, cell) in batch.row(row).enumerate() {
                 if i > 0 {
-                    json.write_all(b",").map_err(io)?;
+                    line.push(b',');
                 }
-                json.write_all(&keys[i]).map_err(io)?;
-                write_typed(&mut json, cell, kinds[i])?;
+                line.extend_from_slice(&keys[i]);
+                json_value(&mut line, cell, kinds[i])?;
             }
-            json.write_all(b"}").map_err(io)?;
+            line.push(b'}');
+            json.write_all(&line).map_err(io)?;
         }
     }
     json.write_all(if first { b"]\n" } else { b"\n]\n" })
@@ -70,23 +73,26 @@ pub(super) fn write_json(
 }
 
 /// One cell as JSON, typed by its column.
-fn write_typed(out: &mut impl Write, cell: &str, kind: FieldType) -> Result<()> {
+fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType) -> Result<()> {
     match Cell::parse(cell, kind) {
-        Cell::Null => out.write_all(b"null").map_err(io),
-        Cell::Int(n) => out
-            .write_all(itoa::Buffer::new().format(n).as_bytes())
-            .map_err(io),
-        Cell::Decimal(text) if json_number(text) => out.write_all(text.as_bytes()).map_err(io),
+        Cell::Null => out.extend_from_slice(b"null"),
+        Cell::Int(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+        Cell::Decimal(text) if json_number(text) => out.extend_from_slice(text.as_bytes()),
         Cell::Decimal(text) => {
             let n: f64 = text.parse().map_err(internal)?;
-            serde_json::to_writer(out, &n).map_err(internal)
+            serde_json::to_writer(out, &n).map_err(internal)?;
         }
-        Cell::Float(n) => serde_json::to_writer(out, &n).map_err(internal),
-        Cell::Bool(b) => out
-            .write_all(if b { b"true" } else { b"false" })
-            .map_err(io),
-        Cell::Text(t) => serde_json::to_writer(out, t).map_err(internal),
+        Cell::Float(n) => serde_json::to_writer(out, &n).map_err(internal)?,
+        Cell::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+        // Most text needs no escaping: copied between quotes.
+        Cell::Text(t) if !t.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
+            out.push(b'"');
+            out.extend_from_slice(t.as_bytes());
+            out.push(b'"');
+        }
+        Cell::Text(t) => serde_json::to_writer(out, t).map_err(internal)?,
     }
+    Ok(())
 }
 
 /// The Parquet type of a clean column.
