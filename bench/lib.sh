@@ -22,11 +22,12 @@ SERVER_PID=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
     [ -n "${EXTRA_PIDS:-}" ] && kill $EXTRA_PIDS 2>/dev/null
+    [ -n "${KEEP_LOG:-}" ] && cp "$WORK/serve.log" "$KEEP_LOG"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 export SATUDATA_DATABASE_URL="sqlite://$WORK/satudata.db" SATUDATA_STORAGE="file://$WORK/objects" \
-    SATUDATA_CACHE_DIR="$WORK/cache" SATUDATA_LISTEN="127.0.0.1:$PORT" SATUDATA_LOG=warn
+    SATUDATA_CACHE_DIR="$WORK/cache" SATUDATA_LISTEN="127.0.0.1:$PORT" SATUDATA_LOG="${SATUDATA_LOG:-warn}"
 "$BIN" migrate 2>/dev/null
 "$BIN" org add --slug dinkes --name "Dinas Kesehatan" 2>/dev/null
 "$BIN" user add --email walidata@bench.go.id --name Walidata --role walidata 2>/dev/null
@@ -59,7 +60,7 @@ publish_table() {
     local start end
     local perf_pid=""
     if [ -n "${PERF:-}" ]; then
-        perf record -q -g -p "$(pgrep -n -x satudata)" -o "$PERF.$slug" 2>/dev/null &
+        perf record -q ${PERF_CALLGRAPH:--g} -p "$(pgrep -n -x satudata)" -o "$PERF.$slug" 2>/dev/null &
         perf_pid=$!
         sleep 0.5
     fi

@@ -13,22 +13,20 @@ use crate::error::Result;
 pub(super) const BATCH: usize = 8192;
 
 /// Rows of the clean table: their text in one buffer, and where each field starts and ends
-/// (field `i` is `text[bounds[i]..bounds[i + 1]]`).
+/// (field `i` is `text[spans[i][0]..spans[i][1]]`; separators may lie between fields).
 #[derive(Debug)]
 pub(super) struct Batch {
     text: String,
-    bounds: Vec<u32>,
+    spans: Vec<[u32; 2]>,
     columns: usize,
     rows: usize,
 }
 
 impl Batch {
     fn new(columns: usize) -> Self {
-        let mut bounds = Vec::with_capacity(BATCH * columns + 1);
-        bounds.push(0);
         Self {
             text: String::with_capacity(BATCH * 16 * columns.max(1)),
-            bounds,
+            spans: Vec::with_capacity(BATCH * columns),
             columns,
             rows: 0,
         }
@@ -37,7 +35,7 @@ impl Batch {
     /// Empties the batch, keeping its buffers.
     fn clear(&mut self) {
         self.text.clear();
-        self.bounds.truncate(1);
+        self.spans.clear();
         self.rows = 0;
     }
 
@@ -45,31 +43,31 @@ impl Batch {
         self.rows
     }
 
+    fn field(&self, &[start, end]: &[u32; 2]) -> &str {
+        &self.text[start as usize..end as usize]
+    }
+
     /// The text of a cell ("" when null).
     #[cfg(test)]
     pub(super) fn cell(&self, row: usize, column: usize) -> &str {
-        let i = row * self.columns + column;
-        &self.text[self.bounds[i] as usize..self.bounds[i + 1] as usize]
+        self.field(&self.spans[row * self.columns + column])
     }
 
     /// Column `column` of every row.
     pub(super) fn column(&self, column: usize) -> impl Iterator<Item = &str> {
-        let starts = self.bounds[column..].iter().step_by(self.columns.max(1));
-        let ends = self.bounds[column + 1..]
+        self.spans[column..]
             .iter()
-            .step_by(self.columns.max(1));
-        starts
-            .zip(ends)
+            .step_by(self.columns.max(1))
             .take(self.rows)
-            .map(|(&start, &end)| &self.text[start as usize..end as usize])
+            .map(|span| self.field(span))
     }
 
     /// A row's cells, in column order.
     pub(super) fn row(&self, row: usize) -> impl Iterator<Item = &str> {
         let first = row * self.columns;
-        self.bounds[first..=first + self.columns]
-            .windows(2)
-            .map(|w| &self.text[w[0] as usize..w[1] as usize])
+        self.spans[first..first + self.columns]
+            .iter()
+            .map(|span| self.field(span))
     }
 }
 
@@ -89,6 +87,7 @@ pub(super) fn csv_batches(
         filled: 0,
         eof: false,
         ends: vec![0; columns.max(1) * 2],
+        spans: Vec::with_capacity(columns),
         columns,
         header: true,
         sent: VecDeque::new(),
@@ -108,8 +107,10 @@ struct CsvBatches {
     pos: usize,
     filled: usize,
     eof: bool,
-    /// Field ends of the record being parsed.
+    /// Field ends of the record csv-core is parsing.
     ends: Vec<usize>,
+    /// Where the fields of the last record start and end, from the record's start.
+    spans: Vec<[usize; 2]>,
     columns: usize,
     /// The next record is the header (skipped).
     header: bool,
@@ -140,10 +141,14 @@ impl CsvBatches {
         )
     }
 
-    /// Parses the next record into `text` from `used` on; returns its field ends (relative to
-    /// `used`) in `self.ends[..n]` and `Some(n)`, or None at the end of the file. `text` stays
-    /// longer than what is used: the spare bytes are zeros for csv-core to write into.
+    /// Parses the next record into `text` from `used` on: its fields' places (from `used`) are
+    /// left in `self.spans`, and it returns how many bytes of `text` the record took, or None at
+    /// the end of the file. `text` stays longer than what is used: the spare bytes are there
+    /// for the parser to write into.
     fn record(&mut self, text: &mut Vec<u8>, used: usize) -> std::io::Result<Option<usize>> {
+        if let Some(len) = self.plain_line(text, used) {
+            return Ok(Some(len));
+        }
         let (mut out, mut nends) = (0, 0);
         loop {
             if self.pos == self.filled && !self.eof {
@@ -169,10 +174,50 @@ impl CsvBatches {
                     let more = self.ends.len();
                     self.ends.resize(more * 2, 0);
                 }
-                csv_core::ReadRecordResult::Record => return Ok(Some(nends)),
+                csv_core::ReadRecordResult::Record => {
+                    self.spans.clear();
+                    let mut start = 0;
+                    for &end in &self.ends[..nends] {
+                        self.spans.push([start, end]);
+                        start = end;
+                    }
+                    return Ok(Some(out));
+                }
                 csv_core::ReadRecordResult::End => return Ok(None),
             }
         }
+    }
+
+    /// The fast path of [`record`](Self::record): a whole line in the input without a quote
+    /// (nearly every line of a clean CSV) is copied at once, commas and all, and its fields are
+    /// found with memchr. Anything else is left to csv-core.
+    fn plain_line(&mut self, text: &mut Vec<u8>, used: usize) -> Option<usize> {
+        // csv-core ends a record at its `\r` and leaves the `\n`; line ends before a record
+        // are skipped, as csv-core skips blank lines.
+        while self.pos < self.filled && matches!(self.input[self.pos], b'\r' | b'\n') {
+            self.pos += 1;
+        }
+        let rest = &self.input[self.pos..self.filled];
+        let newline = memchr::memchr(b'\n', rest)?;
+        let line = rest[..newline]
+            .strip_suffix(b"\r")
+            .unwrap_or(&rest[..newline]);
+        if line.is_empty() || memchr::memchr(b'"', line).is_some() {
+            return None;
+        }
+        if text.len() - used < line.len() {
+            text.resize(used + line.len() + ROOM, 0);
+        }
+        text[used..used + line.len()].copy_from_slice(line);
+        self.spans.clear();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b',', line).chain(std::iter::once(line.len())) {
+            self.spans.push([start, end]);
+            start = end + 1;
+        }
+        let len = line.len();
+        self.pos += newline + 1;
+        Some(len)
     }
 
     /// Fills `batch` with the next rows; false when the file has no more.
@@ -184,7 +229,7 @@ impl CsvBatches {
         let mut used = 0;
         let mut more = true;
         while batch.rows < BATCH && used < (u32::MAX / 2) as usize {
-            let Some(fields) = self.record(&mut text, used).map_err(super::io)? else {
+            let Some(len) = self.record(&mut text, used).map_err(super::io)? else {
                 more = false;
                 break;
             };
@@ -192,17 +237,13 @@ impl CsvBatches {
                 continue;
             }
             // Cut or pad the record to the columns.
-            let kept = fields.min(self.columns);
-            for &end in &self.ends[..kept] {
-                batch.bounds.push(to_u32(used + end));
+            let kept = self.spans.len().min(self.columns);
+            for &[start, end] in &self.spans[..kept] {
+                batch.spans.push([to_u32(used + start), to_u32(used + end)]);
             }
-            used = if kept > 0 {
-                used + self.ends[kept - 1]
-            } else {
-                used
-            };
+            used += len;
             for _ in kept..self.columns {
-                batch.bounds.push(to_u32(used));
+                batch.spans.push([to_u32(used), to_u32(used)]);
             }
             batch.rows += 1;
         }

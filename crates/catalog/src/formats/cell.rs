@@ -42,7 +42,7 @@ impl<'a> Cell<'a> {
 }
 
 /// `-?(0|[1-9]\d{0,17})`: an integer in its canonical form that surely fits an `i64`.
-fn short_integer(text: &str) -> bool {
+pub(super) fn short_integer(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
     match digits {
         [b'0'] => true,
@@ -80,12 +80,11 @@ fn plain_decimal(text: &str) -> bool {
 /// Whether a [`plain_decimal`] is also a JSON number: no leading zero before another digit,
 /// digits on both sides of the point.
 pub(super) fn json_number(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (int, frac) = match digits.split_once('.') {
-        Some((int, frac)) => (int, Some(frac)),
-        None => (digits, None),
-    };
-    !int.is_empty() && (int == "0" || !int.starts_with('0')) && frac.is_none_or(|f| !f.is_empty())
+    let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let point = digits.iter().position(|&b| b == b'.');
+    let (int, fraction) = digits.split_at(point.unwrap_or(digits.len()));
+    // `fraction` keeps its point: a point needs a digit after it.
+    !int.is_empty() && (int.len() == 1 || int[0] != b'0') && fraction.len() != 1
 }
 
 #[cfg(test)]

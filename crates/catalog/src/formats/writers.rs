@@ -15,7 +15,7 @@ use polars::prelude::{
 use satudata_validation::{CleanColumn, FieldType};
 
 use super::batch::Batch;
-use super::cell::{boolean, json_number};
+use super::cell::{boolean, json_number, short_integer};
 use super::direct::DirectFile;
 use super::{Cell, internal, io};
 use crate::error::{Error, Result};
@@ -36,10 +36,13 @@ pub(super) fn write_json(
     path: &Path,
     columns: &[CleanColumn],
 ) -> Result<(String, u64)> {
+    // Each key with what precedes and follows it: `{"a":`, `,"b":`.
     let keys: Vec<Vec<u8>> = columns
         .iter()
-        .map(|c| {
-            let mut key = serde_json::to_vec(&c.name).map_err(internal)?;
+        .enumerate()
+        .map(|(i, c)| {
+            let mut key = vec![if i == 0 { b'{' } else { b',' }];
+            serde_json::to_writer(&mut key, &c.name).map_err(internal)?;
             key.push(b':');
             Ok(key)
         })
@@ -54,14 +57,14 @@ pub(super) fn write_json(
         let batch = batch?;
         for row in 0..batch.rows() {
             line.clear();
-            line.extend_from_slice(if first { b"\n{" } else { b",\n{" });
+            line.extend_from_slice(if first { b"\n" } else { b",\n" });
             first = false;
-            for (i, cell) in batch.row(row).enumerate() {
-                if i > 0 {
-                    line.push(b',');
-                }
-                line.extend_from_slice(&keys[i]);
-                json_value(&mut line, cell, kinds[i])?;
+            for ((cell, key), &kind) in batch.row(row).zip(&keys).zip(&kinds) {
+                line.extend_from_slice(key);
+                json_value(&mut line, cell, kind)?;
+            }
+            if keys.is_empty() {
+                line.push(b'{');
             }
             line.push(b'}');
             json.write_all(&line).map_err(io)?;
@@ -74,6 +77,16 @@ pub(super) fn write_json(
 
 /// One cell as JSON, typed by its column.
 fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType) -> Result<()> {
+    // Text and canonical integers, the most common cells, skip the typed reading.
+    match kind {
+        FieldType::Integer | FieldType::Year if short_integer(cell) => {
+            out.extend_from_slice(cell.as_bytes());
+            return Ok(());
+        }
+        FieldType::Integer | FieldType::Year | FieldType::Number | FieldType::Boolean => {}
+        _ if !cell.is_empty() => return json_string(out, cell),
+        _ => {}
+    }
     match Cell::parse(cell, kind) {
         Cell::Null => out.extend_from_slice(b"null"),
         Cell::Int(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
@@ -84,14 +97,19 @@ fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType) -> Result<()> {
         }
         Cell::Float(n) => serde_json::to_writer(out, &n).map_err(internal)?,
         Cell::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
-        // Most text needs no escaping: copied between quotes.
-        Cell::Text(t) if !t.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') => {
-            out.push(b'"');
-            out.extend_from_slice(t.as_bytes());
-            out.push(b'"');
-        }
-        Cell::Text(t) => serde_json::to_writer(out, t).map_err(internal)?,
+        Cell::Text(t) => json_string(out, t)?,
     }
+    Ok(())
+}
+
+/// A JSON string; most text needs no escaping and is copied between quotes.
+fn json_string(out: &mut Vec<u8>, text: &str) -> Result<()> {
+    if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return serde_json::to_writer(out, text).map_err(internal);
+    }
+    out.push(b'"');
+    out.extend_from_slice(text.as_bytes());
+    out.push(b'"');
     Ok(())
 }
 
