@@ -32,7 +32,7 @@ pub const XLSX_MAX_ROWS: u64 = 1_048_575;
 /// Columns an XLSX worksheet holds.
 pub const XLSX_MAX_COLUMNS: usize = 16_384;
 /// Batches queued for each writer.
-const QUEUE: usize = 4;
+const QUEUE: usize = 8;
 
 /// A published format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -165,68 +165,92 @@ pub(super) fn write_parquet(
 }
 
 /// A row group's worth of batches as a typed frame. Empty cells are null; a cell that does not
-/// parse as its column's type is an error (a valid report rules it out).
+/// parse as its column's type is an error (a valid report rules it out). Batch after batch, so
+/// that the text of one batch stays in cache while its columns are read.
 fn frame(batches: &[Arc<Batch>], height: usize, columns: &[CleanColumn]) -> Result<DataFrame> {
-    let mut out = Vec::with_capacity(columns.len());
-    for (i, column) in columns.iter().enumerate() {
-        let name = PlSmallStr::from(column.name.as_str());
-        let series = match parquet_type(column.kind) {
-            DataType::Int64 => {
-                let mut b = PrimitiveChunkedBuilder::<Int64Type>::new(name, height);
-                each_typed(batches, i, column, str::parse, |v| b.append_option(v))?;
-                b.finish().into_series()
-            }
-            DataType::Float64 => {
-                let mut b = PrimitiveChunkedBuilder::<Float64Type>::new(name, height);
-                each_typed(batches, i, column, str::parse, |v| b.append_option(v))?;
-                b.finish().into_series()
-            }
-            DataType::Boolean => {
-                let mut b = BooleanChunkedBuilder::new(name, height);
-                each_typed(
-                    batches,
-                    i,
-                    column,
-                    |c| boolean(c).ok_or(()),
-                    |v| {
-                        b.append_option(v);
-                    },
-                )?;
-                b.finish().into_series()
-            }
-            _ => {
-                let mut b = StringChunkedBuilder::new(name, height);
-                each_typed(batches, i, column, text, |v| b.append_option(v))?;
-                b.finish().into_series()
-            }
-        };
-        out.push(Column::from(series));
+    let mut builders: Vec<Builder> = columns
+        .iter()
+        .map(|column| Builder::new(column, height))
+        .collect();
+    for batch in batches {
+        for (i, (builder, column)) in builders.iter_mut().zip(columns).enumerate() {
+            builder.append(batch, i, column)?;
+        }
     }
+    let out = builders
+        .into_iter()
+        .map(|b| Column::from(b.finish()))
+        .collect();
     DataFrame::new(height, out).map_err(internal)
 }
 
-/// Feeds `push` column `index`'s cells of every batch, in order, parsed by `parse`; an empty
-/// cell is `None`, a cell `parse` rejects is an error.
+/// A typed column being built.
+enum Builder {
+    Int(PrimitiveChunkedBuilder<Int64Type>),
+    Float(PrimitiveChunkedBuilder<Float64Type>),
+    Bool(BooleanChunkedBuilder),
+    Text(StringChunkedBuilder),
+}
+
+impl Builder {
+    fn new(column: &CleanColumn, height: usize) -> Self {
+        let name = PlSmallStr::from(column.name.as_str());
+        match parquet_type(column.kind) {
+            DataType::Int64 => Self::Int(PrimitiveChunkedBuilder::new(name, height)),
+            DataType::Float64 => Self::Float(PrimitiveChunkedBuilder::new(name, height)),
+            DataType::Boolean => Self::Bool(BooleanChunkedBuilder::new(name, height)),
+            _ => Self::Text(StringChunkedBuilder::new(name, height)),
+        }
+    }
+
+    /// Appends column `index` of `batch`.
+    fn append(&mut self, batch: &Batch, index: usize, column: &CleanColumn) -> Result<()> {
+        match self {
+            Self::Int(b) => each_typed(batch, index, column, str::parse, |v| b.append_option(v)),
+            Self::Float(b) => each_typed(batch, index, column, str::parse, |v| b.append_option(v)),
+            Self::Bool(b) => each_typed(
+                batch,
+                index,
+                column,
+                |c| boolean(c).ok_or(()),
+                |v| {
+                    b.append_option(v);
+                },
+            ),
+            Self::Text(b) => each_typed(batch, index, column, text, |v| b.append_option(v)),
+        }
+    }
+
+    fn finish(self) -> polars::prelude::Series {
+        match self {
+            Self::Int(b) => b.finish().into_series(),
+            Self::Float(b) => b.finish().into_series(),
+            Self::Bool(b) => b.finish().into_series(),
+            Self::Text(b) => b.finish().into_series(),
+        }
+    }
+}
+
+/// Feeds `push` column `index`'s cells of `batch`, in order, parsed by `parse`; an empty cell
+/// is `None`, a cell `parse` rejects is an error.
 fn each_typed<'a, T, E>(
-    batches: &'a [Arc<Batch>],
+    batch: &'a Batch,
     index: usize,
     column: &CleanColumn,
     parse: impl Fn(&'a str) -> std::result::Result<T, E>,
     mut push: impl FnMut(Option<T>),
 ) -> Result<()> {
-    for batch in batches {
-        for cell in batch.column(index) {
-            if cell.is_empty() {
-                push(None);
-                continue;
-            }
-            push(Some(parse(cell).map_err(|_| {
-                Error::Internal(format!(
-                    "writing published files: {cell:?} in column {} is not a {:?}",
-                    column.name, column.kind
-                ))
-            })?));
+    for cell in batch.column(index) {
+        if cell.is_empty() {
+            push(None);
+            continue;
         }
+        push(Some(parse(cell).map_err(|_| {
+            Error::Internal(format!(
+                "writing published files: {cell:?} in column {} is not a {:?}",
+                column.name, column.kind
+            ))
+        })?));
     }
     Ok(())
 }
