@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_RELEASE:-$HOME/.cache/satudata-target-release}"
-cargo build --release --locked --bin satudata
-BIN="$CARGO_TARGET_DIR/release/satudata"
+# BIN=path runs a given binary instead (to compare two builds in turns).
+if [ -z "${BIN:-}" ]; then
+    cargo build --release --locked --bin satudata
+    BIN="$CARGO_TARGET_DIR/release/satudata"
+fi
 VENV="$HOME/.cache/satudata-bench-venv"
 if [ ! -x "$VENV/bin/datasette" ] || [ ! -x "$VENV/bin/sqlite-utils" ]; then
     python3 -m venv "$VENV"

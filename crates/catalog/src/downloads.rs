@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::entity::{dataset, dataset_version, distribution};
 use crate::error::{Error, Message, Result};
-use crate::formats::{self, XLSX_MAX_COLUMNS, XLSX_MAX_ROWS};
+use crate::formats::{self, XLSX_MAX_CELL_CHARS, XLSX_MAX_COLUMNS, XLSX_MAX_ROWS};
 use crate::{Actor, Catalog};
 
 /// A published file, ready to stream.
@@ -50,12 +50,14 @@ impl Catalog {
                 Error::NotFound(Message::new(
                     format!(
                         "Versi ini tidak tersedia sebagai {}: XLSX hanya dibuat untuk tabel sampai \
-                         {XLSX_MAX_ROWS} baris dan {XLSX_MAX_COLUMNS} kolom",
+                         {XLSX_MAX_ROWS} baris dan {XLSX_MAX_COLUMNS} kolom, dengan paling banyak \
+                         {XLSX_MAX_CELL_CHARS} karakter per sel",
                         format.name
                     ),
                     format!(
                         "This version is not available as {}: XLSX is only written for tables of \
-                         up to {XLSX_MAX_ROWS} rows and {XLSX_MAX_COLUMNS} columns",
+                         up to {XLSX_MAX_ROWS} rows and {XLSX_MAX_COLUMNS} columns, with at most \
+                         {XLSX_MAX_CELL_CHARS} characters per cell",
                         format.name
                     ),
                 ))

@@ -31,6 +31,8 @@ pub(crate) use cell::Cell;
 pub const XLSX_MAX_ROWS: u64 = 1_048_575;
 /// Columns an XLSX worksheet holds.
 pub const XLSX_MAX_COLUMNS: usize = 16_384;
+/// Characters (UTF-16 code units) an Excel cell holds.
+pub const XLSX_MAX_CELL_CHARS: usize = 32_767;
 /// Batches queued for each writer.
 const QUEUE: usize = 8;
 

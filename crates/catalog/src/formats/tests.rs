@@ -179,3 +179,27 @@ fn zip64_is_chosen_for_worksheets_that_may_pass_4_gib() {
     assert!(super::zip64(super::XLSX_MAX_ROWS, 64, 0));
     assert!(super::zip64(10, 2, u64::from(u32::MAX)));
 }
+
+#[test]
+fn a_cell_longer_than_excel_holds_leaves_no_workbook_and_loses_nothing() {
+    let limit = super::XLSX_MAX_CELL_CHARS;
+    for (length, workbook) in [(limit, true), (limit + 1, false)] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Two bytes per character in UTF-8, one UTF-16 unit: the limit counts characters.
+        let long = "é".repeat(length);
+        let source = format!("kode,catatan\r\n1,pendek\r\n2,{long}\r\n");
+        let built = built(&source, dir.path());
+        let names: Vec<&str> = built.files.iter().map(|f| f.format.name).collect();
+        let expected: &[&str] = if workbook {
+            &["json", "parquet", "xlsx"]
+        } else {
+            &["json", "parquet"]
+        };
+        assert_eq!(names, expected, "{length} characters");
+        assert_eq!(dir.path().join("data.xlsx").exists(), workbook);
+        let json: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_slice(&std::fs::read(&built.files[0].path).expect("json"))
+                .expect("parse json");
+        assert_eq!(json[1]["catatan"].as_str(), Some(long.as_str()));
+    }
+}

@@ -260,7 +260,8 @@ fn text(cell: &str) -> std::result::Result<&str, std::convert::Infallible> {
 }
 
 /// Writes the workbook (xlsx.rs). `large` selects Zip64 for the worksheet. Returns whether the
-/// table fitted; a table past the worksheet's rows leaves no workbook.
+/// table fitted; a table past the worksheet's rows, or with a cell longer than Excel holds,
+/// leaves no workbook (every other format has the whole table).
 pub(super) fn write_xlsx(
     batches: impl Batches,
     path: &Path,
@@ -271,23 +272,36 @@ pub(super) fn write_xlsx(
     let mut book = Xlsx::create(path, &header, large)?;
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
     let mut rows = 0u64;
-    for batch in batches {
+    let mut fits = true;
+    'batches: for batch in batches {
         let batch = batch?;
         rows += batch.rows() as u64;
         if rows > super::XLSX_MAX_ROWS {
-            drop(book);
-            std::fs::remove_file(path).map_err(io)?;
-            return Ok(false);
+            fits = false;
+            break;
         }
         for row in 0..batch.rows() {
-            book.write_row(
-                batch
-                    .row(row)
-                    .zip(&kinds)
-                    .map(|(cell, kind)| Cell::parse(cell, *kind)),
-            )?;
+            let mut too_long = false;
+            book.write_row(batch.row(row).zip(&kinds).map(|(cell, kind)| {
+                too_long |= cell.len() > super::XLSX_MAX_CELL_CHARS && !fits_a_cell(cell);
+                Cell::parse(cell, *kind)
+            }))?;
+            if too_long {
+                fits = false;
+                break 'batches;
+            }
         }
+    }
+    if !fits {
+        drop(book);
+        std::fs::remove_file(path).map_err(io)?;
+        return Ok(false);
     }
     book.finish()?;
     Ok(true)
+}
+
+/// Whether `text` fits an Excel cell ([`super::XLSX_MAX_CELL_CHARS`] UTF-16 code units).
+fn fits_a_cell(text: &str) -> bool {
+    text.encode_utf16().count() <= super::XLSX_MAX_CELL_CHARS
 }
