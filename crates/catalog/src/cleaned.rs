@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use satudata_validation::{TableInfo, TableSchema};
 
-use crate::error::{Error, Result};
-use crate::{Catalog, formats};
+use crate::entity::dataset_version;
+use crate::error::{Error, Message, Result};
+use crate::{Actor, Catalog, formats};
 
 /// The store key of a content-addressed blob.
 pub(crate) fn blob_key(sha256: &str) -> String {
@@ -23,7 +24,44 @@ pub(crate) struct CleanTable {
     pub log: serde_json::Value,
 }
 
+/// A version's clean table as stored, for review before publication.
+#[derive(Debug, Clone)]
+pub struct CleanFile {
+    /// The version.
+    pub version: dataset_version::Model,
+    /// The store key of the clean CSV.
+    pub object_key: String,
+    /// Its SHA-256 (hex).
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
 impl Catalog {
+    /// The clean table of version `number` of dataset `key`, for whoever may see the version
+    /// (before publication: its OPD and the walidata).
+    pub async fn clean_file(&self, actor: &Actor, key: &str, number: i32) -> Result<CleanFile> {
+        let version = self.version(actor, key, number).await?;
+        let (Some(sha256), Some(size)) = (version.clean_sha256.clone(), version.clean_size) else {
+            return Err(Error::NotFound(Message::new(
+                format!(
+                    "Versi {number} tidak memiliki tabel bersih: tabel hanya dibersihkan bila \
+                     laporan validasinya tanpa galat"
+                ),
+                format!(
+                    "Version {number} has no clean table: a table is cleaned only when its \
+                     validation report has no errors"
+                ),
+            )));
+        };
+        Ok(CleanFile {
+            version,
+            object_key: blob_key(&sha256),
+            sha256,
+            size: u64::try_from(size).unwrap_or(0),
+        })
+    }
+
     /// Cleans the stored object `object_key`, read as its report's `table` and `schema`, and
     /// stores the result under its hash. Nothing in the database changes here: until a row
     /// points at it, the blob is a leftover that `satudata gc` removes.

@@ -8,7 +8,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod ckan;
-mod cleaned;
+pub mod cleaned;
 mod counts;
 pub mod datajson;
 pub mod datapackage;

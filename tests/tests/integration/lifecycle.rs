@@ -4,7 +4,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::support::{TestApp, twin};
+use crate::support::{TestApp, assert_envelope, twin};
 
 twin!(
     create_upload_and_read_back,
@@ -87,6 +87,25 @@ async fn create_upload_and_read_back(app: TestApp) {
     let clean_text = std::fs::read_to_string(&clean[0]).expect("clean table");
     assert!(clean_text.starts_with("kode_wilayah,"), "{clean_text}");
     assert!(clean[0].ends_with(hex::encode(Sha256::digest(clean_text.as_bytes()))));
+    // The OPD (and the walidata) can download it before publication; the public cannot.
+    let uri = format!("/api/v1/datasets/{slug}/versions/1/clean.csv");
+    let preview = app
+        .get(&uri, Some(&t.produsen))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(preview.bytes, clean_text.as_bytes());
+    assert_eq!(
+        preview.headers["etag"],
+        format!("\"{}\"", hex::encode(Sha256::digest(clean_text.as_bytes()))).as_str()
+    );
+    assert!(
+        preview.headers["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/csv")
+    );
+    let hidden = app.get(&uri, None).await.expect(StatusCode::NOT_FOUND);
+    assert_envelope(&hidden.json);
 
     let read = app
         .get(

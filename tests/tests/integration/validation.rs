@@ -202,6 +202,21 @@ async fn region_codes_are_checked_against_the_imported_list() {
         .await
         .expect(StatusCode::CREATED);
     assert_eq!(version.json["validation"]["valid"], false);
+    // A table with errors is not cleaned: there is nothing to preview or publish yet.
+    let none = app
+        .get(
+            &format!("/api/v1/datasets/{slug}/versions/1/clean.csv"),
+            Some(&app.tokens.produsen),
+        )
+        .await
+        .expect(StatusCode::NOT_FOUND);
+    assert!(
+        none.json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("tabel bersih")),
+        "{}",
+        none.json
+    );
     let report = app
         .get(
             &format!("/api/v1/datasets/{slug}/versions/1/report"),
