@@ -81,10 +81,9 @@ impl Catalog {
         })
         .await
         .map_err(|e| Error::Internal(format!("cleaning panicked: {e}")))??;
-        let key = blob_key(&sha256);
-        if !self.storage().exists(&key).await? {
-            self.storage().put_file(&key, &path).await?;
-        }
+        // Stored even when the same blob exists: an old unreferenced copy could be removed by
+        // gc before this version's row points at it; storing it again makes it young.
+        self.storage().put_file(&blob_key(&sha256), &path).await?;
         let log =
             serde_json::to_value(&log).map_err(|e| Error::Internal(format!("clean log: {e}")))?;
         Ok(CleanTable { sha256, size, log })

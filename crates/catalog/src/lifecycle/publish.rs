@@ -185,11 +185,12 @@ impl Catalog {
             tokio::task::spawn_blocking(move || formats::build(&csv, &columns, rows, size, &dir))
                 .await
                 .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;
+        // Stored even when the same blob exists (as in cleaned.rs): an old unreferenced copy
+        // must not be collected between here and the transaction that references it.
         for file in &files {
-            let key = blob_key(&file.sha256);
-            if !self.storage().exists(&key).await? {
-                self.storage().put_file(&key, &file.path).await?;
-            }
+            self.storage()
+                .put_file(&blob_key(&file.sha256), &file.path)
+                .await?;
         }
         drop(scratch);
         Ok(Written {
