@@ -72,7 +72,7 @@ impl Catalog {
                 report.scanned += 1;
                 if referenced.contains(&key) {
                     report.referenced += 1;
-                } else if modified > cutoff {
+                } else if modified > cutoff || self.stored_again(&key, cutoff).await? {
                     report.too_young += 1;
                 } else {
                     if !dry_run {
@@ -98,5 +98,18 @@ impl Catalog {
             );
         }
         Ok(report)
+    }
+}
+
+impl Catalog {
+    /// Whether `key` was stored again since it was listed: content-addressed blobs are, when an
+    /// upload or a publish writes the same bytes, and the row that will reference it may not be
+    /// committed yet.
+    async fn stored_again(&self, key: &str, cutoff: chrono::DateTime<Utc>) -> Result<bool> {
+        Ok(self
+            .storage()
+            .modified(key)
+            .await?
+            .is_none_or(|modified| modified > cutoff))
     }
 }

@@ -171,6 +171,15 @@ impl Storage {
         }
     }
 
+    /// When an object last changed; None when it does not exist.
+    pub async fn modified(&self, key: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        match self.store.head(&Path::from(key)).await {
+            Ok(meta) => Ok(Some(meta.last_modified)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Whether an object exists.
     pub async fn exists(&self, key: &str) -> Result<bool> {
         match self.store.head(&Path::from(key)).await {

@@ -44,7 +44,7 @@ pub(crate) struct Xlsx {
     shared_bytes: usize,
     shared_uses: u64,
     /// Per column, the last text shared and its index.
-    last_shared: Vec<(String, u32)>,
+    last_shared: Vec<Option<(String, u32)>>,
     /// Bounds of the table ([`MAX_SHARED`], [`MAX_SHARED_BYTES`]).
     max_shared: (usize, usize),
 }
@@ -182,7 +182,7 @@ impl Xlsx {
     /// [`share`](Self::share) for column `column`, remembering the column's last shared text:
     /// tables are usually grouped (a region, a year), so a cell often repeats the one above it.
     fn share_in(&mut self, column: usize, text: &str) -> Option<u32> {
-        if let Some((last, index)) = self.last_shared.get(column)
+        if let Some(Some((last, index))) = self.last_shared.get(column)
             && last == text
         {
             self.shared_uses += 1;
@@ -190,13 +190,16 @@ impl Xlsx {
         }
         let index = self.share(text)?;
         if self.last_shared.len() <= column {
-            self.last_shared
-                .resize_with(column + 1, || (String::new(), u32::MAX));
+            self.last_shared.resize_with(column + 1, || None);
         }
-        let last = &mut self.last_shared[column];
-        last.0.clear();
-        last.0.push_str(text);
-        last.1 = index;
+        match &mut self.last_shared[column] {
+            Some((last, at)) => {
+                last.clear();
+                last.push_str(text);
+                *at = index;
+            }
+            slot => *slot = Some((text.to_owned(), index)),
+        }
         Some(index)
     }
 

@@ -6,6 +6,8 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
+use satudata_validation::CleanColumn;
+
 use super::internal;
 use crate::error::Result;
 
@@ -74,10 +76,14 @@ impl Batch {
 /// The clean CSV at `path` read in batches: csv-core parses each record straight into the
 /// batch's text buffer. A batch is reused once every holder has dropped it: fresh buffers of a
 /// few MiB each would cost a page fault per page.
+/// The file must be what cleaning writes for `columns`: their labels as its header, and every
+/// row as many fields; anything else is an error, never a silent shift of columns.
 pub(super) fn csv_batches(
     path: &Path,
-    columns: usize,
-) -> Result<impl Iterator<Item = Result<Arc<Batch>>>> {
+    columns: &[CleanColumn],
+) -> Result<impl Iterator<Item = Result<Arc<Batch>>> + use<>> {
+    let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+    let columns = names.len();
     let file = File::open(path).map_err(super::io)?;
     Ok(CsvBatches {
         file,
@@ -89,6 +95,8 @@ pub(super) fn csv_batches(
         ends: vec![0; columns.max(1) * 2],
         spans: Vec::with_capacity(columns),
         columns,
+        names,
+        rows_read: 0,
         header: true,
         sent: VecDeque::new(),
         done: false,
@@ -112,7 +120,11 @@ struct CsvBatches {
     /// Where the fields of the last record start and end, from the record's start.
     spans: Vec<[usize; 2]>,
     columns: usize,
-    /// The next record is the header (skipped).
+    /// The clean table's labels, which the header must repeat.
+    names: Vec<String>,
+    /// Data rows read so far (for error messages).
+    rows_read: u64,
+    /// The next record is the header (checked, then skipped).
     header: bool,
     /// Batches handed out, oldest first; one only this queue holds can be filled again.
     sent: VecDeque<Arc<Batch>>,
@@ -234,17 +246,28 @@ impl CsvBatches {
                 break;
             };
             if std::mem::take(&mut self.header) {
+                let header = self.spans.iter().map(|&[a, b]| &text[used + a..used + b]);
+                if !header.eq(self.names.iter().map(String::as_bytes)) {
+                    return Err(internal(format!(
+                        "the clean table's header is not {:?}",
+                        self.names
+                    )));
+                }
                 continue;
             }
-            // Cut or pad the record to the columns.
-            let kept = self.spans.len().min(self.columns);
-            for &[start, end] in &self.spans[..kept] {
+            self.rows_read += 1;
+            if self.spans.len() != self.columns {
+                return Err(internal(format!(
+                    "row {} of the clean table has {} fields, not {}",
+                    self.rows_read,
+                    self.spans.len(),
+                    self.columns
+                )));
+            }
+            for &[start, end] in &self.spans {
                 batch.spans.push([to_u32(used + start), to_u32(used + end)]);
             }
             used += len;
-            for _ in kept..self.columns {
-                batch.spans.push([to_u32(used), to_u32(used)]);
-            }
             batch.rows += 1;
         }
         text.truncate(used);
@@ -285,18 +308,30 @@ impl Iterator for CsvBatches {
 
 #[cfg(test)]
 mod tests {
+    use satudata_validation::{CleanColumn, FieldType};
+
     use super::{BATCH, csv_batches};
 
+    fn columns(names: &[&str]) -> Vec<CleanColumn> {
+        names
+            .iter()
+            .map(|n| CleanColumn {
+                name: (*n).to_owned(),
+                kind: FieldType::String,
+            })
+            .collect()
+    }
+
     #[test]
-    fn rows_are_cut_or_padded_to_the_columns_and_batches_are_reused() {
+    fn rows_come_back_in_full_batches_and_batches_are_reused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("data.csv");
-        let mut text = String::from("a,b\r\na,b,extra\r\n,é\r\nonly\r\n");
+        let mut text = String::from("a,b\r\na,b\r\n,é\r\nonly,\r\n");
         for _ in 0..BATCH {
             text.push_str("x,y\r\n");
         }
         std::fs::write(&path, text).expect("write");
-        let mut batches = csv_batches(&path, 2).expect("open");
+        let mut batches = csv_batches(&path, &columns(&["a", "b"])).expect("open");
         let first = batches.next().expect("a batch").expect("read");
         assert_eq!(first.rows(), BATCH);
         assert_eq!(first.row(0).collect::<Vec<_>>(), ["a", "b"]);
@@ -319,6 +354,33 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_is_not_the_clean_table_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("data.csv");
+        let read = |text: &str, names: &[&str]| {
+            std::fs::write(&path, text).expect("write");
+            csv_batches(&path, &columns(names))
+                .expect("open")
+                .collect::<crate::error::Result<Vec<_>>>()
+                .map(|b| b.len())
+        };
+        assert_eq!(read("a,b\r\n1,2\r\n", &["a", "b"]).ok(), Some(1));
+        assert!(
+            read("a,c\r\n1,2\r\n", &["a", "b"]).is_err(),
+            "another header"
+        );
+        assert!(
+            read("a,b\r\n1,2,3\r\n", &["a", "b"]).is_err(),
+            "a longer row"
+        );
+        assert!(read("a,b\r\n1\r\n", &["a", "b"]).is_err(), "a shorter row");
+        assert!(
+            read("a,b\r\n\"1\",2\r\n\"x\"\r\n", &["a", "b"]).is_err(),
+            "quoted, short"
+        );
+    }
+
+    #[test]
     fn quoted_and_long_fields_across_read_blocks_come_back_whole() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("data.csv");
@@ -338,7 +400,7 @@ mod tests {
         }
         w.flush().expect("flush");
         drop(w);
-        let read: Vec<Vec<String>> = csv_batches(&path, 2)
+        let read: Vec<Vec<String>> = csv_batches(&path, &columns(&["kode", "teks"]))
             .expect("open")
             .flat_map(|b| {
                 let b = b.expect("batch");

@@ -134,6 +134,17 @@ impl DirectFile {
     }
 }
 
+impl Drop for DirectFile {
+    /// A file abandoned on an error leaves no thread behind: the I/O thread sees its queue close
+    /// and ends before the scratch folder goes.
+    fn drop(&mut self) {
+        self.full = None;
+        if let Some(io) = self.io.take() {
+            let _ = io.join();
+        }
+    }
+}
+
 impl Write for DirectFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let spare = self.current.spare();

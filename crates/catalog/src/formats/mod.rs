@@ -136,7 +136,7 @@ pub(crate) fn build(
         } else {
             None
         };
-        let read = csv_batches(csv, columns.len()).and_then(|batches| {
+        let read = csv_batches(csv, columns).and_then(|batches| {
             for batch in batches {
                 let batch = batch?;
                 // A writer that stopped (its receiver is gone) reports its error when joined.
@@ -168,7 +168,7 @@ pub(crate) fn build(
                 Err(e) if !large_guess => {
                     tracing::warn!(error = %e, "workbook without Zip64 failed; writing it with Zip64");
                     let (again, took) = timed(|| {
-                        let batches = csv_batches(csv, columns.len())?;
+                        let batches = csv_batches(csv, columns)?;
                         write_xlsx(batches, &xlsx_path, columns, true)?
                             .then(|| hash_file(&xlsx_path))
                             .transpose()
