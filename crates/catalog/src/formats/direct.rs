@@ -1,10 +1,12 @@
 //! The JSON array of records is the largest published file (about three times the CSV) and
 //! the one read least. It is written around the page cache (`O_DIRECT` on Linux): copying
 //! hundreds of MB into page-cache pages cost more CPU than formatting them, and would evict what
-//! downloads and the data API keep hot. The caller fills aligned 4 MiB blocks; an I/O thread
-//! hashes them (SHA-256), writes them and hands them back. Where the file system refuses direct
-//! I/O, the same thread writes the file the ordinary way. The file is synced before it counts
-//! as written.
+//! downloads and the data API keep hot. The caller fills aligned 4 MiB blocks; a hashing thread
+//! runs SHA-256 over them and passes them to a writing thread, which writes them and hands them
+//! back. Hashing and writing overlap: a direct write waits for the device, and done on one
+//! thread the two added up to the longest path of a publish. Where the file system refuses
+//! direct I/O, the writing thread writes the file the ordinary way. The file is synced before
+//! it counts as written.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -21,48 +23,66 @@ use crate::error::Result;
 const ALIGN: usize = 4096;
 /// Bytes per write.
 const BLOCK: usize = 4 << 20;
-/// Blocks: one being filled, one queued, one being written.
-const BLOCKS: usize = 3;
+/// Blocks: one being filled, one queued for hashing, one being hashed, one queued for writing,
+/// one being written.
+const BLOCKS: usize = 5;
 
-/// A 4 MiB window aligned to [`ALIGN`] inside a slightly larger buffer.
+/// Room past a block's 4 MiB for the record that crosses its end.
+const SLACK: usize = 256 << 10;
+
+/// A buffer whose data (`buf[start..]`) begins at an [`ALIGN`]ed address. Records are appended
+/// to it directly; a record that crosses the end of the 4 MiB is carried over to the next block.
 struct Block {
     buf: Vec<u8>,
     start: usize,
-    len: usize,
 }
 
 impl Block {
     fn new() -> Self {
-        let buf = vec![0u8; BLOCK + ALIGN];
+        let mut buf = Vec::with_capacity(ALIGN + BLOCK + SLACK);
         let start = (ALIGN - buf.as_ptr() as usize % ALIGN) % ALIGN;
-        Self { buf, start, len: 0 }
+        buf.resize(start, 0);
+        Self { buf, start }
     }
 
-    fn spare(&mut self) -> &mut [u8] {
-        &mut self.buf[self.start + self.len..self.start + BLOCK]
+    fn len(&self) -> usize {
+        self.buf.len() - self.start
     }
 
     fn data(&self) -> &[u8] {
-        &self.buf[self.start..self.start + self.len]
+        &self.buf[self.start..]
+    }
+
+    fn clear(&mut self) {
+        self.buf.truncate(self.start);
+    }
+
+    /// Whether the data still begins at an aligned address (a record larger than the spare
+    /// room makes the buffer move).
+    fn aligned(&self) -> bool {
+        (self.buf.as_ptr() as usize + self.start).is_multiple_of(ALIGN)
     }
 
     /// The data padded with zeros to a whole number of aligned blocks (for the last write).
     fn padded(&mut self) -> &[u8] {
-        let end = self.len.next_multiple_of(ALIGN);
-        self.buf[self.start + self.len..self.start + end].fill(0);
-        &self.buf[self.start..self.start + end]
+        let end = self.start + self.len().next_multiple_of(ALIGN);
+        self.buf.resize(end, 0);
+        self.data()
     }
 }
 
-/// What the I/O thread leaves: the file, whether it was opened for direct I/O, and the hash.
-type Written = io::Result<(File, bool, Sha256)>;
+/// What the writing thread leaves: the file, and whether it was opened for direct I/O.
+type Written = io::Result<(File, bool)>;
 
 /// A new file written through [`BLOCK`]-sized direct writes, hashed as it goes.
 pub(super) struct DirectFile {
     current: Block,
     size: u64,
+    /// To the hashing thread.
     full: Option<SyncSender<Block>>,
+    /// From the writing thread.
     empty: Receiver<Block>,
+    hash: Option<JoinHandle<Sha256>>,
     io: Option<JoinHandle<Written>>,
 }
 
@@ -74,6 +94,7 @@ impl DirectFile {
     fn with(path: &Path, direct: bool) -> Result<Self> {
         let (file, direct) = open(path, direct).map_err(failed)?;
         let (full_tx, full_rx) = sync_channel::<Block>(1);
+        let (hashed_tx, hashed_rx) = sync_channel::<Block>(1);
         let (empty_tx, empty_rx) = sync_channel::<Block>(BLOCKS);
         for _ in 1..BLOCKS {
             empty_tx.send(Block::new()).map_err(super::internal)?;
@@ -81,50 +102,95 @@ impl DirectFile {
         let path = path.to_owned();
         let io = std::thread::Builder::new()
             .name("publish-json-io".into())
-            .spawn(move || write_blocks(file, direct, &path, &full_rx, &empty_tx))
+            .spawn(move || write_blocks(file, direct, &path, &hashed_rx, &empty_tx))
+            .map_err(failed)?;
+        let hash = std::thread::Builder::new()
+            .name("publish-json-sha".into())
+            .spawn(move || hash_blocks(&full_rx, &hashed_tx))
             .map_err(failed)?;
         Ok(Self {
             current: Block::new(),
             size: 0,
             full: Some(full_tx),
             empty: empty_rx,
+            hash: Some(hash),
             io: Some(io),
         })
     }
 
-    /// Hands the current block to the I/O thread and takes an empty one.
-    fn send(&mut self) -> io::Result<()> {
-        let Some(next) = self.empty.recv().ok() else {
-            return Err(self.stopped());
-        };
-        let full = std::mem::replace(&mut self.current, next);
-        let sent = self.full.as_ref().map(|tx| tx.send(full).is_ok());
-        if sent != Some(true) {
-            return Err(self.stopped());
+    /// The buffer to append the next bytes to; call [`appended`](Self::appended) after.
+    pub(super) fn buffer(&mut self) -> &mut Vec<u8> {
+        &mut self.current.buf
+    }
+
+    /// Sends every whole 4 MiB appended so far to the hashing thread.
+    pub(super) fn appended(&mut self) -> io::Result<()> {
+        while self.current.len() >= BLOCK {
+            let Some(mut next) = self.empty.recv().ok() else {
+                return Err(self.stopped());
+            };
+            next.clear();
+            let end = self.current.start + BLOCK;
+            next.buf.extend_from_slice(&self.current.buf[end..]);
+            self.current.buf.truncate(end);
+            let full = std::mem::replace(&mut self.current, next);
+            self.send(full)?;
         }
-        self.current.len = 0;
         Ok(())
     }
 
-    /// The I/O thread's error, once it has stopped.
-    fn stopped(&mut self) -> io::Error {
+    /// Hands a block to the hashing thread.
+    fn send(&mut self, mut block: Block) -> io::Result<()> {
+        if !block.aligned() {
+            let mut moved = Block::new();
+            moved.buf.extend_from_slice(block.data());
+            block = moved;
+        }
+        self.size += block.len() as u64;
+        let sent = self.full.as_ref().map(|tx| tx.send(block).is_ok());
+        if sent != Some(true) {
+            return Err(self.stopped());
+        }
+        Ok(())
+    }
+
+    /// Closes the queue and waits for both threads: the hash, and the file or the writing
+    /// thread's error.
+    fn join(&mut self) -> (Option<Sha256>, io::Result<(File, bool)>) {
         self.full = None;
-        match self.io.take().map(JoinHandle::join) {
-            Some(Ok(Err(e))) => e,
+        // The hashing thread ends when the queue closes or the writing thread has stopped.
+        let hash = self.hash.take().and_then(|h| h.join().ok());
+        let written = match self.io.take().map(JoinHandle::join) {
+            Some(Ok(written)) => written,
+            _ => Err(io::Error::other("the writing thread panicked")),
+        };
+        (hash, written)
+    }
+
+    /// The writing thread's error, once it has stopped.
+    fn stopped(&mut self) -> io::Error {
+        match self.join() {
+            (_, Err(e)) => e,
             _ => io::Error::other("the writing thread stopped"),
         }
     }
 
     /// Writes what is left, syncs the file and returns its SHA-256 (hex) and size.
     pub(super) fn finish(mut self) -> Result<(String, u64)> {
-        if self.current.len > 0 {
-            self.send().map_err(failed)?;
+        if self.current.len() > 0 {
+            let last = std::mem::replace(
+                &mut self.current,
+                Block {
+                    buf: Vec::new(),
+                    start: 0,
+                },
+            );
+            self.send(last).map_err(failed)?;
         }
-        self.full = None;
-        let (file, direct, hasher) = match self.io.take().map(JoinHandle::join) {
-            Some(Ok(written)) => written.map_err(failed)?,
-            _ => return Err(failed(io::Error::other("the writing thread panicked"))),
-        };
+        let (hasher, written) = self.join();
+        let (file, direct) = written.map_err(failed)?;
+        let hasher =
+            hasher.ok_or_else(|| failed(io::Error::other("the hashing thread panicked")))?;
         if direct {
             // The last block was padded to the alignment.
             file.set_len(self.size).map_err(failed)?;
@@ -138,32 +204,17 @@ impl Drop for DirectFile {
     /// A file abandoned on an error leaves no thread behind: the I/O thread sees its queue close
     /// and ends before the scratch folder goes.
     fn drop(&mut self) {
-        self.full = None;
-        if let Some(io) = self.io.take() {
-            let _ = io.join();
+        if self.hash.is_some() || self.io.is_some() {
+            let _ = self.join();
         }
     }
 }
 
 impl Write for DirectFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let spare = self.current.spare();
-        let n = spare.len().min(buf.len());
-        spare[..n].copy_from_slice(&buf[..n]);
-        self.current.len += n;
-        self.size += n as u64;
-        if self.current.len == BLOCK {
-            self.send()?;
-        }
-        Ok(n)
-    }
-
-    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
-        while !buf.is_empty() {
-            let n = self.write(buf)?;
-            buf = &buf[n..];
-        }
-        Ok(())
+        self.current.buf.extend_from_slice(buf);
+        self.appended()?;
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -191,19 +242,30 @@ fn open(path: &Path, direct: bool) -> io::Result<(File, bool)> {
     File::create(path).map(|file| (file, false))
 }
 
-/// The I/O thread: hashes and writes each block in order, returns it for refilling.
+/// The hashing thread: runs SHA-256 over each block in order and passes it on for writing.
+fn hash_blocks(full: &Receiver<Block>, hashed: &SyncSender<Block>) -> Sha256 {
+    let mut hasher = Sha256::new();
+    for block in full.iter() {
+        hasher.update(block.data());
+        // The writing thread has stopped on an error: stop too, which closes the queue.
+        if hashed.send(block).is_err() {
+            break;
+        }
+    }
+    hasher
+}
+
+/// The writing thread: writes each block in order, returns it for refilling.
 fn write_blocks(
     mut file: File,
     mut direct: bool,
     path: &Path,
-    full: &Receiver<Block>,
+    hashed: &Receiver<Block>,
     empty: &SyncSender<Block>,
 ) -> Written {
-    let mut hasher = Sha256::new();
     let mut first = true;
-    for mut block in full.iter() {
-        hasher.update(block.data());
-        let whole = block.len % ALIGN == 0;
+    for mut block in hashed.iter() {
+        let whole = block.len().is_multiple_of(ALIGN);
         let written = if direct {
             file.write_all(if whole { block.data() } else { block.padded() })
         } else {
@@ -221,7 +283,7 @@ fn write_blocks(
         // The writer may have stopped: the block is then dropped.
         let _ = empty.send(block);
     }
-    Ok((file, direct, hasher))
+    Ok((file, direct))
 }
 
 #[cfg(test)]
@@ -260,5 +322,50 @@ mod tests {
                 assert_eq!(sha256, hex::encode(Sha256::digest(&data)), "{size}");
             }
         }
+    }
+
+    #[test]
+    fn records_larger_than_a_block_are_carried_over_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("big.json");
+        // A small record, one that outgrows the block's spare room (the buffer moves, so its
+        // data is no longer aligned), then small ones again.
+        let sizes = [10, 2 * BLOCK + ALIGN + 3, 5, BLOCK - 7, 1];
+        let mut data = Vec::new();
+        let mut file = DirectFile::create(&path).expect("create");
+        for (i, size) in sizes.into_iter().enumerate() {
+            let record: Vec<u8> = (0..size).map(|j| ((i + j) % 251) as u8).collect();
+            file.buffer().extend_from_slice(&record);
+            file.appended().expect("appended");
+            data.extend_from_slice(&record);
+        }
+        let (sha256, written) = file.finish().expect("finish");
+        assert_eq!(written, data.len() as u64);
+        assert_eq!(std::fs::read(&path).expect("read back"), data);
+        assert_eq!(sha256, hex::encode(Sha256::digest(&data)));
+    }
+
+    #[test]
+    fn a_failing_write_is_reported_not_hung() {
+        // Every write to /dev/full fails with ENOSPC: the error must come back through the
+        // hashing thread to the caller, with all threads ended.
+        let path = std::path::Path::new("/dev/full");
+        if !path.exists() {
+            return;
+        }
+        let mut file = DirectFile::with(path, false).expect("create");
+        let chunk = vec![b'x'; 1 << 20];
+        let mut failed = None;
+        for _ in 0..64 {
+            if let Err(e) = file.write_all(&chunk) {
+                failed = Some(e);
+                break;
+            }
+        }
+        let error = match failed {
+            Some(e) => e.to_string(),
+            None => format!("{:?}", file.finish().err()),
+        };
+        assert!(error.contains("space"), "{error}");
     }
 }

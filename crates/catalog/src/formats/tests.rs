@@ -203,3 +203,30 @@ fn a_cell_longer_than_excel_holds_leaves_no_workbook_and_loses_nothing() {
         assert_eq!(json[1]["catatan"].as_str(), Some(long.as_str()));
     }
 }
+
+#[test]
+fn json_escapes_backslashes_and_controls_on_unquoted_lines() {
+    // A clean CSV quotes only what RFC 4180 asks: a backslash or a tab can sit on a plain
+    // line. The first batch needs no escaping, the second does.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("clean.csv");
+    let mut text = String::from("kode,teks\r\n");
+    for i in 0..BATCH {
+        text.push_str(&format!("{i},biasa {i}\r\n"));
+    }
+    text.push_str("x,a\\b\tc\r\ny,polos\r\n");
+    std::fs::write(&csv, &text).expect("write");
+    let columns = ["kode", "teks"].map(|name| CleanColumn {
+        name: name.to_owned(),
+        kind: FieldType::String,
+    });
+    let rows = BATCH as u64 + 2;
+    let files = build(&csv, &columns, rows, text.len() as u64, dir.path()).expect("build");
+    let json: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&std::fs::read(&files[0].path).expect("read json"))
+            .expect("valid JSON");
+    assert_eq!(json.len(), BATCH + 2);
+    assert_eq!(json[7]["teks"], "biasa 7");
+    assert_eq!(json[BATCH]["teks"], "a\\b\tc");
+    assert_eq!(json[BATCH + 1]["kode"], "y");
+}

@@ -51,23 +51,23 @@ pub(super) fn write_json(
     let mut json = DirectFile::create(path)?;
     json.write_all(b"[").map_err(io)?;
     let mut first = true;
-    // A record is built in `line`, then written with one call.
-    let mut line: Vec<u8> = Vec::with_capacity(4096);
     for batch in batches {
         let batch = batch?;
+        let plain = batch.json_plain();
         for row in 0..batch.rows() {
-            line.clear();
+            // Each record is built in the file's buffer, no copy in between.
+            let line = json.buffer();
             line.extend_from_slice(if first { b"\n" } else { b",\n" });
             first = false;
             for ((cell, key), &kind) in batch.row(row).zip(&keys).zip(&kinds) {
                 line.extend_from_slice(key);
-                json_value(&mut line, cell, kind)?;
+                json_value(line, cell, kind, plain)?;
             }
             if keys.is_empty() {
                 line.push(b'{');
             }
             line.push(b'}');
-            json.write_all(&line).map_err(io)?;
+            json.appended().map_err(io)?;
         }
     }
     json.write_all(if first { b"]\n" } else { b"\n]\n" })
@@ -75,8 +75,8 @@ pub(super) fn write_json(
     json.finish()
 }
 
-/// One cell as JSON, typed by its column.
-fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType) -> Result<()> {
+/// One cell as JSON, typed by its column; `plain` when the cell's batch needs no escaping.
+fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType, plain: bool) -> Result<()> {
     // Text and canonical integers, the most common cells, skip the typed reading.
     match kind {
         FieldType::Integer | FieldType::Year if short_integer(cell) => {
@@ -84,6 +84,12 @@ fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType) -> Result<()> {
             return Ok(());
         }
         FieldType::Integer | FieldType::Year | FieldType::Number | FieldType::Boolean => {}
+        _ if !cell.is_empty() && plain => {
+            out.push(b'"');
+            out.extend_from_slice(cell.as_bytes());
+            out.push(b'"');
+            return Ok(());
+        }
         _ if !cell.is_empty() => return json_string(out, cell),
         _ => {}
     }
@@ -165,16 +171,18 @@ pub(super) fn write_parquet(
 }
 
 /// A row group's worth of batches as a typed frame. Empty cells are null; a cell that does not
-/// parse as its column's type is an error (a valid report rules it out). Batch after batch, so
-/// that the text of one batch stays in cache while its columns are read.
+/// parse as its column's type is an error (a valid report rules it out). Row after row: the
+/// batch's text is then read in order (column after column missed the cache on every cell).
 fn frame(batches: &[Arc<Batch>], height: usize, columns: &[CleanColumn]) -> Result<DataFrame> {
     let mut builders: Vec<Builder> = columns
         .iter()
         .map(|column| Builder::new(column, height))
         .collect();
     for batch in batches {
-        for (i, (builder, column)) in builders.iter_mut().zip(columns).enumerate() {
-            builder.append(batch, i, column)?;
+        for row in 0..batch.rows() {
+            for ((builder, column), cell) in builders.iter_mut().zip(columns).zip(batch.row(row)) {
+                builder.push(cell, column)?;
+            }
         }
     }
     let out = builders
@@ -203,22 +211,33 @@ impl Builder {
         }
     }
 
-    /// Appends column `index` of `batch`.
-    fn append(&mut self, batch: &Batch, index: usize, column: &CleanColumn) -> Result<()> {
-        match self {
-            Self::Int(b) => each_typed(batch, index, column, str::parse, |v| b.append_option(v)),
-            Self::Float(b) => each_typed(batch, index, column, str::parse, |v| b.append_option(v)),
-            Self::Bool(b) => each_typed(
-                batch,
-                index,
-                column,
-                |c| boolean(c).ok_or(()),
-                |v| {
-                    b.append_option(v);
-                },
-            ),
-            Self::Text(b) => each_typed(batch, index, column, text, |v| b.append_option(v)),
+    /// Appends a cell of `column`: empty is null, a cell that does not parse is an error.
+    fn push(&mut self, cell: &str, column: &CleanColumn) -> Result<()> {
+        if cell.is_empty() {
+            match self {
+                Self::Int(b) => b.append_null(),
+                Self::Float(b) => b.append_null(),
+                Self::Bool(b) => b.append_null(),
+                Self::Text(b) => b.append_null(),
+            }
+            return Ok(());
         }
+        let parsed = match self {
+            Self::Int(b) => cell.parse().map(|v| b.append_value(v)).is_ok(),
+            Self::Float(b) => cell.parse().map(|v| b.append_value(v)).is_ok(),
+            Self::Bool(b) => boolean(cell).map(|v| b.append_value(v)).is_some(),
+            Self::Text(b) => {
+                b.append_value(cell);
+                true
+            }
+        };
+        if !parsed {
+            return Err(Error::Internal(format!(
+                "writing published files: {cell:?} in column {} is not a {:?}",
+                column.name, column.kind
+            )));
+        }
+        Ok(())
     }
 
     fn finish(self) -> polars::prelude::Series {
@@ -229,34 +248,6 @@ impl Builder {
             Self::Text(b) => b.finish().into_series(),
         }
     }
-}
-
-/// Feeds `push` column `index`'s cells of `batch`, in order, parsed by `parse`; an empty cell
-/// is `None`, a cell `parse` rejects is an error.
-fn each_typed<'a, T, E>(
-    batch: &'a Batch,
-    index: usize,
-    column: &CleanColumn,
-    parse: impl Fn(&'a str) -> std::result::Result<T, E>,
-    mut push: impl FnMut(Option<T>),
-) -> Result<()> {
-    for cell in batch.column(index) {
-        if cell.is_empty() {
-            push(None);
-            continue;
-        }
-        push(Some(parse(cell).map_err(|_| {
-            Error::Internal(format!(
-                "writing published files: {cell:?} in column {} is not a {:?}",
-                column.name, column.kind
-            ))
-        })?));
-    }
-    Ok(())
-}
-
-fn text(cell: &str) -> std::result::Result<&str, std::convert::Infallible> {
-    Ok(cell)
 }
 
 /// Writes the workbook (xlsx.rs). `large` selects Zip64 for the worksheet. Returns whether the
