@@ -46,8 +46,9 @@ api() { # method path [curl args...]
     curl -fsS -X "$method" -H "Authorization: Bearer $TOKEN" "$URL$path" "$@"
 }
 
-# publish_table SLUG CSV: upload, submit, approve; prints seconds the publish call took and
-# appends the seconds the upload call took (stored, validated, cleaned) to $WORK/upload_times.
+# publish_table SLUG CSV: upload, submit, approve; prints seconds the publish call took,
+# appends the seconds the upload call took (stored, validated, cleaned) to $WORK/upload_times
+# and the CPU seconds the server spent publishing to $WORK/publish_cpu.
 publish_table() {
     local slug=$1 csv=$2
     api POST /api/v1/datasets -H 'Content-Type: application/json' \
@@ -63,13 +64,18 @@ publish_table() {
     local start end
     local perf_pid=""
     if [ -n "${PERF:-}" ]; then
-        perf record -q ${PERF_CALLGRAPH:--g} -p "$(pgrep -n -x satudata)" -o "$PERF.$slug" 2>/dev/null &
+        perf record -q ${PERF_CALLGRAPH:--g} -p "$(pgrep -n -f -- "$BIN serve")" -o "$PERF.$slug" 2>/dev/null &
         perf_pid=$!
         sleep 0.5
     fi
+    local pid ticks_before
+    pid=$(pgrep -n -f -- "$BIN serve")
+    ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     start=$(date +%s.%N)
     api POST "/api/v1/datasets/$slug/versions/1/publish" >/dev/null
     end=$(date +%s.%N)
+    # CPU seconds the server spent on the publish (user + system, all threads).
+    echo "($(awk '{print $14 + $15}' "/proc/$pid/stat") - $ticks_before) / $(getconf CLK_TCK)" | bc -l >>"$WORK/publish_cpu"
     if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" && wait "$perf_pid" || true; fi
     echo "$end - $start" | bc -l
 }
