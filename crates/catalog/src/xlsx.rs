@@ -4,15 +4,15 @@
 //! every cell to a temporary file, then zips it at deflate level 6, which it does not let us
 //! change). This writer emits the few SpreadsheetML parts a workbook of plain values needs,
 //! deflates the worksheet at level 2 while it is written, and puts repeated text in the shared
-//! string table (bounded: past the bound, text is written inline). Output is deterministic: the
-//! same table gives the same bytes, so the content-addressed key does not change.
+//! string table (bounded: past the bound, text is written inline). The zip is written as a
+//! stream (sizes in data descriptors, as Apache POI writes them), so any writer will do: the
+//! publish writes it around the page cache and hashes it on the way. Output is deterministic:
+//! the same table gives the same bytes, so the content-addressed key does not change.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::io::Write;
 
-use zip::write::SimpleFileOptions;
+use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::error::{Error, Result};
@@ -32,9 +32,9 @@ const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/rela
 const PKG_REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const XML_DECL: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
-/// A workbook with one worksheet named `data`, written to a file as rows arrive.
-pub(crate) struct Xlsx {
-    zip: ZipWriter<BufWriter<File>>,
+/// A workbook with one worksheet named `data`, written to `W` as rows arrive.
+pub(crate) struct Xlsx<W: Write> {
+    zip: ZipWriter<StreamWriter<W>>,
     /// Columns of the header: longer rows are cut there.
     width: usize,
     row: u32,
@@ -49,7 +49,7 @@ pub(crate) struct Xlsx {
     max_shared: (usize, usize),
 }
 
-impl std::fmt::Debug for Xlsx {
+impl<W: Write> std::fmt::Debug for Xlsx<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Xlsx")
             .field("row", &self.row)
@@ -58,12 +58,11 @@ impl std::fmt::Debug for Xlsx {
     }
 }
 
-impl Xlsx {
-    /// Starts the workbook at `path` with a bold header row of `header`. `large` selects Zip64
+impl<W: Write> Xlsx<W> {
+    /// Starts the workbook in `out` with a bold header row of `header`. `large` selects Zip64
     /// for a worksheet that may pass 4 GiB uncompressed.
-    pub(crate) fn create(path: &Path, header: &[String], large: bool) -> Result<Self> {
-        let file = File::create(path).map_err(failed)?;
-        let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+    pub(crate) fn create(out: W, header: &[String], large: bool) -> Result<Self> {
+        let mut zip = ZipWriter::new_stream(out);
         let small = options(false);
         for (name, body) in [
             ("[Content_Types].xml", content_types()),
@@ -219,8 +218,9 @@ impl Xlsx {
         Some(index)
     }
 
-    /// Closes the worksheet, writes the shared string table and the zip directory.
-    pub(crate) fn finish(mut self) -> Result<()> {
+    /// Closes the worksheet, writes the shared string table and the zip directory; returns
+    /// the writer.
+    pub(crate) fn finish(mut self) -> Result<W> {
         self.zip
             .write_all(b"</sheetData></worksheet>")
             .map_err(failed)?;
@@ -250,9 +250,9 @@ impl Xlsx {
         }
         out.extend_from_slice(b"</sst>");
         self.zip.write_all(&out).map_err(failed)?;
-        let mut file = self.zip.finish().map_err(failed)?;
-        file.flush().map_err(failed)?;
-        Ok(())
+        let mut out = self.zip.finish().map_err(failed)?.into_inner();
+        out.flush().map_err(failed)?;
+        Ok(out)
     }
 }
 
@@ -370,6 +370,10 @@ mod tests {
     use crate::formats::Cell;
     use calamine::{Data, Reader, Xlsx as Read, open_workbook};
 
+    fn file(path: &std::path::Path) -> std::io::BufWriter<std::fs::File> {
+        std::io::BufWriter::new(std::fs::File::create(path).expect("create"))
+    }
+
     #[test]
     fn text_is_escaped_for_xml_and_excel() {
         let mut out = Vec::new();
@@ -385,7 +389,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.xlsx");
         let header = ["kode", "nama", "jumlah", "rasio", "aktif"].map(String::from);
-        let mut book = Xlsx::create(&path, &header, false).expect("create");
+        let mut book = Xlsx::create(file(&path), &header, false).expect("create");
         book.write_row(
             [
                 Cell::Text("35.76"),
@@ -409,7 +413,7 @@ mod tests {
         )
         .expect("row");
         book.finish().expect("finish");
-        let again = Xlsx::create(&dir.path().join("u.xlsx"), &header, false).expect("create");
+        let again = Xlsx::create(file(&dir.path().join("u.xlsx")), &header, false).expect("create");
         again.finish().expect("finish");
 
         let mut read: Read<_> = open_workbook(&path).expect("open");
@@ -443,7 +447,7 @@ mod tests {
             ["Mentikan", "a"],
             ["Mentikan", "Kauman"],
         ];
-        let mut book = Xlsx::create(&path, &header, false).expect("create");
+        let mut book = Xlsx::create(file(&path), &header, false).expect("create");
         for row in rows {
             book.write_row(row.into_iter().map(Cell::Text))
                 .expect("row");
@@ -465,7 +469,7 @@ mod tests {
         let path = dir.path().join("inline.xlsx");
         let header = ["kode", "nama"].map(String::from);
         // The header fills the table; every later string goes inline.
-        let mut book = Xlsx::create(&path, &header, false)
+        let mut book = Xlsx::create(file(&path), &header, false)
             .expect("create")
             .with_shared_bounds(2, 1 << 20);
         for name in ["Mentikan", "Kauman", "Mentikan", "nama"] {
@@ -496,11 +500,24 @@ mod tests {
     }
 
     #[test]
+    fn a_zip64_workbook_reads_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("large.xlsx");
+        let mut book = Xlsx::create(file(&path), &["nama".to_owned()], true).expect("create");
+        book.write_row([Cell::Text("Kranggan")].into_iter())
+            .expect("row");
+        book.finish().expect("finish");
+        let mut read: Read<_> = open_workbook(&path).expect("open");
+        let range = read.worksheet_range("data").expect("sheet");
+        assert_eq!(range.get((1, 0)), Some(&Data::String("Kranggan".into())));
+    }
+
+    #[test]
     fn the_same_table_gives_the_same_bytes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let write = |name: &str| {
             let path = dir.path().join(name);
-            let mut book = Xlsx::create(&path, &["a".to_owned()], false).expect("create");
+            let mut book = Xlsx::create(file(&path), &["a".to_owned()], false).expect("create");
             book.write_row([Cell::Text("x")].into_iter()).expect("row");
             book.finish().expect("finish");
             std::fs::read(path).expect("read")

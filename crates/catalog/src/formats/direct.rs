@@ -1,12 +1,12 @@
-//! The JSON array of records is the largest published file (about three times the CSV) and
-//! the one read least. It is written around the page cache (`O_DIRECT` on Linux): copying
-//! hundreds of MB into page-cache pages cost more CPU than formatting them, and would evict what
-//! downloads and the data API keep hot. The caller fills aligned 4 MiB blocks; a hashing thread
-//! runs SHA-256 over them and passes them to a writing thread, which writes them and hands them
-//! back. Hashing and writing overlap: a direct write waits for the device, and done on one
-//! thread the two added up to the longest path of a publish. Where the file system refuses
-//! direct I/O, the writing thread writes the file the ordinary way. The file is synced before
-//! it counts as written.
+//! The JSON array of records (the largest published file, about three times the CSV, and the
+//! one read least) and the workbook are written around the page cache (`O_DIRECT` on Linux):
+//! copying hundreds of MB into never-touched page-cache pages cost more CPU than formatting
+//! them, and would evict what downloads and the data API keep hot. The caller fills aligned
+//! 4 MiB blocks; a hashing thread runs SHA-256 over them and passes them to a writing thread,
+//! which writes them and hands them back. Hashing and writing overlap: a direct write waits for
+//! the device, and done on one thread the two added up. Where the file system refuses direct
+//! I/O, the writing thread writes the file the ordinary way. The file is synced before it
+//! counts as written.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -87,11 +87,12 @@ pub(super) struct DirectFile {
 }
 
 impl DirectFile {
-    pub(super) fn create(path: &Path) -> Result<Self> {
-        Self::with(path, true)
+    /// A new file at `path`; its threads are named after `label`.
+    pub(super) fn create(path: &Path, label: &str) -> Result<Self> {
+        Self::with(path, label, true)
     }
 
-    fn with(path: &Path, direct: bool) -> Result<Self> {
+    fn with(path: &Path, label: &str, direct: bool) -> Result<Self> {
         let (file, direct) = open(path, direct).map_err(failed)?;
         let (full_tx, full_rx) = sync_channel::<Block>(1);
         let (hashed_tx, hashed_rx) = sync_channel::<Block>(1);
@@ -101,11 +102,11 @@ impl DirectFile {
         }
         let path = path.to_owned();
         let io = std::thread::Builder::new()
-            .name("publish-json-io".into())
+            .name(format!("{label}-io"))
             .spawn(move || write_blocks(file, direct, &path, &hashed_rx, &empty_tx))
             .map_err(failed)?;
         let hash = std::thread::Builder::new()
-            .name("publish-json-sha".into())
+            .name(format!("{label}-sha"))
             .spawn(move || hash_blocks(&full_rx, &hashed_tx))
             .map_err(failed)?;
         Ok(Self {
@@ -311,7 +312,7 @@ mod tests {
             for size in sizes {
                 let path = dir.path().join(format!("{direct}-{size}.json"));
                 let data: Vec<u8> = (0..size).map(|i| (i * 7 % 251) as u8).collect();
-                let mut file = DirectFile::with(&path, direct).expect("create");
+                let mut file = DirectFile::with(&path, "test", direct).expect("create");
                 // Uneven writes, as the JSON writer makes them.
                 for chunk in data.chunks(1000) {
                     file.write_all(chunk).expect("write");
@@ -332,7 +333,7 @@ mod tests {
         // data is no longer aligned), then small ones again.
         let sizes = [10, 2 * BLOCK + ALIGN + 3, 5, BLOCK - 7, 1];
         let mut data = Vec::new();
-        let mut file = DirectFile::create(&path).expect("create");
+        let mut file = DirectFile::create(&path, "test").expect("create");
         for (i, size) in sizes.into_iter().enumerate() {
             let record: Vec<u8> = (0..size).map(|j| ((i + j) % 251) as u8).collect();
             file.buffer().extend_from_slice(&record);
@@ -353,7 +354,7 @@ mod tests {
         if !path.exists() {
             return;
         }
-        let mut file = DirectFile::with(path, false).expect("create");
+        let mut file = DirectFile::with(path, "test", false).expect("create");
         let chunk = vec![b'x'; 1 << 20];
         let mut failed = None;
         for _ in 0..64 {

@@ -131,7 +131,6 @@ pub(crate) fn build(
             writers.push(xlsx_tx);
             Some(spawn(scope, "publish-xlsx", || {
                 write_xlsx(fed(xlsx_rx), &xlsx_path, columns, large_guess)
-                    .and_then(|fitted| fitted.then(|| hash_file(&xlsx_path)).transpose())
             })?)
         } else {
             None
@@ -169,9 +168,7 @@ pub(crate) fn build(
                     tracing::warn!(error = %e, "workbook without Zip64 failed; writing it with Zip64");
                     let (again, took) = timed(|| {
                         let batches = csv_batches(csv, columns)?;
-                        write_xlsx(batches, &xlsx_path, columns, true)?
-                            .then(|| hash_file(&xlsx_path))
-                            .transpose()
+                        write_xlsx(batches, &xlsx_path, columns, true)
                     });
                     xlsx_took += took;
                     again?

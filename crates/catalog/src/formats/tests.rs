@@ -151,7 +151,8 @@ fn every_format_is_written_from_the_clean_csv_and_holds_the_clean_table() {
     // XLSX: written with the other formats, byte for byte what the clean CSV alone gives.
     let again = dir.path().join("again.xlsx");
     let batches = csv_batches(&built.csv, &built.log.columns).expect("batches");
-    assert!(write_xlsx(batches, &again, &built.log.columns, false).expect("xlsx"));
+    let hashed = write_xlsx(batches, &again, &built.log.columns, false).expect("xlsx");
+    assert_eq!(hashed, Some(hash_file(&again).expect("hash")));
     assert_eq!(
         std::fs::read(&again).expect("again"),
         std::fs::read(&built.files[2].path).expect("streamed")

@@ -48,7 +48,7 @@ pub(super) fn write_json(
         })
         .collect::<Result<_>>()?;
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
-    let mut json = DirectFile::create(path)?;
+    let mut json = DirectFile::create(path, "publish-json")?;
     json.write_all(b"[").map_err(io)?;
     let mut first = true;
     for batch in batches {
@@ -250,17 +250,18 @@ impl Builder {
     }
 }
 
-/// Writes the workbook (xlsx.rs). `large` selects Zip64 for the worksheet. Returns whether the
-/// table fitted; a table past the worksheet's rows, or with a cell longer than Excel holds,
-/// leaves no workbook (every other format has the whole table).
+/// Writes the workbook (xlsx.rs) around the page cache, as the JSON. `large` selects Zip64 for
+/// the worksheet. Returns the file's hash and size when the table fitted; a table past the
+/// worksheet's rows, or with a cell longer than Excel holds, leaves no workbook (every other
+/// format has the whole table).
 pub(super) fn write_xlsx(
     batches: impl Batches,
     path: &Path,
     columns: &[CleanColumn],
     large: bool,
-) -> Result<bool> {
+) -> Result<Option<(String, u64)>> {
     let header: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
-    let mut book = Xlsx::create(path, &header, large)?;
+    let mut book = Xlsx::create(DirectFile::create(path, "publish-xlsx")?, &header, large)?;
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
     let mut rows = 0u64;
     let mut fits = true;
@@ -286,10 +287,9 @@ pub(super) fn write_xlsx(
     if !fits {
         drop(book);
         std::fs::remove_file(path).map_err(io)?;
-        return Ok(false);
+        return Ok(None);
     }
-    book.finish()?;
-    Ok(true)
+    book.finish()?.finish().map(Some)
 }
 
 /// Whether `text` fits an Excel cell ([`super::XLSX_MAX_CELL_CHARS`] UTF-16 code units).
