@@ -111,6 +111,11 @@ impl Storage {
         let upload = self.store.put_multipart(&Path::from(key)).await?;
         Ok(ObjectWriter {
             inner: WriteMultipart::new_with_chunk_size(upload, PART_SIZE),
+            // Folders the store will create for it, counted now, synced with it.
+            local: self.local_file(key).map(|path| {
+                let new = path.parent().map_or(0, missing_folders);
+                (path, new)
+            }),
         })
     }
 
@@ -239,7 +244,8 @@ impl Storage {
 
     /// Puts a local file into the store under `key`; the object appears whole or not at all.
     /// A file in this `file://` store's [`Storage::scratch_dir`] is moved by a rename (the
-    /// file is gone afterwards); anything else is copied.
+    /// file is gone afterwards); anything else is copied. In a `file://` store the object is
+    /// on disk, name and all, when this returns (synced before a database row points at it).
     pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<()> {
         use tokio::io::AsyncReadExt;
         if let Some(root) = &self.root
@@ -249,14 +255,19 @@ impl Storage {
             let moved = tokio::task::spawn_blocking(move || {
                 // The object's age starts now, as a copy's would: gc's grace period must not
                 // count the time the file spent being built.
-                std::fs::File::options()
-                    .write(true)
-                    .open(&source)?
-                    .set_modified(std::time::SystemTime::now())?;
+                let file = std::fs::File::options().write(true).open(&source)?;
+                file.set_modified(std::time::SystemTime::now())?;
+                // On disk before its name is: a power cut must not leave a stored name (which a
+                // committed row may point at) over a short file.
+                file.sync_all()?;
+                drop(file);
+                let mut new_folders = 0;
                 if let Some(parent) = target.parent() {
+                    new_folders = missing_folders(parent);
                     std::fs::create_dir_all(parent)?;
                 }
-                std::fs::rename(&source, &target)
+                std::fs::rename(&source, &target)?;
+                sync_stored(&target, true, new_folders)
             });
             return moved
                 .await
@@ -385,10 +396,30 @@ fn newest_change(path: &std::path::Path) -> Option<std::time::SystemTime> {
     inside.chain([own]).max()
 }
 
+/// Makes a stored file durable: the file (unless `synced` already) and its name, by syncing its
+/// folder and the `new_folders` folders above it that were just created.
+fn sync_stored(path: &std::path::Path, synced: bool, new_folders: usize) -> std::io::Result<()> {
+    if !synced {
+        std::fs::File::open(path)?.sync_all()?;
+    }
+    for dir in path.ancestors().skip(1).take(new_folders + 1) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// How many of `dir` and the folders above it do not exist yet.
+fn missing_folders(dir: &std::path::Path) -> usize {
+    dir.ancestors().take_while(|d| !d.exists()).count()
+}
+
 /// A streaming write: memory stays bounded by the part size times the parts in flight.
 #[derive(Debug)]
 pub struct ObjectWriter {
     inner: WriteMultipart,
+    /// The object's file in a `file://` store, synced once complete, and how many folders
+    /// above it are new.
+    local: Option<(std::path::PathBuf, usize)>,
 }
 
 impl ObjectWriter {
@@ -399,9 +430,15 @@ impl ObjectWriter {
         Ok(())
     }
 
-    /// Completes the object.
+    /// Completes the object; in a `file://` store, it is on disk when this returns.
     pub async fn finish(self) -> Result<()> {
         self.inner.finish().await?;
+        if let Some((path, new_folders)) = self.local {
+            tokio::task::spawn_blocking(move || sync_stored(&path, false, new_folders))
+                .await
+                .map_err(|e| Error::Internal(format!("syncing a stored file panicked: {e}")))?
+                .map_err(|e| Error::Internal(format!("syncing a stored file: {e}")))?;
+        }
         Ok(())
     }
 
@@ -410,5 +447,24 @@ impl ObjectWriter {
         if let Err(e) = self.inner.abort().await {
             tracing::warn!(error = %e, "aborting an object upload failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{missing_folders, sync_stored};
+
+    #[test]
+    fn a_stored_file_and_every_new_folder_above_it_are_synced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let parent = dir.path().join("blobs/sha256/ab");
+        assert_eq!(missing_folders(&parent), 3);
+        std::fs::create_dir_all(&parent).expect("mkdir");
+        assert_eq!(missing_folders(&parent), 0);
+        let file = parent.join("abcdef");
+        std::fs::write(&file, b"isi").expect("write");
+        // The file's folder and the three folders above it, up to the one that existed.
+        sync_stored(&file, false, 3).expect("sync");
+        assert!(sync_stored(&dir.path().join("missing"), false, 0).is_err());
     }
 }

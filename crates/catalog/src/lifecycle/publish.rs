@@ -186,12 +186,14 @@ impl Catalog {
                 .await
                 .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;
         // Stored even when the same blob exists (as in cleaned.rs): an old unreferenced copy
-        // must not be collected between here and the transaction that references it.
-        for file in &files {
+        // must not be collected between here and the transaction that references it. All at
+        // once: each waits for the disk to sync it.
+        futures_util::future::try_join_all(files.iter().map(|file| async move {
             self.storage()
                 .put_file(&blob_key(&file.sha256), &file.path)
-                .await?;
-        }
+                .await
+        }))
+        .await?;
         drop(scratch);
         Ok(Written {
             clean,
