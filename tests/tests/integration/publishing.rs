@@ -16,6 +16,7 @@ twin!(
     gc_removes_only_unreferenced_old_objects,
     datapackage_files_and_diff,
     a_version_uploaded_without_a_clean_table_is_cleaned_when_published,
+    a_clean_table_missing_from_the_store_is_made_again_at_publish,
 );
 
 /// A messy export: semicolons, a title line, Indonesian numbers, a totals row.
@@ -366,6 +367,39 @@ async fn a_version_uploaded_without_a_clean_table_is_cleaned_when_published(app:
             .await,
         2
     );
+}
+
+/// A recorded clean table whose blob has gone from the store: publishing cleans the source
+/// again instead of failing, and stores the same blob.
+async fn a_clean_table_missing_from_the_store_is_made_again_at_publish(app: TestApp) {
+    let t = &app.tokens;
+    let slug = app
+        .dataset(json!({"title": "Penduduk Hilang", "organization": "dinkes"}))
+        .await;
+    app.upload(&slug, Some(&t.walidata), "text/csv", MESSY)
+        .await
+        .expect(StatusCode::CREATED);
+    let clean = app
+        .get(
+            &format!("/api/v1/datasets/{slug}/versions/1/clean.csv"),
+            Some(&t.walidata),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let sha256 = hex::encode(Sha256::digest(&clean.bytes));
+    let blob = app
+        .dir
+        .path()
+        .join(format!("objects/blobs/sha256/{}/{sha256}", &sha256[..2]));
+    std::fs::remove_file(&blob).expect("the clean blob is stored");
+    app.approve_and_publish(&slug, 1).await;
+    assert!(blob.exists(), "stored again");
+    let csv = app
+        .get(&format!("/datasets/{slug}/data.csv"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(hex::encode(Sha256::digest(&csv.bytes)), sha256);
+    assert!(String::from_utf8_lossy(&csv.bytes).contains("Prajuritkulon"));
 }
 
 async fn datapackage_files_and_diff(app: TestApp) {

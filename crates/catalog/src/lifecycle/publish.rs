@@ -168,6 +168,19 @@ impl Catalog {
             }),
             _ => None,
         };
+        // A recorded clean table whose blob is gone (a restore that missed it, a hand-made
+        // deletion) is made again from the source, as for a version that never had one.
+        let stored = match stored {
+            Some(clean) if !self.storage().exists(&blob_key(&clean.sha256)).await? => {
+                tracing::warn!(
+                    version = %version.uuid,
+                    sha256 = %clean.sha256,
+                    "the clean table is missing from the store; cleaning the source again"
+                );
+                None
+            }
+            other => other,
+        };
         let cleaned_now = stored.is_none();
         let clean = match stored {
             Some(clean) => clean,
