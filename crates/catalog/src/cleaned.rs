@@ -92,21 +92,8 @@ impl Catalog {
     /// A local file holding the clean table `sha256`: the stored file itself in a `file://`
     /// store, otherwise a copy made in `scratch`.
     pub(crate) async fn clean_table_file(&self, sha256: &str, scratch: &Path) -> Result<PathBuf> {
-        let key = blob_key(sha256);
-        if let Some(path) = self.storage().local_file(&key) {
-            return Ok(path);
-        }
-        let mut reader = self.storage().blocking_reader(&key).await?;
-        let path = scratch.join("clean.csv");
-        let target = path.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&target)?);
-            std::io::copy(&mut reader, &mut out)?;
-            std::io::Write::flush(&mut out)
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("copying the clean table panicked: {e}")))?
-        .map_err(|e| Error::Internal(format!("copying the clean table: {e}")))?;
-        Ok(path)
+        self.storage()
+            .local_path(&blob_key(sha256), &scratch.join("clean.csv"))
+            .await
     }
 }

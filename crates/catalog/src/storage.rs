@@ -215,6 +215,48 @@ impl Storage {
         self.root.as_ref().map(|root| root.join(key))
     }
 
+    /// A local file holding the object `key`, for readers that need a path (polars, the
+    /// publishing threads): the stored file itself in a `file://` store; otherwise `copy`,
+    /// downloaded when it does not exist yet (written beside it and renamed when whole, so
+    /// `copy` is never partial). Content-addressed keys make an existing `copy` current.
+    pub async fn local_path(
+        &self,
+        key: &str,
+        copy: &std::path::Path,
+    ) -> Result<std::path::PathBuf> {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        if let Some(path) = self.local_file(key) {
+            return Ok(path);
+        }
+        if tokio::fs::try_exists(copy).await.unwrap_or(false) {
+            return Ok(copy.to_owned());
+        }
+        let io = |e: std::io::Error| Error::Internal(format!("copying {key} here: {e}"));
+        let mut partial = copy.as_os_str().to_owned();
+        partial.push(format!(".{}.part", uuid::Uuid::new_v4()));
+        let partial = std::path::PathBuf::from(partial);
+        let mut out = tokio::fs::File::create(&partial).await.map_err(io)?;
+        let mut stream = self.stream(key).await?;
+        let copied: Result<()> = async {
+            while let Some(chunk) = stream.next().await {
+                out.write_all(&chunk?).await.map_err(io)?;
+            }
+            out.flush().await.map_err(io)
+        }
+        .await;
+        drop(out);
+        match copied {
+            // Whoever renames last wrote the same bytes.
+            Ok(()) => tokio::fs::rename(&partial, copy).await.map_err(io)?,
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(e);
+            }
+        }
+        Ok(copy.to_owned())
+    }
+
     /// A buffered blocking reader of an object, for the validation and publishing threads: the
     /// file itself in a `file://` store, otherwise the store's stream. Call it inside the runtime.
     pub async fn blocking_reader(&self, key: &str) -> Result<Box<dyn std::io::Read + Send>> {

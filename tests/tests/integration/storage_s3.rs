@@ -86,4 +86,28 @@ async fn uploads_stream_into_s3_in_parts() {
             .expect("list"),
         before
     );
+
+    // Publishing reads the clean table back out of the bucket, and the data API scans a local
+    // copy of the Parquet file.
+    app.approve_and_publish(&slug, 1).await;
+    let page = app
+        .get(
+            &format!("/api/v1/datasets/{slug}/data?filter[jumlah][gte]=10&limit=2&sort=jumlah"),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(page.json["total"], rows - 10, "{}", page.json);
+    assert_eq!(page.json["items"][0]["jumlah"], 10, "{}", page.json);
+    let csv_back = app
+        .get(&format!("/datasets/{slug}/data.csv"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        csv_back
+            .bytes
+            .starts_with(b"kode_kelurahan,jumlah,tahun\r\n")
+    );
+    let lines = csv_back.bytes.split(|&b| b == b'\n').count();
+    assert_eq!(i64::try_from(lines).expect("count"), i64::from(rows) + 2);
 }

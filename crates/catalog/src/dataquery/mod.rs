@@ -272,27 +272,16 @@ impl Catalog {
         Ok((download.version.number, download.file))
     }
 
-    /// A local copy of a stored Parquet file (polars scans local files), made once per file.
+    /// A local file of a stored Parquet file (polars scans local files): the stored file in
+    /// a `file://` store, otherwise a copy in the cache folder, made once per file.
     async fn local_copy(&self, file: &distribution::Model) -> Result<PathBuf> {
-        use futures_util::StreamExt;
-        use tokio::io::AsyncWriteExt;
         let dir = self.settings().cache_dir.clone();
-        let path = dir.join(format!("{}.parquet", file.sha256));
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(path);
+        if self.storage().local_file(&file.object_key).is_none() {
+            tokio::fs::create_dir_all(&dir)
+                .await
+                .map_err(|e| Error::Internal(format!("query cache {}: {e}", dir.display())))?;
         }
-        let io = |e: std::io::Error| Error::Internal(format!("query cache {}: {e}", dir.display()));
-        tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-        let partial = dir.join(format!("{}.{}.part", file.sha256, uuid::Uuid::new_v4()));
-        let mut out = tokio::fs::File::create(&partial).await.map_err(io)?;
-        let mut stream = self.storage().stream(&file.object_key).await?;
-        while let Some(chunk) = stream.next().await {
-            out.write_all(&chunk?).await.map_err(io)?;
-        }
-        out.flush().await.map_err(io)?;
-        drop(out);
-        // Content-addressed: whoever renames last writes the same bytes.
-        tokio::fs::rename(&partial, &path).await.map_err(io)?;
-        Ok(path)
+        let copy = dir.join(format!("{}.parquet", file.sha256));
+        self.storage().local_path(&file.object_key, &copy).await
     }
 }
