@@ -72,12 +72,14 @@ impl Catalog {
                 report.scanned += 1;
                 if referenced.contains(&key) {
                     report.referenced += 1;
-                } else if modified > cutoff || self.stored_again(&key, cutoff).await? {
+                } else if modified > cutoff
+                    || (dry_run && self.stored_again(&key, cutoff).await?)
+                    || (!dry_run && !self.storage().remove_if_older(&key, cutoff).await?)
+                {
+                    // Stored again since it was listed (an upload or publish of the same
+                    // bytes), or gone.
                     report.too_young += 1;
                 } else {
-                    if !dry_run {
-                        self.storage().delete(&key).await?;
-                    }
                     report.removed.push(key);
                 }
             }

@@ -1,199 +1,11 @@
-//! The object store behind one type: local filesystem (default), S3-compatible or in-memory.
+//! The files of a `file://` store on this machine: scratch folders inside the store (so that
+//! storing is a rename), local paths for readers that need one, durable puts, and the removal
+//! of leftovers that gc and `put_file` coordinate through the store's lock.
 
-use std::sync::Arc;
-
-use bytes::Bytes;
-use object_store::{
-    GetOptions, GetResultPayload, ObjectStore, ObjectStoreExt, WriteMultipart,
-    aws::AmazonS3Builder, local::LocalFileSystem, memory::InMemory, path::Path,
-};
-
+use super::{READ_BLOCK, SCRATCH, Storage};
 use crate::error::{Error, Result};
 
-/// Size of the parts an upload is cut into; with two parts in flight this bounds upload memory.
-const PART_SIZE: usize = 8 * 1024 * 1024;
-/// Block size of reads from a local store.
-const READ_BLOCK: usize = 256 * 1024;
-/// The scratch folder inside a `file://` store ([`Storage::scratch_dir`]).
-const SCRATCH: &str = ".scratch";
-/// Parts uploaded concurrently.
-const PARTS_IN_FLIGHT: usize = 2;
-
-/// Where the catalog keeps files.
-#[derive(Debug, Clone)]
-pub struct Storage {
-    store: Arc<dyn ObjectStore>,
-    description: String,
-    /// The folder of a `file://` store.
-    root: Option<std::path::PathBuf>,
-}
-
-/// Settings for an S3-compatible store beyond the usual `AWS_*` variables.
-#[derive(Debug, Clone, Default)]
-pub struct S3Options {
-    /// Endpoint of an S3-compatible service (MinIO, Ceph, Garage ...).
-    pub endpoint: Option<String>,
-    /// Region; `AWS_REGION` otherwise.
-    pub region: Option<String>,
-    /// Allow `http://` endpoints (for a store on the same host or network).
-    pub allow_http: bool,
-}
-
 impl Storage {
-    /// Opens `file://DIR`, `s3://BUCKET` or `memory://`.
-    pub fn open(url: &str, s3: &S3Options) -> Result<Self> {
-        let bad = |why_id: String, why_en: String| Error::invalid("storage", why_id, why_en);
-        let mut root = None;
-        let (store, description): (Arc<dyn ObjectStore>, String) =
-            if let Some(dir) = url.strip_prefix("file://") {
-                if dir.is_empty() {
-                    return Err(bad(
-                        "file:// memerlukan nama folder".into(),
-                        "file:// needs a folder".into(),
-                    ));
-                }
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    bad(
-                        format!("folder '{dir}' tidak dapat dibuat: {e}"),
-                        format!("cannot create folder '{dir}': {e}"),
-                    )
-                })?;
-                let fs = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
-                root = Some(std::path::PathBuf::from(dir));
-                (Arc::new(fs), format!("file://{dir}"))
-            } else if let Some(bucket) = url.strip_prefix("s3://") {
-                let bucket = bucket.trim_end_matches('/');
-                if bucket.is_empty() || bucket.contains('/') {
-                    return Err(bad(
-                        format!("'{url}' harus berbentuk s3://NAMA_BUCKET"),
-                        format!("'{url}' must look like s3://BUCKET"),
-                    ));
-                }
-                let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
-                if let Some(endpoint) = &s3.endpoint {
-                    builder = builder.with_endpoint(endpoint);
-                }
-                if let Some(region) = &s3.region {
-                    builder = builder.with_region(region);
-                }
-                if s3.allow_http {
-                    builder = builder.with_allow_http(true);
-                }
-                let store = builder.build().map_err(|e| {
-                    bad(
-                        format!("konfigurasi S3 tidak sah: {e}"),
-                        format!("invalid S3 configuration: {e}"),
-                    )
-                })?;
-                (Arc::new(store), format!("s3://{bucket}"))
-            } else if url == "memory://" || url == "memory:" {
-                (Arc::new(InMemory::new()), "memory://".to_owned())
-            } else {
-                return Err(bad(
-                    format!("'{url}' harus diawali file://, s3:// atau memory://"),
-                    format!("'{url}' must start with file://, s3:// or memory://"),
-                ));
-            };
-        Ok(Self {
-            store,
-            description,
-            root,
-        })
-    }
-
-    /// The store's URL, for logs.
-    pub fn describe(&self) -> &str {
-        &self.description
-    }
-
-    /// Starts a streaming write to `key`.
-    pub async fn writer(&self, key: &str) -> Result<ObjectWriter> {
-        let upload = self.store.put_multipart(&Path::from(key)).await?;
-        Ok(ObjectWriter {
-            inner: WriteMultipart::new_with_chunk_size(upload, PART_SIZE),
-            // Folders the store will create for it, counted now, synced with it.
-            local: self.local_file(key).map(|path| {
-                let new = path.parent().map_or(0, missing_folders);
-                (path, new)
-            }),
-        })
-    }
-
-    /// Reads a whole object (small objects only).
-    pub async fn read(&self, key: &str) -> Result<Bytes> {
-        Ok(self.store.get(&Path::from(key)).await?.bytes().await?)
-    }
-
-    /// Streams an object's bytes.
-    pub async fn stream(
-        &self,
-        key: &str,
-    ) -> Result<futures_util::stream::BoxStream<'static, object_store::Result<Bytes>>> {
-        self.stream_range(key, None).await
-    }
-
-    /// Deletes an object; a missing object is not an error.
-    pub async fn delete(&self, key: &str) -> Result<()> {
-        match self.store.delete(&Path::from(key)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Streams bytes `range` (end exclusive) of an object, or all of it. Local files are read
-    /// in large blocks (object_store's own file stream reads 8 KiB at a time).
-    pub async fn stream_range(
-        &self,
-        key: &str,
-        range: Option<std::ops::Range<u64>>,
-    ) -> Result<futures_util::stream::BoxStream<'static, object_store::Result<Bytes>>> {
-        use futures_util::StreamExt;
-        let options = GetOptions::new().with_range(range);
-        let result = self.store.get_opts(&Path::from(key), options).await?;
-        let range = result.range.clone();
-        match result.payload {
-            GetResultPayload::File(file, path) => {
-                use std::io::{Seek, SeekFrom};
-                use tokio::io::AsyncReadExt;
-                let mut file = file;
-                file.seek(SeekFrom::Start(range.start)).map_err(|source| {
-                    object_store::Error::Generic {
-                        store: "LocalFileSystem",
-                        source: format!("seeking {}: {source}", path.display()).into(),
-                    }
-                })?;
-                let reader = tokio::fs::File::from_std(file).take(range.end - range.start);
-                let stream =
-                    tokio_util::io::ReaderStream::with_capacity(reader, READ_BLOCK).map(|chunk| {
-                        chunk.map_err(|source| object_store::Error::Generic {
-                            store: "LocalFileSystem",
-                            source: Box::new(source),
-                        })
-                    });
-                Ok(stream.boxed())
-            }
-            GetResultPayload::Stream(stream) => Ok(stream),
-        }
-    }
-
-    /// When an object last changed; None when it does not exist.
-    pub async fn modified(&self, key: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-        match self.store.head(&Path::from(key)).await {
-            Ok(meta) => Ok(Some(meta.last_modified)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Whether an object exists.
-    pub async fn exists(&self, key: &str) -> Result<bool> {
-        match self.store.head(&Path::from(key)).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
     /// A scratch folder for files on their way into the store ([`Storage::put_file`]). For a
     /// `file://` store it lies inside the store's folder, so that putting a file is a rename;
     /// leftovers of a crash are removed by [`Storage::sweep_staging`].
@@ -293,7 +105,7 @@ impl Storage {
         if let Some(root) = &self.root
             && path.starts_with(root.join(SCRATCH))
         {
-            let (source, target) = (path.to_owned(), root.join(key));
+            let (source, target, root) = (path.to_owned(), root.join(key), root.clone());
             let moved = tokio::task::spawn_blocking(move || {
                 // The object's age starts now, as a copy's would: gc's grace period must not
                 // count the time the file spent being built.
@@ -308,7 +120,11 @@ impl Storage {
                     new_folders = missing_folders(parent);
                     std::fs::create_dir_all(parent)?;
                 }
+                // gc cannot look at the name's age and remove it while it is being stored.
+                let lock = std::fs::File::open(&root)?;
+                lock.lock_shared()?;
                 std::fs::rename(&source, &target)?;
+                drop(lock);
                 sync_stored(&target, true, new_folders)
             });
             return moved
@@ -342,15 +158,41 @@ impl Storage {
         writer.finish().await
     }
 
-    /// Every object under a prefix with its last change (for housekeeping).
-    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
-        use futures_util::TryStreamExt;
-        let prefix = Path::from(prefix);
-        let objects: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
-        Ok(objects
-            .into_iter()
-            .map(|m| (m.location.to_string(), m.last_modified))
-            .collect())
+    /// Removes `key` unless it was stored (again) after `cutoff`; returns whether it was
+    /// removed. In a `file://` store this holds the store's lock, which [`Storage::put_file`]
+    /// shares while it stores: a blob stored again at the same moment is either removed before
+    /// it is stored or found young, never removed after.
+    pub async fn remove_if_older(
+        &self,
+        key: &str,
+        cutoff: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        let old = move |modified: chrono::DateTime<chrono::Utc>| modified <= cutoff;
+        if let Some(root) = &self.root {
+            let (root, path) = (root.clone(), root.join(key));
+            let removed = tokio::task::spawn_blocking(move || -> std::io::Result<bool> {
+                let lock = std::fs::File::open(&root)?;
+                lock.lock()?;
+                match std::fs::metadata(&path) {
+                    Ok(meta) if old(meta.modified()?.into()) => {
+                        std::fs::remove_file(&path)?;
+                        Ok(true)
+                    }
+                    Ok(_) => Ok(false),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(e),
+                }
+            });
+            return removed
+                .await
+                .map_err(|e| Error::Internal(format!("removing {key} panicked: {e}")))?
+                .map_err(|e| Error::Internal(format!("removing {key}: {e}")));
+        }
+        if !self.modified(key).await?.is_some_and(old) {
+            return Ok(false);
+        }
+        self.delete(key).await?;
+        Ok(true)
     }
 
     /// Removes the staging files (`KEY#N`) of multipart writes to a `file://` store that a crash
@@ -417,14 +259,6 @@ impl Storage {
         .await
         .map_err(|e| Error::Internal(format!("sweep panicked: {e}")))?
     }
-
-    /// Number of objects under a key prefix (for checks and housekeeping).
-    pub async fn count(&self, prefix: &str) -> Result<usize> {
-        use futures_util::TryStreamExt;
-        let prefix = Path::from(prefix);
-        let objects: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
-        Ok(objects.len())
-    }
 }
 
 /// The latest modification time of `path` and, for a folder, of the files in it.
@@ -440,7 +274,11 @@ fn newest_change(path: &std::path::Path) -> Option<std::time::SystemTime> {
 
 /// Makes a stored file durable: the file (unless `synced` already) and its name, by syncing its
 /// folder and the `new_folders` folders above it that were just created.
-fn sync_stored(path: &std::path::Path, synced: bool, new_folders: usize) -> std::io::Result<()> {
+pub(super) fn sync_stored(
+    path: &std::path::Path,
+    synced: bool,
+    new_folders: usize,
+) -> std::io::Result<()> {
     if !synced {
         std::fs::File::open(path)?.sync_all()?;
     }
@@ -451,50 +289,80 @@ fn sync_stored(path: &std::path::Path, synced: bool, new_folders: usize) -> std:
 }
 
 /// How many of `dir` and the folders above it do not exist yet.
-fn missing_folders(dir: &std::path::Path) -> usize {
+pub(super) fn missing_folders(dir: &std::path::Path) -> usize {
     dir.ancestors().take_while(|d| !d.exists()).count()
-}
-
-/// A streaming write: memory stays bounded by the part size times the parts in flight.
-#[derive(Debug)]
-pub struct ObjectWriter {
-    inner: WriteMultipart,
-    /// The object's file in a `file://` store, synced once complete, and how many folders
-    /// above it are new.
-    local: Option<(std::path::PathBuf, usize)>,
-}
-
-impl ObjectWriter {
-    /// Appends bytes, waiting when too many parts are still uploading.
-    pub async fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.inner.wait_for_capacity(PARTS_IN_FLIGHT).await?;
-        self.inner.write(bytes);
-        Ok(())
-    }
-
-    /// Completes the object; in a `file://` store, it is on disk when this returns.
-    pub async fn finish(self) -> Result<()> {
-        self.inner.finish().await?;
-        if let Some((path, new_folders)) = self.local {
-            tokio::task::spawn_blocking(move || sync_stored(&path, false, new_folders))
-                .await
-                .map_err(|e| Error::Internal(format!("syncing a stored file panicked: {e}")))?
-                .map_err(|e| Error::Internal(format!("syncing a stored file: {e}")))?;
-        }
-        Ok(())
-    }
-
-    /// Gives up; nothing is left in the store.
-    pub async fn abort(self) {
-        if let Err(e) = self.inner.abort().await {
-            tracing::warn!(error = %e, "aborting an object upload failed");
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{missing_folders, sync_stored};
+    use super::super::S3Options;
+    use super::{Storage, missing_folders, sync_stored};
+
+    #[tokio::test]
+    async fn only_objects_older_than_the_cutoff_are_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("file://{}", dir.path().display());
+        let storage = Storage::open(&url, &S3Options::default()).expect("store");
+        let old = dir.path().join("blobs/sha256/aa/aaaa");
+        let young = dir.path().join("blobs/sha256/bb/bbbb");
+        for path in [&old, &young] {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, b"isi").expect("write");
+        }
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|f| f.set_modified(hour_ago))
+            .expect("age");
+        let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
+        let removed = |key: &'static str| {
+            let storage = &storage;
+            async move { storage.remove_if_older(key, cutoff).await.expect("remove") }
+        };
+        assert!(removed("blobs/sha256/aa/aaaa").await);
+        assert!(!old.exists());
+        assert!(!removed("blobs/sha256/bb/bbbb").await, "young");
+        assert!(young.exists());
+        assert!(!removed("blobs/sha256/cc/cccc").await, "missing");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn gc_waits_for_a_store_in_progress_and_then_finds_the_blob_young() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("file://{}", dir.path().display());
+        let storage = Storage::open(&url, &S3Options::default()).expect("store");
+        let blob = dir.path().join("blobs/sha256/aa/aaaa");
+        std::fs::create_dir_all(blob.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&blob, b"isi").expect("write");
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let touch = |when| {
+            std::fs::File::options()
+                .write(true)
+                .open(&blob)
+                .and_then(|f| f.set_modified(when))
+        };
+        touch(hour_ago).expect("age");
+        // A put_file in the middle of storing the same blob again holds the lock shared.
+        let store_lock = std::fs::File::open(dir.path()).expect("root");
+        store_lock.lock_shared().expect("lock");
+        let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
+        let gc = {
+            let storage = storage.clone();
+            tokio::spawn(async move {
+                storage
+                    .remove_if_older("blobs/sha256/aa/aaaa", cutoff)
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // Without the lock gc would have removed the old blob by now.
+        touch(std::time::SystemTime::now()).expect("the blob is still there");
+        drop(store_lock);
+        let removed = gc.await.expect("join").expect("remove");
+        assert!(!removed, "stored again: young");
+        assert!(blob.exists());
+    }
 
     #[test]
     fn a_stored_file_and_every_new_folder_above_it_are_synced() {
