@@ -81,9 +81,10 @@ impl Catalog {
         })
         .await
         .map_err(|e| Error::Internal(format!("cleaning panicked: {e}")))??;
-        // Stored even when the same blob exists: an old unreferenced copy could be removed by
-        // gc before this version's row points at it; storing it again makes it young.
-        self.storage().put_file(&blob_key(&sha256), &path).await?;
+        // Put even when the same blob exists: an old unreferenced copy could be removed by gc
+        // before this version's row points at it; putting it makes the stored copy young.
+        let put = self.storage().put_file(&blob_key(&sha256), &path).await?;
+        self.storage().drop_scratch(scratch, &[put]);
         let log =
             serde_json::to_value(&log).map_err(|e| Error::Internal(format!("clean log: {e}")))?;
         Ok(CleanTable { sha256, size, log })

@@ -321,6 +321,11 @@ impl TestApp {
             };
             for entry in entries.flatten() {
                 let path = entry.path();
+                // Files on their way in (or, for a blob already stored, on their way out) are
+                // not stored objects.
+                if entry.file_name() == ".scratch" {
+                    continue;
+                }
                 if path.is_dir() {
                     walk(&path, out);
                 } else {

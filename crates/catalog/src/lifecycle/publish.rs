@@ -198,16 +198,16 @@ impl Catalog {
             tokio::task::spawn_blocking(move || formats::build(&csv, &columns, rows, size, &dir))
                 .await
                 .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;
-        // Stored even when the same blob exists (as in cleaned.rs): an old unreferenced copy
-        // must not be collected between here and the transaction that references it. All at
-        // once: each waits for the disk to sync it.
-        futures_util::future::try_join_all(files.iter().map(|file| async move {
+        // Put even when the same blob exists (as in cleaned.rs): an old unreferenced copy must
+        // not be collected between here and the transaction that references it. All at once:
+        // each waits for the disk to sync it.
+        let puts = futures_util::future::try_join_all(files.iter().map(|file| async move {
             self.storage()
                 .put_file(&blob_key(&file.sha256), &file.path)
                 .await
         }))
         .await?;
-        drop(scratch);
+        self.storage().drop_scratch(scratch, &puts);
         Ok(Written {
             clean,
             cleaned_now,

@@ -5,7 +5,31 @@
 use super::{READ_BLOCK, SCRATCH, Storage};
 use crate::error::{Error, Result};
 
+/// Content-addressed blobs: a key names its bytes.
+const BLOBS: &str = "blobs/";
+
+/// What [`Storage::put_file`] did with the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// Stored under the key (a file in the scratch folder was moved there).
+    Stored,
+    /// The same blob was already stored: that copy was kept, made young again, and the file
+    /// was left where it was (its scratch folder removes it).
+    Kept,
+}
+
 impl Storage {
+    /// Removes a scratch folder after its files were put. One still holding files (copies of
+    /// blobs that were [`Put::Kept`]) is removed in the background: freeing hundreds of MB can
+    /// take a while, and a crash before it ends leaves a folder the start-up sweep removes.
+    pub fn drop_scratch(&self, scratch: tempfile::TempDir, puts: &[Put]) {
+        if puts.contains(&Put::Kept) {
+            tokio::task::spawn_blocking(move || drop(scratch));
+        } else {
+            drop(scratch);
+        }
+    }
+
     /// A scratch folder for files on their way into the store ([`Storage::put_file`]). For a
     /// `file://` store it lies inside the store's folder, so that putting a file is a rename;
     /// leftovers of a crash are removed by [`Storage::sweep_staging`].
@@ -98,19 +122,36 @@ impl Storage {
 
     /// Puts a local file into the store under `key`; the object appears whole or not at all.
     /// A file in this `file://` store's [`Storage::scratch_dir`] is moved by a rename (the
-    /// file is gone afterwards); anything else is copied. In a `file://` store the object is
-    /// on disk, name and all, when this returns (synced before a database row points at it).
-    pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<()> {
+    /// file is gone afterwards), unless the same blob is already stored ([`Put::Kept`]);
+    /// anything else is copied. In a `file://` store the object is on disk, name and all, when
+    /// this returns (synced before a database row points at it).
+    pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<Put> {
         use tokio::io::AsyncReadExt;
         if let Some(root) = &self.root
             && path.starts_with(root.join(SCRATCH))
         {
             let (source, target, root) = (path.to_owned(), root.join(key), root.clone());
-            let moved = tokio::task::spawn_blocking(move || {
+            let blob = key.starts_with(BLOBS);
+            let moved = tokio::task::spawn_blocking(move || -> std::io::Result<Put> {
+                // gc cannot look at the name's age and remove it while it is being stored.
+                let lock = std::fs::File::open(&root)?;
+                lock.lock_shared()?;
+                let now = std::time::SystemTime::now();
+                let file = std::fs::File::options().write(true).open(&source)?;
+                // A content-addressed blob of the same size is the same bytes: the stored copy
+                // is made young again instead of replaced. Replacing it would free the old
+                // copy inside the request (synchronously, on a file system mounted with
+                // `discard`) and swap the file under downloads that are reading it.
+                if blob
+                    && let Ok(stored) = std::fs::File::options().write(true).open(&target)
+                    && stored.metadata()?.len() == file.metadata()?.len()
+                {
+                    stored.set_modified(now)?;
+                    return Ok(Put::Kept);
+                }
                 // The object's age starts now, as a copy's would: gc's grace period must not
                 // count the time the file spent being built.
-                let file = std::fs::File::options().write(true).open(&source)?;
-                file.set_modified(std::time::SystemTime::now())?;
+                file.set_modified(now)?;
                 // On disk before its name is: a power cut must not leave a stored name (which a
                 // committed row may point at) over a short file.
                 file.sync_all()?;
@@ -120,12 +161,10 @@ impl Storage {
                     new_folders = missing_folders(parent);
                     std::fs::create_dir_all(parent)?;
                 }
-                // gc cannot look at the name's age and remove it while it is being stored.
-                let lock = std::fs::File::open(&root)?;
-                lock.lock_shared()?;
                 std::fs::rename(&source, &target)?;
                 drop(lock);
-                sync_stored(&target, true, new_folders)
+                sync_stored(&target, true, new_folders)?;
+                Ok(Put::Stored)
             });
             return moved
                 .await
@@ -155,7 +194,8 @@ impl Storage {
                 return Err(e);
             }
         }
-        writer.finish().await
+        writer.finish().await?;
+        Ok(Put::Stored)
     }
 
     /// Removes `key` unless it was stored (again) after `cutoff`; returns whether it was
@@ -296,7 +336,7 @@ pub(super) fn missing_folders(dir: &std::path::Path) -> usize {
 #[cfg(test)]
 mod tests {
     use super::super::S3Options;
-    use super::{Storage, missing_folders, sync_stored};
+    use super::{Put, Storage, missing_folders, sync_stored};
 
     #[tokio::test]
     async fn only_objects_older_than_the_cutoff_are_removed() {
@@ -362,6 +402,56 @@ mod tests {
         let removed = gc.await.expect("join").expect("remove");
         assert!(!removed, "stored again: young");
         assert!(blob.exists());
+    }
+
+    #[tokio::test]
+    async fn a_blob_already_stored_is_kept_and_made_young_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("file://{}", dir.path().display());
+        let storage = Storage::open(&url, &S3Options::default()).expect("store");
+        let key = "blobs/sha256/ab/abcd";
+        let stored = dir.path().join(key);
+        let put = |bytes: &'static [u8], key: &'static str| {
+            let storage = storage.clone();
+            async move {
+                let scratch = storage.scratch_dir("test-").expect("scratch");
+                let file = scratch.path().join("data.csv");
+                std::fs::write(&file, bytes).expect("write");
+                let put = storage.put_file(key, &file).await.expect("put");
+                (put, file.exists(), scratch)
+            }
+        };
+        let (first, left, _scratch) = put(b"isi", key).await;
+        assert_eq!((first, left), (Put::Stored, false));
+        let inode = |path: &std::path::Path| {
+            std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).expect("stat"))
+        };
+        let before = inode(&stored);
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&stored)
+            .and_then(|f| f.set_modified(hour_ago))
+            .expect("age");
+        // The same bytes again: the stored copy stays (same file), young again; the new copy
+        // is left in its scratch folder.
+        let (again, left, _scratch) = put(b"isi", key).await;
+        assert_eq!((again, left), (Put::Kept, true));
+        assert_eq!(inode(&stored), before);
+        let age = std::fs::metadata(&stored)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+            .elapsed()
+            .unwrap_or_default();
+        assert!(age < std::time::Duration::from_secs(60), "{age:?}");
+        // Another size under the same name (a damaged copy) is replaced.
+        let (other, left, _scratch) = put(b"lain", key).await;
+        assert_eq!((other, left), (Put::Stored, false));
+        assert_eq!(std::fs::read(&stored).expect("read"), b"lain");
+        // Keys that do not name their bytes are always replaced.
+        let (plain, _, _scratch) = put(b"lain", "datasets/x/versions/y/source").await;
+        let (again, left, _scratch) = put(b"lain", "datasets/x/versions/y/source").await;
+        assert_eq!((plain, again, left), (Put::Stored, Put::Stored, false));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 
 mod files;
 
+pub use files::Put;
 use files::{missing_folders, sync_stored};
 
 /// Size of the parts an upload is cut into; with two parts in flight this bounds upload memory.
