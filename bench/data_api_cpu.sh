@@ -15,7 +15,7 @@ kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -fsS "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS -g "$URL/api/v1/datasets/kunjungan/data?$QUERY" -o /dev/null
-PID=$(pgrep -n -x satudata)
+PID=$(pgrep -n -f -- "$BIN serve")
 TICK=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 a=$(cpu)
