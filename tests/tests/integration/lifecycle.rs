@@ -104,6 +104,10 @@ async fn create_upload_and_read_back(app: TestApp) {
             .expect("type")
             .starts_with("text/csv")
     );
+    let etag = preview.headers["etag"].to_str().expect("etag").to_owned();
+    app.get_with(&uri, Some(&t.produsen), &[("if-none-match", &etag)])
+        .await
+        .expect(StatusCode::NOT_MODIFIED);
     let hidden = app.get(&uri, None).await.expect(StatusCode::NOT_FOUND);
     assert_envelope(&hidden.json);
 

@@ -223,6 +223,59 @@ async fn serve(
     Ok(response)
 }
 
+/// The clean table of a version as CSV (UTF-8, comma, RFC 4180): what cleaning made of the
+/// upload (the version's `clean_log` lists the changes), the very bytes publication serves as
+/// `data.csv`. Written when a valid version is uploaded, so the OPD and the walidata can check
+/// it before the version is published.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{slug}/versions/{number}/clean.csv",
+    tag = "versions",
+    params(
+        ("slug" = String, Path, description = "Slug or id of the dataset"),
+        ("number" = i32, Path, description = "Version number"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag held by the client"),
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The clean table", content_type = "text/csv"),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Malformed request", body = ErrorEnvelope),
+        (status = 404, description = "Not found, not visible, or no clean table (the report has errors)", body = ErrorEnvelope),
+    )
+)]
+pub async fn clean_table(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    AppPath((slug, number)): AppPath<(String, i32)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let clean = state.catalog.clean_file(&actor, &slug, number).await?;
+    let uploaded = clean.version.created_at;
+    let etag = format!("\"{}\"", clean.sha256);
+    let mut out = HeaderMap::new();
+    set(&mut out, header::ETAG, &etag);
+    set(&mut out, header::LAST_MODIFIED, &http_date(uploaded));
+    set(&mut out, header::CACHE_CONTROL, "private, no-cache");
+    if not_modified(&headers, &etag, uploaded) {
+        return Ok((StatusCode::NOT_MODIFIED, out).into_response());
+    }
+    set(&mut out, header::CONTENT_TYPE, content_type("csv"));
+    set(
+        &mut out,
+        header::CONTENT_DISPOSITION,
+        &format!("attachment; filename=\"{slug}-v{number}-bersih.csv\""),
+    );
+    set(&mut out, header::CONTENT_LENGTH, &clean.size.to_string());
+    let stream = state
+        .catalog
+        .storage()
+        .stream_range(&clean.object_key, None)
+        .await?
+        .map_err(std::io::Error::other);
+    Ok((StatusCode::OK, out, Body::from_stream(stream)).into_response())
+}
+
 /// Whether the client's copy is current: `If-None-Match` wins over `If-Modified-Since`.
 fn not_modified(headers: &HeaderMap, etag: &str, modified: DateTime<Utc>) -> bool {
     if let Some(tags) = headers

@@ -141,7 +141,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(regions::list_regions))
         .routes(routes!(regions::show_region))
         .routes(routes!(versions::show_report))
-        .routes(routes!(versions::clean_table))
+        .routes(routes!(downloads::clean_table))
         .routes(routes!(versions::diff_versions))
         .routes(routes!(accounts::show_me))
         .routes(routes!(accounts::list_users, accounts::create_user))

@@ -241,53 +241,6 @@ pub async fn show_report(
     ))
 }
 
-/// The clean table of a version as CSV (UTF-8, comma, RFC 4180): what cleaning made of the
-/// upload (the version's `clean_log` lists the changes), the very bytes publication serves as
-/// `data.csv`. Written when a valid version is uploaded, so the OPD and the walidata can check
-/// it before the version is published.
-#[utoipa::path(
-    get,
-    path = "/api/v1/datasets/{slug}/versions/{number}/clean.csv",
-    tag = "versions",
-    params(
-        ("slug" = String, Path, description = "Slug or id of the dataset"),
-        ("number" = i32, Path, description = "Version number"),
-    ),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "The clean table", content_type = "text/csv"),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope),
-        (status = 404, description = "Not found, not visible, or no clean table (the report has errors)", body = ErrorEnvelope),
-    )
-)]
-pub async fn clean_table(
-    State(state): State<AppState>,
-    Auth(actor): Auth,
-    AppPath((slug, number)): AppPath<(String, i32)>,
-) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
-    use futures_util::TryStreamExt;
-    let clean = state.catalog.clean_file(&actor, &slug, number).await?;
-    let stream = state
-        .catalog
-        .storage()
-        .stream_range(&clean.object_key, None)
-        .await?
-        .map_err(std::io::Error::other);
-    let name = format!("{slug}-v{number}-bersih.csv");
-    let headers = [
-        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-        (header::ETAG, format!("\"{}\"", clean.sha256)),
-        (header::CONTENT_LENGTH, clean.size.to_string()),
-        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
-        (
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ),
-    ];
-    Ok((StatusCode::OK, headers, Body::from_stream(stream)).into_response())
-}
-
 /// What changed from published version `a` to published version `b`: columns added and
 /// removed, and rows added, removed and changed by the table's key (the declared primary key,
 /// else the proposed one, else whole rows), with up to 20 examples of each.
