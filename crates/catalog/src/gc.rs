@@ -73,8 +73,10 @@ impl Catalog {
                 if referenced.contains(&key) {
                     report.referenced += 1;
                 } else if modified > cutoff
-                    || (dry_run && self.stored_again(&key, cutoff).await?)
-                    || (!dry_run && !self.storage().remove_if_older(&key, cutoff).await?)
+                    || !self
+                        .storage()
+                        .remove_if_older(&key, cutoff, dry_run)
+                        .await?
                 {
                     // Stored again since it was listed (an upload or publish of the same
                     // bytes), or gone.
@@ -100,18 +102,5 @@ impl Catalog {
             );
         }
         Ok(report)
-    }
-}
-
-impl Catalog {
-    /// Whether `key` was stored again since it was listed: content-addressed blobs are, when an
-    /// upload or a publish writes the same bytes, and the row that will reference it may not be
-    /// committed yet.
-    async fn stored_again(&self, key: &str, cutoff: chrono::DateTime<Utc>) -> Result<bool> {
-        Ok(self
-            .storage()
-            .modified(key)
-            .await?
-            .is_none_or(|modified| modified > cutoff))
     }
 }

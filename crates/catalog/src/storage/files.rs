@@ -198,16 +198,21 @@ impl Storage {
         Ok(Put::Stored)
     }
 
-    /// Removes `key` unless it was stored (again) after `cutoff`; returns whether it was
-    /// removed. In a `file://` store this holds the store's lock, which [`Storage::put_file`]
-    /// shares while it stores: a blob stored again at the same moment is either removed before
-    /// it is stored or found young, never removed after.
+    /// Removes `key` unless it was stored (again) after `cutoff` or is gone; returns whether it
+    /// was removed (with `dry_run`, whether it would be, and nothing is removed). In a
+    /// `file://` store this holds the store's lock, which [`Storage::put_file`] shares while it
+    /// stores: a blob stored again at the same moment is either removed before it is stored or
+    /// found young, never removed after.
     pub async fn remove_if_older(
         &self,
         key: &str,
         cutoff: chrono::DateTime<chrono::Utc>,
+        dry_run: bool,
     ) -> Result<bool> {
         let old = move |modified: chrono::DateTime<chrono::Utc>| modified <= cutoff;
+        if dry_run {
+            return Ok(self.modified(key).await?.is_some_and(old));
+        }
         if let Some(root) = &self.root {
             let (root, path) = (root.clone(), root.join(key));
             let removed = tokio::task::spawn_blocking(move || -> std::io::Result<bool> {
@@ -338,51 +343,65 @@ mod tests {
     use super::super::S3Options;
     use super::{Put, Storage, missing_folders, sync_stored};
 
-    #[tokio::test]
-    async fn only_objects_older_than_the_cutoff_are_removed() {
+    fn local_store() -> (tempfile::TempDir, Storage) {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("file://{}", dir.path().display());
         let storage = Storage::open(&url, &S3Options::default()).expect("store");
-        let old = dir.path().join("blobs/sha256/aa/aaaa");
-        let young = dir.path().join("blobs/sha256/bb/bbbb");
-        for path in [&old, &young] {
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, b"isi").expect("write");
-        }
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        (dir, storage)
+    }
+
+    /// Writes a file at `path` (folders and all), last changed at `when`.
+    fn stored_at(path: &std::path::Path, when: std::time::SystemTime) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, b"isi").expect("write");
+        touched(path, when).expect("age");
+    }
+
+    fn touched(path: &std::path::Path, when: std::time::SystemTime) -> std::io::Result<()> {
         std::fs::File::options()
             .write(true)
-            .open(&old)
-            .and_then(|f| f.set_modified(hour_ago))
-            .expect("age");
+            .open(path)
+            .and_then(|f| f.set_modified(when))
+    }
+
+    fn hour_ago() -> std::time::SystemTime {
+        std::time::SystemTime::now() - std::time::Duration::from_secs(3600)
+    }
+
+    #[tokio::test]
+    async fn only_objects_older_than_the_cutoff_are_removed() {
+        let (dir, storage) = local_store();
+        let old = dir.path().join("blobs/sha256/aa/aaaa");
+        let young = dir.path().join("blobs/sha256/bb/bbbb");
+        stored_at(&old, hour_ago());
+        stored_at(&young, std::time::SystemTime::now());
         let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
-        let removed = |key: &'static str| {
+        let removed = |key: &'static str, dry_run: bool| {
             let storage = &storage;
-            async move { storage.remove_if_older(key, cutoff).await.expect("remove") }
+            async move {
+                storage
+                    .remove_if_older(key, cutoff, dry_run)
+                    .await
+                    .expect("remove")
+            }
         };
-        assert!(removed("blobs/sha256/aa/aaaa").await);
+        assert!(
+            removed("blobs/sha256/aa/aaaa", true).await,
+            "would be removed"
+        );
+        assert!(old.exists(), "a dry run removes nothing");
+        assert!(removed("blobs/sha256/aa/aaaa", false).await);
         assert!(!old.exists());
-        assert!(!removed("blobs/sha256/bb/bbbb").await, "young");
+        assert!(!removed("blobs/sha256/bb/bbbb", false).await, "young");
         assert!(young.exists());
-        assert!(!removed("blobs/sha256/cc/cccc").await, "missing");
+        assert!(!removed("blobs/sha256/cc/cccc", false).await, "missing");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn gc_waits_for_a_store_in_progress_and_then_finds_the_blob_young() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("file://{}", dir.path().display());
-        let storage = Storage::open(&url, &S3Options::default()).expect("store");
+        let (dir, storage) = local_store();
         let blob = dir.path().join("blobs/sha256/aa/aaaa");
-        std::fs::create_dir_all(blob.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&blob, b"isi").expect("write");
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        let touch = |when| {
-            std::fs::File::options()
-                .write(true)
-                .open(&blob)
-                .and_then(|f| f.set_modified(when))
-        };
-        touch(hour_ago).expect("age");
+        stored_at(&blob, hour_ago());
         // A put_file in the middle of storing the same blob again holds the lock shared.
         let store_lock = std::fs::File::open(dir.path()).expect("root");
         store_lock.lock_shared().expect("lock");
@@ -391,13 +410,13 @@ mod tests {
             let storage = storage.clone();
             tokio::spawn(async move {
                 storage
-                    .remove_if_older("blobs/sha256/aa/aaaa", cutoff)
+                    .remove_if_older("blobs/sha256/aa/aaaa", cutoff, false)
                     .await
             })
         };
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         // Without the lock gc would have removed the old blob by now.
-        touch(std::time::SystemTime::now()).expect("the blob is still there");
+        touched(&blob, std::time::SystemTime::now()).expect("the blob is still there");
         drop(store_lock);
         let removed = gc.await.expect("join").expect("remove");
         assert!(!removed, "stored again: young");
@@ -406,9 +425,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_blob_already_stored_is_kept_and_made_young_again() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("file://{}", dir.path().display());
-        let storage = Storage::open(&url, &S3Options::default()).expect("store");
+        let (dir, storage) = local_store();
         let key = "blobs/sha256/ab/abcd";
         let stored = dir.path().join(key);
         let put = |bytes: &'static [u8], key: &'static str| {
@@ -427,12 +444,7 @@ mod tests {
             std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).expect("stat"))
         };
         let before = inode(&stored);
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        std::fs::File::options()
-            .write(true)
-            .open(&stored)
-            .and_then(|f| f.set_modified(hour_ago))
-            .expect("age");
+        touched(&stored, hour_ago()).expect("age");
         // The same bytes again: the stored copy stays (same file), young again; the new copy
         // is left in its scratch folder.
         let (again, left, _scratch) = put(b"isi", key).await;
