@@ -5,8 +5,8 @@
 //! 4 MiB blocks; a hashing thread runs SHA-256 over them and passes them to a writing thread,
 //! which writes them and hands them back. Hashing and writing overlap: a direct write waits for
 //! the device, and done on one thread the two added up. Where the file system refuses direct
-//! I/O, the writing thread writes the file the ordinary way. The file is synced before it
-//! counts as written.
+//! I/O, the writing thread writes the file the ordinary way. Syncing is left to the store
+//! (`Storage::put_file` syncs every file it stores, these included).
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -176,7 +176,7 @@ impl DirectFile {
         }
     }
 
-    /// Writes what is left, syncs the file and returns its SHA-256 (hex) and size.
+    /// Writes what is left and returns the file's SHA-256 (hex) and size.
     pub(super) fn finish(mut self) -> Result<(String, u64)> {
         if self.current.len() > 0 {
             let last = std::mem::replace(
@@ -196,7 +196,6 @@ impl DirectFile {
             // The last block was padded to the alignment.
             file.set_len(self.size).map_err(failed)?;
         }
-        file.sync_all().map_err(failed)?;
         Ok((hex::encode(hasher.finalize()), self.size))
     }
 }
