@@ -27,9 +27,9 @@ pub(super) struct Batch {
 }
 
 impl Batch {
-    fn new(columns: usize) -> Self {
+    fn new(columns: usize, text: usize) -> Self {
         Self {
-            text: String::with_capacity(BATCH * 16 * columns.max(1)),
+            text: String::with_capacity(text),
             spans: Vec::with_capacity(BATCH * columns),
             columns,
             rows: 0,
@@ -53,7 +53,8 @@ impl Batch {
         self.json_plain
     }
 
-    fn field(&self, &[start, end]: &[u32; 2]) -> &str {
+    /// The text of the cell at `span` (one of [`spans`](Self::spans)).
+    pub(super) fn field(&self, &[start, end]: &[u32; 2]) -> &str {
         &self.text[start as usize..end as usize]
     }
 
@@ -71,6 +72,17 @@ impl Batch {
             .step_by(self.columns.max(1))
             .take(self.rows)
             .map(|span| self.field(span))
+    }
+
+    /// The text every cell is a span of.
+    pub(super) fn text(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
+    /// Where a row's cells are in [`text`](Self::text), in column order.
+    pub(super) fn spans(&self, row: usize) -> &[[u32; 2]] {
+        let first = row * self.columns;
+        &self.spans[first..first + self.columns]
     }
 
     /// A row's cells, in column order.
@@ -107,6 +119,7 @@ pub(super) fn csv_batches(
         columns,
         names,
         rows_read: 0,
+        widest: 0,
         header: true,
         sent: VecDeque::new(),
         done: false,
@@ -137,6 +150,8 @@ struct CsvBatches {
     quote_at: Option<usize>,
     /// Data rows read so far (for error messages).
     rows_read: u64,
+    /// The most text a batch has held.
+    widest: usize,
     /// The next record is the header (checked, then skipped).
     header: bool,
     /// Batches handed out, oldest first; one only this queue holds can be filled again.
@@ -157,8 +172,14 @@ impl CsvBatches {
         } else {
             None
         };
+        // A new batch is sized after the largest text so far: `fill` zeroes a reused batch's
+        // spare bytes, and a generous guess (16 bytes a cell) made that half a MiB a batch.
+        let text = match self.widest {
+            0 => BATCH * 16 * self.columns.max(1),
+            widest => widest + widest / 8 + ROOM,
+        };
         reused.map_or_else(
-            || Batch::new(self.columns),
+            || Batch::new(self.columns, text),
             |mut batch| {
                 batch.clear();
                 batch
@@ -294,6 +315,7 @@ impl CsvBatches {
             batch.rows += 1;
         }
         text.truncate(used);
+        self.widest = self.widest.max(used);
         batch.json_plain = json_plain(&text);
         batch.text = String::from_utf8(text).map_err(internal)?;
         Ok(more)

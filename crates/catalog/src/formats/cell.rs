@@ -19,6 +19,7 @@ pub(crate) enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
+    #[inline]
     pub(super) fn parse(cell: &'a str, kind: FieldType) -> Self {
         if cell.is_empty() {
             return Self::Null;

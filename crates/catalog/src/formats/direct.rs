@@ -30,11 +30,14 @@ const BLOCKS: usize = 5;
 /// Room past a block's 4 MiB for the record that crosses its end.
 const SLACK: usize = 256 << 10;
 
-/// A buffer whose data (`buf[start..]`) begins at an [`ALIGN`]ed address. Records are appended
-/// to it directly; a record that crosses the end of the 4 MiB is carried over to the next block.
+/// A buffer whose data (`buf[start..end]`) begins at an [`ALIGN`]ed address. Records are
+/// written into it directly; a record that crosses the end of the 4 MiB is carried over to the
+/// next block. The bytes past `end` stay initialised, so a writer can copy whole words past a
+/// short piece (copy.rs) without a call to memcpy.
 struct Block {
     buf: Vec<u8>,
     start: usize,
+    end: usize,
 }
 
 impl Block {
@@ -42,31 +45,50 @@ impl Block {
         let mut buf = Vec::with_capacity(ALIGN + BLOCK + SLACK);
         let start = (ALIGN - buf.as_ptr() as usize % ALIGN) % ALIGN;
         buf.resize(start, 0);
-        Self { buf, start }
+        Self {
+            buf,
+            start,
+            end: start,
+        }
     }
 
     fn len(&self) -> usize {
-        self.buf.len() - self.start
+        self.end - self.start
     }
 
     fn data(&self) -> &[u8] {
-        &self.buf[self.start..]
+        &self.buf[self.start..self.end]
     }
 
     fn clear(&mut self) {
-        self.buf.truncate(self.start);
+        self.end = self.start;
     }
 
-    /// Whether the data still begins at an aligned address (a record larger than the spare
-    /// room makes the buffer move).
+    /// At least `need` writable bytes after the data. A block grows once to its full size and
+    /// keeps it; a record larger than the spare room makes the buffer move.
+    fn room(&mut self, need: usize) -> &mut [u8] {
+        if self.buf.len() < self.end + need {
+            let full = (self.start + BLOCK + SLACK).max(self.end + need);
+            self.buf.resize(full, 0);
+        }
+        &mut self.buf[self.end..]
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.room(bytes.len())[..bytes.len()].copy_from_slice(bytes);
+        self.end += bytes.len();
+    }
+
+    /// Whether the data still begins at an aligned address.
     fn aligned(&self) -> bool {
         (self.buf.as_ptr() as usize + self.start).is_multiple_of(ALIGN)
     }
 
     /// The data padded with zeros to a whole number of aligned blocks (for the last write).
     fn padded(&mut self) -> &[u8] {
-        let end = self.start + self.len().next_multiple_of(ALIGN);
-        self.buf.resize(end, 0);
+        let pad = self.len().next_multiple_of(ALIGN) - self.len();
+        self.room(pad)[..pad].fill(0);
+        self.end += pad;
         self.data()
     }
 }
@@ -119,21 +141,25 @@ impl DirectFile {
         })
     }
 
-    /// The buffer to append the next bytes to; call [`appended`](Self::appended) after.
-    pub(super) fn buffer(&mut self) -> &mut Vec<u8> {
-        &mut self.current.buf
+    /// At least `need` bytes to write the next bytes into, from the slice's start; then call
+    /// [`filled`](Self::filled) with how many were written. Bytes past those may be written
+    /// too: they are not part of the file.
+    pub(super) fn room(&mut self, need: usize) -> &mut [u8] {
+        self.current.room(need)
     }
 
-    /// Sends every whole 4 MiB appended so far to the hashing thread.
-    pub(super) fn appended(&mut self) -> io::Result<()> {
+    /// Adds the first `written` bytes of the [`room`](Self::room) to the file; sends every
+    /// whole 4 MiB to the hashing thread.
+    pub(super) fn filled(&mut self, written: usize) -> io::Result<()> {
+        self.current.end += written;
         while self.current.len() >= BLOCK {
             let Some(mut next) = self.empty.recv().ok() else {
                 return Err(self.stopped());
             };
             next.clear();
             let end = self.current.start + BLOCK;
-            next.buf.extend_from_slice(&self.current.buf[end..]);
-            self.current.buf.truncate(end);
+            next.push(&self.current.buf[end..self.current.end]);
+            self.current.end = end;
             let full = std::mem::replace(&mut self.current, next);
             self.send(full)?;
         }
@@ -144,7 +170,7 @@ impl DirectFile {
     fn send(&mut self, mut block: Block) -> io::Result<()> {
         if !block.aligned() {
             let mut moved = Block::new();
-            moved.buf.extend_from_slice(block.data());
+            moved.push(block.data());
             block = moved;
         }
         self.size += block.len() as u64;
@@ -184,6 +210,7 @@ impl DirectFile {
                 Block {
                     buf: Vec::new(),
                     start: 0,
+                    end: 0,
                 },
             );
             self.send(last).map_err(failed)?;
@@ -212,8 +239,8 @@ impl Drop for DirectFile {
 
 impl Write for DirectFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.current.buf.extend_from_slice(buf);
-        self.appended()?;
+        self.room(buf.len())[..buf.len()].copy_from_slice(buf);
+        self.filled(buf.len())?;
         Ok(buf.len())
     }
 
@@ -335,8 +362,8 @@ mod tests {
         let mut file = DirectFile::create(&path, "test").expect("create");
         for (i, size) in sizes.into_iter().enumerate() {
             let record: Vec<u8> = (0..size).map(|j| ((i + j) % 251) as u8).collect();
-            file.buffer().extend_from_slice(&record);
-            file.appended().expect("appended");
+            file.room(size)[..size].copy_from_slice(&record);
+            file.filled(size).expect("filled");
             data.extend_from_slice(&record);
         }
         let (sha256, written) = file.finish().expect("finish");

@@ -2,10 +2,11 @@
 //! from it the published JSON, Parquet and XLSX ([`build`]): the clean CSV is read once, in
 //! batches, by three threads that write the formats at the same time. Blocking code, run on a
 //! blocking thread; memory stays bounded (a few batches in flight, one Parquet row group, the
-//! workbook streamed, xlsx.rs).
+//! workbook streamed, xlsx/).
 
 mod batch;
 mod cell;
+mod copy;
 mod direct;
 mod hashing;
 mod writers;
@@ -26,6 +27,7 @@ use hashing::{finish_hashed, hash_file, hashed_file};
 use writers::{write_json, write_parquet, write_xlsx};
 
 pub(crate) use cell::Cell;
+pub(crate) use copy::{Line, same};
 
 /// Data rows an XLSX worksheet holds (1,048,576 rows minus the header).
 pub const XLSX_MAX_ROWS: u64 = 1_048_575;

@@ -1,6 +1,6 @@
 //! The writers of the derived formats, each fed the clean table's rows in batches: JSON (an
 //! array of records, hashed as written around the page cache, direct.rs), Parquet (row groups built from the batches, no second
-//! CSV parse) and the XLSX workbook (xlsx.rs).
+//! CSV parse) and the XLSX workbook (xlsx/).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -16,6 +16,7 @@ use satudata_validation::{CleanColumn, FieldType};
 
 use super::batch::Batch;
 use super::cell::{boolean, json_number, short_integer};
+use super::copy::{Pieces, WORD, put, put_all};
 use super::direct::DirectFile;
 use super::{Cell, internal, io};
 use crate::error::{Error, Result};
@@ -37,37 +38,58 @@ pub(super) fn write_json(
     columns: &[CleanColumn],
 ) -> Result<(String, u64)> {
     // Each key with what precedes and follows it: `{"a":`, `,"b":`.
-    let keys: Vec<Vec<u8>> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut key = vec![if i == 0 { b'{' } else { b',' }];
-            serde_json::to_writer(&mut key, &c.name).map_err(internal)?;
-            key.push(b':');
-            Ok(key)
-        })
-        .collect::<Result<_>>()?;
+    let mut keys = Pieces::default();
+    for (i, c) in columns.iter().enumerate() {
+        let mut key = vec![if i == 0 { b'{' } else { b',' }];
+        serde_json::to_writer(&mut key, &c.name).map_err(internal)?;
+        key.push(b':');
+        keys.push(&key);
+    }
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
     let mut json = DirectFile::create(path, "publish-json")?;
     json.write_all(b"[").map_err(io)?;
     let mut first = true;
+    let mut value = Vec::new();
     for batch in batches {
         let batch = batch?;
-        let plain = batch.json_plain();
+        let (plain, text) = (batch.json_plain(), batch.text());
         for row in 0..batch.rows() {
-            // Each record is built in the file's buffer, no copy in between.
-            let line = json.buffer();
-            line.extend_from_slice(if first { b"\n" } else { b",\n" });
+            let spans = batch.spans(row);
+            // Each record is built in the file's buffer, no copy in between. A cell takes at
+            // most six bytes per byte (`\u001f`), or a number's longest form.
+            let row_text = spans.last().map_or(0, |s| s[1]) - spans.first().map_or(0, |s| s[0]);
+            let per_byte = if plain { 1 } else { 6 };
+            let need = keys.total() + row_text as usize * per_byte + 32 * spans.len() + 8 + WORD;
+            let out = json.room(need);
+            let mut at = put_all(out, 0, if first { b"\n" } else { b",\n" });
             first = false;
-            for ((cell, key), &kind) in batch.row(row).zip(&keys).zip(&kinds) {
-                line.extend_from_slice(key);
-                json_value(line, cell, kind, plain)?;
+            for (i, (span, &kind)) in spans.iter().zip(&kinds).enumerate() {
+                at = keys.put(i, out, at);
+                let (from, len) = (span[0] as usize, (span[1] - span[0]) as usize);
+                let cell = batch.field(span);
+                at = match kind {
+                    FieldType::Integer | FieldType::Year if short_integer(cell) => {
+                        put(out, at, text, from, len)
+                    }
+                    FieldType::String | FieldType::Date | FieldType::Any if len > 0 && plain => {
+                        out[at] = b'"';
+                        let end = put(out, at + 1, text, from, len);
+                        out[end] = b'"';
+                        end + 1
+                    }
+                    _ => {
+                        value.clear();
+                        json_value(&mut value, cell, kind, plain)?;
+                        put_all(out, at, &value)
+                    }
+                };
             }
-            if keys.is_empty() {
-                line.push(b'{');
+            if keys.len() == 0 {
+                out[at] = b'{';
+                at += 1;
             }
-            line.push(b'}');
-            json.appended().map_err(io)?;
+            out[at] = b'}';
+            json.filled(at + 1).map_err(io)?;
         }
     }
     json.write_all(if first { b"]\n" } else { b"\n]\n" })
@@ -250,7 +272,7 @@ impl Builder {
     }
 }
 
-/// Writes the workbook (xlsx.rs) around the page cache, as the JSON. `large` selects Zip64 for
+/// Writes the workbook (xlsx/) around the page cache, as the JSON. `large` selects Zip64 for
 /// the worksheet. Returns the file's hash and size when the table fitted; a table past the
 /// worksheet's rows, or with a cell longer than Excel holds, leaves no workbook (every other
 /// format has the whole table).
