@@ -19,7 +19,9 @@ pub(crate) enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    #[inline]
+    /// Always inlined: the XLSX writer calls it for every cell, and text, most cells, is
+    /// known from the column's type at once.
+    #[inline(always)]
     pub(super) fn parse(cell: &'a str, kind: FieldType) -> Self {
         if cell.is_empty() {
             return Self::Null;

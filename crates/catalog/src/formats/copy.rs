@@ -11,22 +11,30 @@ pub(super) const WORD: usize = 32;
 
 /// Copies `source[from..from + len]` to `out[at..]` and returns where it ends. `out` must have
 /// room for `len` bytes at `at`; with room for a [`WORD`] on both sides, a short piece is copied
-/// as a whole word.
-#[inline]
+/// as a whole word. Always inlined: a piece of constant length then needs no call either.
+#[inline(always)]
 pub(super) fn put(out: &mut [u8], at: usize, source: &[u8], from: usize, len: usize) -> usize {
     if len <= WORD && from + WORD <= source.len() && at + WORD <= out.len() {
         out[at..at + WORD].copy_from_slice(&source[from..from + WORD]);
     } else {
-        copy_short(&mut out[at..at + len], &source[from..from + len]);
+        out[at..at + len].copy_from_slice(&source[from..from + len]);
     }
     at + len
 }
 
-/// `out.copy_from_slice(piece)`, inlined for pieces of up to 16 bytes: two fixed-size copies
-/// that overlap in the middle.
+/// Copies all of `piece` to `out[at..]` and returns where it ends: for pieces of constant
+/// length, or with room after them (see [`put`]).
+#[inline(always)]
+pub(super) fn put_all(out: &mut [u8], at: usize, piece: &[u8]) -> usize {
+    put(out, at, piece, 0, piece.len())
+}
+
+/// [`put_all`] for a piece of any length without room after it: up to 16 bytes are copied as
+/// two fixed-size copies that overlap in the middle.
 #[inline]
-fn copy_short(out: &mut [u8], piece: &[u8]) {
+pub(super) fn put_short(out: &mut [u8], at: usize, piece: &[u8]) -> usize {
     let n = piece.len();
+    let out = &mut out[at..at + n];
     if (8..=16).contains(&n) {
         out[..8].copy_from_slice(&piece[..8]);
         out[n - 8..n].copy_from_slice(&piece[n - 8..n]);
@@ -40,6 +48,7 @@ fn copy_short(out: &mut [u8], piece: &[u8]) {
     } else {
         out.copy_from_slice(piece);
     }
+    at + n
 }
 
 /// A growing byte buffer written through a cursor: its bytes stay initialised past the
@@ -70,7 +79,8 @@ impl Line {
         self.len = 0;
     }
 
-    #[inline]
+    /// Appends a piece of constant length (see [`put`]).
+    #[inline(always)]
     pub(crate) fn push(&mut self, piece: &[u8]) {
         if self.buf.len() < self.len + piece.len() + WORD {
             self.grow(piece.len());
@@ -78,28 +88,33 @@ impl Line {
         self.len = put_all(&mut self.buf, self.len, piece);
     }
 
-    /// Appends `n` in decimal.
+    /// Appends a piece of any length (see [`put_short`]).
+    #[inline]
+    pub(crate) fn push_text(&mut self, piece: &[u8]) {
+        if self.buf.len() < self.len + piece.len() + WORD {
+            self.grow(piece.len());
+        }
+        self.len = put_short(&mut self.buf, self.len, piece);
+    }
+
+    /// Appends `n` in decimal, written in place.
     #[inline]
     pub(crate) fn push_int(&mut self, n: i64) {
-        let mut digits = [b'0'; 20 + WORD];
-        let mut at = 20;
-        let mut rest = n.unsigned_abs();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
+        if self.buf.len() < self.len + 20 {
+            self.grow(20);
         }
+        let mut at = self.len;
         if n < 0 {
-            at -= 1;
-            digits[at] = b'-';
+            self.buf[at] = b'-';
+            at += 1;
         }
-        if self.buf.len() < self.len + 2 * WORD {
-            self.grow(WORD);
+        let mut rest = n.unsigned_abs();
+        let end = at + rest.checked_ilog10().map_or(1, |log| log as usize + 1);
+        for digit in self.buf[at..end].iter_mut().rev() {
+            *digit = b'0' + (rest % 10) as u8;
+            rest /= 10;
         }
-        self.len = put(&mut self.buf, self.len, &digits, at, 20 - at);
+        self.len = end;
     }
 
     #[cold]
@@ -118,12 +133,6 @@ impl std::io::Write for Line {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// Copies all of `piece` to `out[at..]` and returns where it ends (see [`put`]).
-#[inline]
-pub(super) fn put_all(out: &mut [u8], at: usize, piece: &[u8]) -> usize {
-    put(out, at, piece, 0, piece.len())
 }
 
 /// Pieces stored one after another with [`WORD`] bytes of room after the last, so each can be
@@ -188,7 +197,7 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Line, Pieces, WORD, put, same};
+    use super::{Line, Pieces, WORD, put, put_short, same};
 
     #[test]
     fn pieces_of_every_length_are_copied_exactly() {
@@ -205,6 +214,10 @@ mod tests {
                         "{len} {from} {room}"
                     );
                     assert_eq!(&out[..3], &[0xee; 3]);
+                    let mut short = vec![0xee; room + 3];
+                    assert_eq!(put_short(&mut short, 3, &source[from..from + len]), end);
+                    assert_eq!(short[..end], out[..end], "{len} {from} {room}");
+                    assert!(short[end..].iter().all(|&b| b == 0xee));
                 }
             }
         }

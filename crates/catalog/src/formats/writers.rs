@@ -16,7 +16,7 @@ use satudata_validation::{CleanColumn, FieldType};
 
 use super::batch::Batch;
 use super::cell::{boolean, json_number, short_integer};
-use super::copy::{Pieces, WORD, put, put_all};
+use super::copy::{Pieces, WORD, put, put_all, put_short};
 use super::direct::DirectFile;
 use super::{Cell, internal, io};
 use crate::error::{Error, Result};
@@ -80,7 +80,7 @@ pub(super) fn write_json(
                     _ => {
                         value.clear();
                         json_value(&mut value, cell, kind, plain)?;
-                        put_all(out, at, &value)
+                        put_short(out, at, &value)
                     }
                 };
             }

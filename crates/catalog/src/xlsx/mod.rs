@@ -123,7 +123,6 @@ impl<W: Write> Xlsx<W> {
         self.line.push(b"<row r=\"");
         self.line.push_int(i64::from(self.row));
         self.line.push(b"\">");
-        let open: &[u8] = if bold { b"<c s=\"1\"" } else { b"<c" };
         for (i, cell) in cells.enumerate() {
             if i >= self.width {
                 break;
@@ -137,22 +136,22 @@ impl<W: Write> Xlsx<W> {
                     continue;
                 }
                 Cell::Int(n) => {
-                    self.line.push(open);
+                    open_cell(&mut self.line, bold);
                     self.line.push(b"><v>");
                     self.line.push_int(n);
                 }
                 Cell::Decimal(text) => {
-                    self.line.push(open);
+                    open_cell(&mut self.line, bold);
                     self.line.push(b"><v>");
-                    self.line.push(text.as_bytes());
+                    self.line.push_text(text.as_bytes());
                 }
                 Cell::Float(n) => {
-                    self.line.push(open);
+                    open_cell(&mut self.line, bold);
                     self.line.push(b"><v>");
                     write!(self.line, "{n}").map_err(failed)?;
                 }
                 Cell::Bool(b) => {
-                    self.line.push(open);
+                    open_cell(&mut self.line, bold);
                     self.line.push(if b {
                         b" t=\"b\"><v>1"
                     } else {
@@ -161,16 +160,16 @@ impl<W: Write> Xlsx<W> {
                 }
                 Cell::Text(text) => match self.share_in(i, text) {
                     Some(index) => {
-                        self.line.push(open);
+                        open_cell(&mut self.line, bold);
                         self.line.push(b" t=\"s\"><v>");
                         self.line.push_int(i64::from(index));
                     }
                     None => {
-                        self.line.push(open);
+                        open_cell(&mut self.line, bold);
                         self.line.push(b" t=\"inlineStr\"><is>");
                         self.inline.clear();
                         text_element(&mut self.inline, text);
-                        self.line.push(&self.inline);
+                        self.line.push_text(&self.inline);
                         self.line.push(b"</is></c>");
                         continue;
                     }
@@ -269,6 +268,15 @@ impl<W: Write> Xlsx<W> {
         let mut out = self.zip.finish().map_err(failed)?.into_inner();
         out.flush().map_err(failed)?;
         Ok(out)
+    }
+}
+
+/// A cell's start tag up to its attributes: bold (style 1) in the header.
+#[inline]
+fn open_cell(line: &mut Line, bold: bool) {
+    line.push(b"<c");
+    if bold {
+        line.push(b" s=\"1\"");
     }
 }
 
