@@ -115,7 +115,6 @@ pub(super) fn csv_batches(
         eof: false,
         quote_at: None,
         ends: vec![0; columns.max(1) * 2],
-        spans: Vec::with_capacity(columns),
         columns,
         names,
         rows_read: 0,
@@ -140,8 +139,6 @@ struct CsvBatches {
     eof: bool,
     /// Field ends of the record csv-core is parsing.
     ends: Vec<usize>,
-    /// Where the fields of the last record start and end, from the record's start.
-    spans: Vec<[usize; 2]>,
     columns: usize,
     /// The clean table's labels, which the header must repeat.
     names: Vec<String>,
@@ -187,12 +184,17 @@ impl CsvBatches {
         )
     }
 
-    /// Parses the next record into `text` from `used` on: its fields' places (from `used`) are
-    /// left in `self.spans`, and it returns how many bytes of `text` the record took, or None at
-    /// the end of the file. `text` stays longer than what is used: the spare bytes are there
-    /// for the parser to write into.
-    fn record(&mut self, text: &mut Vec<u8>, used: usize) -> std::io::Result<Option<usize>> {
-        if let Some(len) = self.plain_line(text, used) {
+    /// Parses the next record into `text` from `used` on: its fields' places are pushed onto
+    /// `spans`, and it returns how many bytes of `text` the record took, or None at the end of
+    /// the file. `text` stays longer than what is used: the spare bytes are there for the
+    /// parser to write into.
+    fn record(
+        &mut self,
+        text: &mut Vec<u8>,
+        used: usize,
+        spans: &mut Vec<[u32; 2]>,
+    ) -> std::io::Result<Option<usize>> {
+        if let Some(len) = self.plain_line(text, used, spans) {
             return Ok(Some(len));
         }
         let (mut out, mut nends) = (0, 0);
@@ -222,11 +224,10 @@ impl CsvBatches {
                     self.ends.resize(more * 2, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
-                    self.spans.clear();
-                    let mut start = 0;
+                    let mut start = used;
                     for &end in &self.ends[..nends] {
-                        self.spans.push([start, end]);
-                        start = end;
+                        spans.push([to_u32(start), to_u32(used + end)]);
+                        start = used + end;
                     }
                     return Ok(Some(out));
                 }
@@ -238,7 +239,12 @@ impl CsvBatches {
     /// The fast path of [`record`](Self::record): a whole line in the input without a quote
     /// (nearly every line of a clean CSV) is copied at once, commas and all, and its fields are
     /// found with memchr. Anything else is left to csv-core.
-    fn plain_line(&mut self, text: &mut Vec<u8>, used: usize) -> Option<usize> {
+    fn plain_line(
+        &mut self,
+        text: &mut Vec<u8>,
+        used: usize,
+        spans: &mut Vec<[u32; 2]>,
+    ) -> Option<usize> {
         // csv-core ends a record at its `\r` and leaves the `\n`; line ends before a record
         // are skipped, as csv-core skips blank lines.
         while self.pos < self.filled && matches!(self.input[self.pos], b'\r' | b'\n') {
@@ -265,11 +271,10 @@ impl CsvBatches {
             text.resize(used + line.len() + ROOM, 0);
         }
         text[used..used + line.len()].copy_from_slice(line);
-        self.spans.clear();
-        let mut start = 0;
+        let mut start = used;
         for end in memchr::memchr_iter(b',', line).chain(std::iter::once(line.len())) {
-            self.spans.push([start, end]);
-            start = end + 1;
+            spans.push([to_u32(start), to_u32(used + end)]);
+            start = used + end + 1;
         }
         let len = line.len();
         self.pos += newline + 1;
@@ -285,31 +290,34 @@ impl CsvBatches {
         let mut used = 0;
         let mut more = true;
         while batch.rows < BATCH && used < (u32::MAX / 2) as usize {
-            let Some(len) = self.record(&mut text, used).map_err(super::io)? else {
+            let before = batch.spans.len();
+            let Some(len) = self
+                .record(&mut text, used, &mut batch.spans)
+                .map_err(super::io)?
+            else {
                 more = false;
                 break;
             };
+            let fields = &batch.spans[before..];
             if std::mem::take(&mut self.header) {
-                let header = self.spans.iter().map(|&[a, b]| &text[used + a..used + b]);
+                let header = fields.iter().map(|&[a, b]| &text[a as usize..b as usize]);
                 if !header.eq(self.names.iter().map(String::as_bytes)) {
                     return Err(internal(format!(
                         "the clean table's header is not {:?}",
                         self.names
                     )));
                 }
+                batch.spans.truncate(before);
                 continue;
             }
             self.rows_read += 1;
-            if self.spans.len() != self.columns {
+            if fields.len() != self.columns {
                 return Err(internal(format!(
                     "row {} of the clean table has {} fields, not {}",
                     self.rows_read,
-                    self.spans.len(),
+                    fields.len(),
                     self.columns
                 )));
-            }
-            for &[start, end] in &self.spans {
-                batch.spans.push([to_u32(used + start), to_u32(used + end)]);
             }
             used += len;
             batch.rows += 1;
