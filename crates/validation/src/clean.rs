@@ -234,6 +234,7 @@ pub fn clean_table<R: Read + Send, W: Write>(
                 tally.note("indonesian-number", 1, trimmed, &number);
                 Some(number)
             } else if region[i]
+                && matches!(kinds[i], FieldType::String | FieldType::Any)
                 && !trimmed.is_empty()
                 && trimmed.bytes().all(|b| b.is_ascii_digit())
                 && let Some(CodeClass::UndottedKemendagri(dotted)) =

@@ -112,6 +112,46 @@ fn missing_value_markers_become_empty_cells() -> Result<(), crate::ReadError> {
     Ok(())
 }
 
+/// Undotted Kemendagri codes are dotted in a text column only: a schema that calls the column an
+/// integer keeps them as written (`35.76.01` is not an integer, and could not be published).
+#[test]
+fn region_codes_are_dotted_in_text_columns_only() -> Result<(), Box<dyn std::error::Error>> {
+    use crate::reference::{Region, RegionLevel};
+    let region = |code: &str, level, parent: Option<&str>| Region {
+        code: code.to_owned(),
+        name: code.to_owned(),
+        level,
+        parent: parent.map(str::to_owned),
+    };
+    let reference = crate::RegionReference::from_regions([
+        region("35", RegionLevel::Provinsi, None),
+        region("35.76", RegionLevel::KabupatenKota, Some("35")),
+        region("35.76.01", RegionLevel::Kecamatan, Some("35.76")),
+    ])?;
+    let table = "kode_kecamatan,jumlah\r\n357601,5\r\n";
+    for (kind, cleaned) in [("string", "35.76.01"), ("integer", "357601")] {
+        let schema: crate::TableSchema = serde_json::from_str(&format!(
+            r#"{{"fields": [{{"name": "kode_kecamatan", "type": "{kind}"}},
+                           {{"name": "jumlah", "type": "integer"}}]}}"#
+        ))?;
+        let options = Options {
+            schema: Some(&schema),
+            reference: Some(&reference),
+            ..Options::default()
+        };
+        let report = validate(table.as_bytes(), &options)?;
+        assert!(report.valid, "{kind}: {:?}", report.findings);
+        let mut out = Vec::new();
+        clean(table.as_bytes(), &report, Some(&reference), &mut out)?;
+        assert_eq!(
+            String::from_utf8(out)?,
+            format!("kode_kecamatan,jumlah\r\n{cleaned},5\r\n"),
+            "{kind}"
+        );
+    }
+    Ok(())
+}
+
 #[test]
 fn a_table_without_rows_keeps_its_header() -> Result<(), crate::ReadError> {
     let table = "Nama Kecamatan,Jumlah\r\n";

@@ -51,6 +51,20 @@ pub struct Field {
     pub standar_data: Option<String>,
 }
 
+impl Field {
+    /// A text column named `name`, with nothing else said about it.
+    fn text(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            kind: FieldType::String,
+            title: None,
+            description: None,
+            constraints: Constraints::default(),
+            standar_data: None,
+        }
+    }
+}
+
 /// Value types understood by the checks; other frictionless types are accepted as `any`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -219,12 +233,17 @@ pub(crate) fn enum_text(value: &Value) -> String {
 const CONFIDENCE: f64 = 0.9;
 
 /// Infers a schema from sample rows: the narrowest of integer (thousand dots allowed), number and
-/// string that at least 90% of the non-empty values fit.
+/// string that at least 90% of the non-empty values fit. A code column (`kode_*`) is always text:
+/// a code is an identifier, and a Kemendagri kabupaten code such as `35.10` read as a number
+/// would be published as 35.1 (and an undotted `3510` could not be dotted by cleaning).
 pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
     let fields = header
         .iter()
         .enumerate()
         .map(|(i, name)| {
+            if is_code(name) {
+                return Field::text(name);
+            }
             let (mut total, mut whole, mut numeric) = (0usize, 0usize, 0usize);
             for value in sample
                 .iter()
@@ -249,12 +268,8 @@ pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
                 FieldType::String
             };
             Field {
-                name: name.clone(),
                 kind,
-                title: None,
-                description: None,
-                constraints: Constraints::default(),
-                standar_data: None,
+                ..Field::text(name)
             }
         })
         .collect();
@@ -264,6 +279,12 @@ pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
         unique_keys: Vec::new(),
         missing_values: default_missing(),
     }
+}
+
+/// Whether a column holds codes (`kode`, `kode_kecamatan`, `Kode Wilayah` ...).
+fn is_code(name: &str) -> bool {
+    let name = name.trim().to_lowercase();
+    name == "kode" || name.starts_with("kode_") || name.starts_with("kode ")
 }
 
 /// Columns that never belong in a key: measures' companions and free text.
@@ -421,6 +442,42 @@ mod tests {
         assert!(
             propose_key(&schema, &header, &repeated).is_empty(),
             "no key when a row repeats"
+        );
+    }
+
+    #[test]
+    fn code_columns_are_inferred_as_text() {
+        let header: Vec<String> = [
+            "kode_kabupaten_kota",
+            "Kode Wilayah",
+            "kode",
+            "kodepos",
+            "jumlah",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows: Vec<Vec<String>> = [
+            ["35.10", "3576", "7", "61311", "10"],
+            ["35.76", "3510", "8", "61312", "12"],
+        ]
+        .iter()
+        .map(|r| r.map(String::from).to_vec())
+        .collect();
+        let kinds: Vec<FieldType> = infer(&header, &rows)
+            .fields
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        // `kodepos` is not a `kode_` column: its numbers stay numbers.
+        assert_eq!(
+            kinds,
+            [
+                FieldType::String,
+                FieldType::String,
+                FieldType::String,
+                FieldType::Integer,
+                FieldType::Integer
+            ]
         );
     }
 

@@ -12,6 +12,7 @@ twin!(
     exports_every_row_in_three_formats,
     bad_parameters_name_themselves,
     concurrent_identical_queries_agree,
+    region_codes_stay_text_in_every_format,
 );
 
 /// 2 kecamatan × 2 jenis kelamin × 3 tahun = 12 rows.
@@ -265,4 +266,70 @@ async fn concurrent_identical_queries_agree(app: TestApp) {
     assert_eq!(pages[0]["total"], 4);
     assert_eq!(pages[0]["items"].as_array().map(Vec::len), Some(2));
     assert!(pages.iter().all(|p| p == &pages[0]));
+}
+
+/// A region code is an identifier: `35.10` (Kabupaten Banyuwangi) must not become the number
+/// 35.1 in the downloads or the data API when no schema says what the column is.
+async fn region_codes_stay_text_in_every_format(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Penduduk per Kabupaten", "organization": "dinkes"}))
+        .await;
+    let csv = "kode_kabupaten_kota,nama_kabupaten_kota,jumlah,satuan,tahun\n\
+35.10,Kabupaten Banyuwangi,10,Jiwa,2024\n\
+35.76,Kota Mojokerto,11,Jiwa,2024\n\
+35.20,Kabupaten Magetan,12,Jiwa,2024\n";
+    app.publish(&slug, csv.as_bytes()).await;
+    let schema = app
+        .get(&format!("/api/v1/datasets/{slug}/versions/1"), None)
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    assert!(
+        schema
+            .to_string()
+            .contains(r#""name":"kode_kabupaten_kota","type":"string""#),
+        "{schema}"
+    );
+    let records = app
+        .get(&format!("/datasets/{slug}/data.json"), None)
+        .await
+        .expect(StatusCode::OK);
+    let records: Value = serde_json::from_slice(&records.bytes).expect("json");
+    let codes: Vec<&Value> = records
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| &r["kode_kabupaten_kota"])
+        .collect();
+    assert_eq!(codes, [&json!("35.10"), &json!("35.76"), &json!("35.20")]);
+    let parquet = app
+        .get(&format!("/datasets/{slug}/data.parquet"), None)
+        .await
+        .expect(StatusCode::OK);
+    let frame = {
+        use polars::prelude::{ParquetReader, SerReader};
+        ParquetReader::new(std::io::Cursor::new(parquet.bytes.clone()))
+            .finish()
+            .expect("parquet reads")
+    };
+    let stored = frame
+        .column("kode_kabupaten_kota")
+        .expect("column")
+        .str()
+        .expect("text")
+        .get(0);
+    assert_eq!(stored, Some("35.10"));
+    let found = app
+        .get(
+            &format!("/api/v1/datasets/{slug}/data?filter[kode_kabupaten_kota]=35.10"),
+            None,
+        )
+        .await
+        .expect(StatusCode::OK)
+        .json;
+    assert_eq!(
+        column(&found, "nama_kabupaten_kota"),
+        [json!("Kabupaten Banyuwangi")]
+    );
+    assert_eq!(column(&found, "kode_kabupaten_kota"), [json!("35.10")]);
 }
