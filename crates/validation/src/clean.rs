@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use serde::Serialize;
 
 use crate::checks::snake_case;
-use crate::engine::{Options, Pass, run};
+use crate::engine::{Options, Pass, is_region_column, run};
 use crate::read::{ReadError, Row, trim};
 use crate::reference::{CodeClass, RegionReference};
 use crate::report::{Report, TableInfo};
@@ -196,7 +196,7 @@ pub fn clean_table<R: Read + Send, W: Write>(
         header,
         kinds,
     } = ColumnPlan::new(table, schema);
-    let region: Vec<bool> = labels.iter().map(|l| l.starts_with("kode_")).collect();
+    let region: Vec<bool> = labels.iter().map(|l| is_region_column(l)).collect();
     let missing = &schema.missing_values;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)

@@ -113,7 +113,8 @@ fn missing_value_markers_become_empty_cells() -> Result<(), crate::ReadError> {
 }
 
 /// Undotted Kemendagri codes are dotted in a text column only: a schema that calls the column an
-/// integer keeps them as written (`35.76.01` is not an integer, and could not be published).
+/// integer keeps them as written (`35.76.01` is not an integer, and could not be published), and
+/// the warning says to make the column text instead of advising the dotted code.
 #[test]
 fn region_codes_are_dotted_in_text_columns_only() -> Result<(), Box<dyn std::error::Error>> {
     use crate::reference::{Region, RegionLevel};
@@ -129,7 +130,11 @@ fn region_codes_are_dotted_in_text_columns_only() -> Result<(), Box<dyn std::err
         region("35.76.01", RegionLevel::Kecamatan, Some("35.76")),
     ])?;
     let table = "kode_kecamatan,jumlah\r\n357601,5\r\n";
-    for (kind, cleaned) in [("string", "35.76.01"), ("integer", "357601")] {
+    let advice = [
+        ("string", "35.76.01", "tulis '35.76.01'"),
+        ("integer", "357601", "ubah menjadi teks"),
+    ];
+    for (kind, cleaned, says) in advice {
         let schema: crate::TableSchema = serde_json::from_str(&format!(
             r#"{{"fields": [{{"name": "kode_kecamatan", "type": "{kind}"}},
                            {{"name": "jumlah", "type": "integer"}}]}}"#
@@ -141,6 +146,14 @@ fn region_codes_are_dotted_in_text_columns_only() -> Result<(), Box<dyn std::err
         };
         let report = validate(table.as_bytes(), &options)?;
         assert!(report.valid, "{kind}: {:?}", report.findings);
+        let warning = report
+            .findings
+            .iter()
+            .find(|f| f.kind == "undotted-region-code");
+        assert!(
+            warning.is_some_and(|f| f.message.contains(says)),
+            "{kind}: {warning:?}"
+        );
         let mut out = Vec::new();
         clean(table.as_bytes(), &report, Some(&reference), &mut out)?;
         assert_eq!(

@@ -1,5 +1,6 @@
 //! Frictionless Table Schema (the subset Satu Data uses): reading, inferring and checking cells.
 
+use crate::engine::is_region_column;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -233,24 +234,30 @@ pub(crate) fn enum_text(value: &Value) -> String {
 const CONFIDENCE: f64 = 0.9;
 
 /// Infers a schema from sample rows: the narrowest of integer (thousand dots allowed), number and
-/// string that at least 90% of the non-empty values fit. A code column (`kode_*`) is always text:
-/// a code is an identifier, and a Kemendagri kabupaten code such as `35.10` read as a number
-/// would be published as 35.1 (and an undotted `3510` could not be dotted by cleaning).
+/// string that at least 90% of the non-empty values fit. Codes are identifiers, so two kinds of
+/// code column are text whatever their values look like: a region code column (a Kemendagri
+/// kabupaten code such as `35.10` read as a number would be published as 35.1, and an undotted
+/// `3510` could not be dotted by cleaning), and any other `kode_*` column whose sample has a
+/// value a number would change (`1.02`, `007`).
 pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
     let fields = header
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            if is_code(name) {
+            let values = || {
+                sample
+                    .iter()
+                    .filter_map(move |row| row.get(i))
+                    .map(|v| v.trim())
+                    .filter(|v| !v.is_empty())
+            };
+            if is_region_column(name)
+                || (name.starts_with("kode") && values().any(|v| !plain_number_text(v)))
+            {
                 return Field::text(name);
             }
             let (mut total, mut whole, mut numeric) = (0usize, 0usize, 0usize);
-            for value in sample
-                .iter()
-                .filter_map(|row| row.get(i))
-                .map(|v| v.trim())
-                .filter(|v| !v.is_empty())
-            {
+            for value in values() {
                 total += 1;
                 if FieldType::Integer.read(value).is_some() || is_grouped_integer(value) {
                     whole += 1;
@@ -281,10 +288,13 @@ pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
     }
 }
 
-/// Whether a column holds codes (`kode`, `kode_kecamatan`, `Kode Wilayah` ...).
-fn is_code(name: &str) -> bool {
-    let name = name.trim().to_lowercase();
-    name == "kode" || name.starts_with("kode_") || name.starts_with("kode ")
+/// Whether `text` is a number written the way a number would be printed: digits, no leading
+/// zero, no point (what a code column may hold without losing anything as a number).
+fn plain_number_text(text: &str) -> bool {
+    let digits = text.as_bytes();
+    !digits.is_empty()
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits[0] != b'0' || digits.len() == 1)
 }
 
 /// Columns that never belong in a key: measures' companions and free text.
@@ -449,16 +459,17 @@ mod tests {
     fn code_columns_are_inferred_as_text() {
         let header: Vec<String> = [
             "kode_kabupaten_kota",
-            "Kode Wilayah",
-            "kode",
+            "kode_provinsi",
+            "kode_rekening",
+            "kode_barang",
             "kodepos",
             "jumlah",
         ]
         .map(String::from)
         .to_vec();
         let rows: Vec<Vec<String>> = [
-            ["35.10", "3576", "7", "61311", "10"],
-            ["35.76", "3510", "8", "61312", "12"],
+            ["35.10", "35", "5.1", "1001", "61311", "10"],
+            ["35.76", "35", "007", "1002", "61312", "12"],
         ]
         .iter()
         .map(|r| r.map(String::from).to_vec())
@@ -468,13 +479,15 @@ mod tests {
             .iter()
             .map(|f| f.kind)
             .collect();
-        // `kodepos` is not a `kode_` column: its numbers stay numbers.
+        // Region codes are text even when they look like integers; other codes only when a
+        // number would change them; `kodepos` is not a code column.
         assert_eq!(
             kinds,
             [
                 FieldType::String,
                 FieldType::String,
                 FieldType::String,
+                FieldType::Integer,
                 FieldType::Integer,
                 FieldType::Integer
             ]

@@ -1,10 +1,12 @@
 //! Short copies and comparisons without a call to libc. A published record is dozens of pieces
 //! of a few bytes (a key, a cell); copied one by one with `extend_from_slice`, each was a call
-//! to memcpy, and those calls took a third of the JSON writer's time in profiles. A piece of up
-//! to [`WORD`] bytes is instead copied as one whole word, a fixed-size copy the compiler
-//! inlines, when both sides have room: the bytes past the piece are written over by the next
-//! one. [`Line`] is a buffer written that way (the workbook's rows), [`same`] compares short
-//! text (the workbook's shared strings).
+//! to memcpy, and those calls took a third of the JSON writer's time in profiles. Here a piece of
+//! up to [`WORD`] bytes whose source has room after it (a cell in its batch's text, a key in
+//! [`Pieces`], digits in their buffer) is copied as one whole word, a fixed-size copy the
+//! compiler inlines; the bytes past the piece are written over by the next one. A piece of
+//! constant length is inlined by the compiler anyway, and one of varying length without room
+//! after it goes through [`put_short`]. [`Line`] is a buffer written with these copies (the
+//! workbook's rows); [`same`] compares short text (the workbook's shared strings).
 
 /// Bytes copied at once.
 pub(super) const WORD: usize = 32;
@@ -22,8 +24,8 @@ pub(super) fn put(out: &mut [u8], at: usize, source: &[u8], from: usize, len: us
     at + len
 }
 
-/// Copies all of `piece` to `out[at..]` and returns where it ends: for pieces of constant
-/// length, or with room after them (see [`put`]).
+/// Copies all of `piece` to `out[at..]` and returns where it ends: for a piece of constant
+/// length, which the compiler copies inline (see [`put`]).
 #[inline(always)]
 pub(super) fn put_all(out: &mut [u8], at: usize, piece: &[u8]) -> usize {
     put(out, at, piece, 0, piece.len())
@@ -51,8 +53,9 @@ pub(super) fn put_short(out: &mut [u8], at: usize, piece: &[u8]) -> usize {
     at + n
 }
 
-/// A growing byte buffer written through a cursor: its bytes stay initialised past the
-/// cursor, so short pieces go in with [`put`]'s inlined copies.
+/// A growing byte buffer written through a cursor: its bytes stay initialised past the cursor,
+/// so pieces go in with inlined copies ([`put_all`], [`put_short`]) and digits are written in
+/// place.
 #[derive(Debug)]
 pub(crate) struct Line {
     buf: Vec<u8>,

@@ -152,6 +152,10 @@ impl DirectFile {
     /// whole 4 MiB to the hashing thread.
     pub(super) fn filled(&mut self, written: usize) -> io::Result<()> {
         self.current.end += written;
+        debug_assert!(
+            self.current.end <= self.current.buf.len(),
+            "filled past the room"
+        );
         while self.current.len() >= BLOCK {
             let Some(mut next) = self.empty.recv().ok() else {
                 return Err(self.stopped());
@@ -292,17 +296,19 @@ fn write_blocks(
 ) -> Written {
     let mut first = true;
     for mut block in hashed.iter() {
-        let whole = block.len().is_multiple_of(ALIGN);
+        let len = block.len();
         let written = if direct {
+            let whole = len.is_multiple_of(ALIGN);
             file.write_all(if whole { block.data() } else { block.padded() })
         } else {
             file.write_all(block.data())
         };
         match written {
-            // A file system may accept the flag and refuse the writes: start again without it.
+            // A file system may accept the flag and refuse the writes: start again without it,
+            // with the block's own bytes (not the padding a direct write needed).
             Err(e) if direct && first && e.raw_os_error() == Some(libc::EINVAL) => {
                 (file, direct) = open(path, false)?;
-                file.write_all(block.data())?;
+                file.write_all(&block.data()[..len])?;
             }
             other => other?,
         }

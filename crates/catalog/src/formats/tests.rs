@@ -8,7 +8,7 @@ use satudata_validation::{CleanColumn, FieldType, Options, validate};
 
 use super::batch::{BATCH, csv_batches};
 use super::hashing::hash_file;
-use super::writers::{parquet_type, write_xlsx};
+use super::writers::{escaped_len, parquet_type, write_xlsx};
 use super::{BuiltFile, build, clean};
 use satudata_validation::CleanLog;
 
@@ -230,4 +230,17 @@ fn json_escapes_backslashes_and_controls_on_unquoted_lines() {
     assert_eq!(json[7]["teks"], "biasa 7");
     assert_eq!(json[BATCH]["teks"], "a\\b\tc");
     assert_eq!(json[BATCH + 1]["kode"], "y");
+}
+
+/// The JSON writer asks for room from `escaped_len`: it must never be less than what
+/// serde_json writes for any character.
+#[test]
+fn escaped_length_bounds_every_character() {
+    let mut every: String = (0u8..0x80).map(char::from).collect();
+    every.push_str("éß€😀\u{7f}\u{2028}");
+    for c in every.chars() {
+        let text = c.to_string();
+        let written = serde_json::to_string(&text).expect("json").len() - 2;
+        assert!(escaped_len(text.as_bytes()) >= written, "{c:?}");
+    }
 }

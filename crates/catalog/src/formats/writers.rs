@@ -45,6 +45,7 @@ pub(super) fn write_json(
         key.push(b':');
         keys.push(&key);
     }
+    let key_bytes = keys.total();
     let kinds: Vec<FieldType> = columns.iter().map(|c| c.kind).collect();
     let mut json = DirectFile::create(path, "publish-json")?;
     json.write_all(b"[").map_err(io)?;
@@ -55,11 +56,18 @@ pub(super) fn write_json(
         let (plain, text) = (batch.json_plain(), batch.text());
         for row in 0..batch.rows() {
             let spans = batch.spans(row);
-            // Each record is built in the file's buffer, no copy in between. A cell takes at
-            // most six bytes per byte (`\u001f`), or a number's longest form.
-            let row_text = spans.last().map_or(0, |s| s[1]) - spans.first().map_or(0, |s| s[0]);
-            let per_byte = if plain { 1 } else { 6 };
-            let need = keys.total() + row_text as usize * per_byte + 32 * spans.len() + 8 + WORD;
+            // Each record is built in the file's buffer, no copy in between, so the room asked
+            // for must hold it: the keys, the row's text (escaped, in a batch that has a byte
+            // to escape), and per cell 32 bytes for quotes, `null` or a number's longest form
+            // (24 bytes); then the separator, the braces and a word of room for the copies.
+            let row_text = spans.first().map_or(0, |s| s[0] as usize)
+                ..spans.last().map_or(0, |s| s[1] as usize);
+            let text_bytes = if plain {
+                row_text.len()
+            } else {
+                escaped_len(&text[row_text])
+            };
+            let need = key_bytes + text_bytes + 32 * spans.len() + 8 + WORD;
             let out = json.room(need);
             let mut at = put_all(out, 0, if first { b"\n" } else { b",\n" });
             first = false;
@@ -79,7 +87,7 @@ pub(super) fn write_json(
                     }
                     _ => {
                         value.clear();
-                        json_value(&mut value, cell, kind, plain)?;
+                        json_value(&mut value, cell, kind)?;
                         put_short(out, at, &value)
                     }
                 };
@@ -97,21 +105,22 @@ pub(super) fn write_json(
     json.finish()
 }
 
-/// One cell as JSON, typed by its column; `plain` when the cell's batch needs no escaping.
-fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType, plain: bool) -> Result<()> {
-    // Text and canonical integers, the most common cells, skip the typed reading.
+/// Bytes `text` takes escaped as JSON at most (`\u001f` for a control byte, `\"` for a quote).
+pub(super) fn escaped_len(text: &[u8]) -> usize {
+    text.iter()
+        .map(|&b| match b {
+            0..0x20 => 6,
+            b'"' | b'\\' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// A cell the record writer does not copy as it is: a number or boolean read by its column's
+/// type, an empty cell (null), or text in a batch that has a byte to escape.
+fn json_value(out: &mut Vec<u8>, cell: &str, kind: FieldType) -> Result<()> {
     match kind {
-        FieldType::Integer | FieldType::Year if short_integer(cell) => {
-            out.extend_from_slice(cell.as_bytes());
-            return Ok(());
-        }
         FieldType::Integer | FieldType::Year | FieldType::Number | FieldType::Boolean => {}
-        _ if !cell.is_empty() && plain => {
-            out.push(b'"');
-            out.extend_from_slice(cell.as_bytes());
-            out.push(b'"');
-            return Ok(());
-        }
         _ if !cell.is_empty() => return json_string(out, cell),
         _ => {}
     }

@@ -147,13 +147,30 @@ fn a_zip64_workbook_reads_back() {
 
 #[test]
 fn the_same_table_gives_the_same_bytes() {
+    // Enough rows to cross the 64 KiB hand-offs to the zip writer several times.
     let dir = tempfile::tempdir().expect("tempdir");
     let write = |name: &str| {
         let path = dir.path().join(name);
-        let mut book = Xlsx::create(file(&path), &["a".to_owned()], false).expect("create");
-        book.write_row([Cell::Text("x")].into_iter()).expect("row");
+        let header = ["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let mut book = Xlsx::create(file(&path), &header, false).expect("create");
+        for i in 0..20_000i64 {
+            let text = format!("teks {}", i % 37);
+            let cells = [Cell::Text(&text), Cell::Int(i), Cell::Decimal("12.50")];
+            book.write_row(cells.into_iter()).expect("row");
+        }
         book.finish().expect("finish");
         std::fs::read(path).expect("read")
     };
-    assert_eq!(write("1.xlsx"), write("2.xlsx"));
+    let first = write("1.xlsx");
+    assert!(first.len() > 64 << 10, "{}", first.len());
+    assert_eq!(first, write("2.xlsx"));
+    let mut read: Read<_> = open_workbook(dir.path().join("1.xlsx")).expect("open");
+    let range = read.worksheet_range("data").expect("sheet");
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows.len(), 20_001);
+    assert_eq!(rows[20_000][1], Data::Float(19_999.0));
+    assert_eq!(
+        rows[20_000][0],
+        Data::String(format!("teks {}", 19_999 % 37))
+    );
 }

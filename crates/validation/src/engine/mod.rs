@@ -18,6 +18,7 @@ use crate::schema::{self, TableSchema};
 
 use checker::Checker;
 use prep::{Prep, Preparer};
+pub(crate) use region::is_region_column;
 
 /// Rows looked at to find the header under title lines.
 const HEAD_ROWS: usize = 25;

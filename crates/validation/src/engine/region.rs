@@ -41,13 +41,15 @@ impl RegionOutcome {
         matches!(self, Self::Fine | Self::Mismatch(_))
     }
 
-    /// Reports the outcome; returns whether a finding was made.
+    /// Reports the outcome; returns whether a finding was made. `text` says whether the column
+    /// is text: a dotted code cannot go in a numeric column, so the advice differs.
     pub(super) fn report(
         &self,
         value: &str,
         name: Option<&str>,
         n: Option<u64>,
         field: Option<(&str, usize)>,
+        text: bool,
         findings: &mut Findings,
     ) -> bool {
         let (kind, id, en) = match self {
@@ -60,10 +62,21 @@ impl RegionOutcome {
                     format!("Code {value} is '{official}' in the Kemendagri list, not '{name}'"),
                 )
             }
-            Self::Undotted(dotted) => (
+            Self::Undotted(dotted) if text => (
                 "undotted-region-code",
                 format!("Kode wilayah '{value}' tanpa titik; tulis '{dotted}'"),
                 format!("Region code '{value}' lacks its dots; write '{dotted}'"),
+            ),
+            Self::Undotted(dotted) => (
+                "undotted-region-code",
+                format!(
+                    "Kode wilayah '{value}' tanpa titik ('{dotted}'); kolom ini bertipe angka di \
+                     skema, ubah menjadi teks (string) agar kode bertitik dapat dipakai"
+                ),
+                format!(
+                    "Region code '{value}' lacks its dots ('{dotted}'); the schema makes this \
+                     column numeric: make it text (string) so the dotted code fits"
+                ),
             ),
             Self::Bps => (
                 "bps-region-code",
@@ -88,7 +101,9 @@ impl RegionOutcome {
 /// Distinct (code, name) pairs remembered per table: region columns repeat a few values.
 pub(super) const REGION_CACHE: usize = 100_000;
 
-pub(super) fn is_region_column(name: &str) -> bool {
+/// Whether a column holds Kemendagri region codes, by its name (`kode_kecamatan` ...): the rule
+/// the region check, cleaning's dotting and type inference share.
+pub(crate) fn is_region_column(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("kode_") else {
         return false;
     };

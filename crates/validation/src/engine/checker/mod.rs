@@ -311,7 +311,8 @@ impl<'o> Checker<'o> {
             if outcome.known() {
                 self.region_cells.known += 1;
             }
-            region_reported = outcome.report(value, name, n, field, findings);
+            let text = matches!(column.kind, FieldType::String | FieldType::Any);
+            region_reported = outcome.report(value, name, n, field, text, findings);
         }
         let mut broken: Option<(String, String)> = None;
         if let Typed::Number(number) = typed {
