@@ -9,7 +9,7 @@
 //! workbook's rows); [`same`] compares short text (the workbook's shared strings).
 
 /// Bytes copied at once.
-pub(super) const WORD: usize = 32;
+pub(crate) const WORD: usize = 32;
 
 /// Copies `source[from..from + len]` to `out[at..]` and returns where it ends. `out` must have
 /// room for `len` bytes at `at`; with room for a [`WORD`] on both sides, a short piece is copied
@@ -98,6 +98,16 @@ impl Line {
             self.grow(piece.len());
         }
         self.len = put_short(&mut self.buf, self.len, piece);
+    }
+
+    /// Appends the first `len` bytes of `word` (one whole-word copy).
+    #[inline]
+    pub(crate) fn push_word(&mut self, word: &[u8; WORD], len: usize) {
+        if self.buf.len() < self.len + WORD {
+            self.grow(WORD);
+        }
+        self.buf[self.len..self.len + WORD].copy_from_slice(word);
+        self.len += len.min(WORD);
     }
 
     /// Appends `n` in decimal, written in place.

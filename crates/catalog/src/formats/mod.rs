@@ -27,7 +27,7 @@ use hashing::{finish_hashed, hash_file, hashed_file};
 use writers::{write_json, write_parquet, write_xlsx};
 
 pub(crate) use cell::Cell;
-pub(crate) use copy::{Line, same};
+pub(crate) use copy::{Line, WORD, same};
 
 /// Data rows an XLSX worksheet holds (1,048,576 rows minus the header).
 pub const XLSX_MAX_ROWS: u64 = 1_048_575;

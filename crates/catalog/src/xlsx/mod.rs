@@ -16,7 +16,7 @@ use zip::write::{SimpleFileOptions, StreamWriter};
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::error::{Error, Result};
-use crate::formats::{Cell, Line, same};
+use crate::formats::{Cell, Line, WORD, same};
 use markup::{
     MAIN_NS, REL_NS, XML_DECL, content_types, root_rels, styles, text_element, workbook,
     workbook_rels,
@@ -36,6 +36,17 @@ const LEVEL: i64 = 2;
 /// window) cost per call, and a call per row showed in profiles.
 const WRITE_AT: usize = 64 << 10;
 
+/// A column's last shared text: its index, and its data cell as written
+/// (`<c t="s"><v>7</v></c>`, at most 27 bytes), so the same text in the next row is one copy.
+#[derive(Debug)]
+struct LastShared {
+    text: String,
+    index: u32,
+    cell: [u8; WORD],
+    /// Bytes of `cell`; 0 until a data row wrote it.
+    len: usize,
+}
+
 /// A workbook with one worksheet named `data`, written to `W` as rows arrive.
 pub(crate) struct Xlsx<W: Write> {
     zip: ZipWriter<StreamWriter<W>>,
@@ -50,8 +61,8 @@ pub(crate) struct Xlsx<W: Write> {
     shared: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
     shared_bytes: usize,
     shared_uses: u64,
-    /// Per column, the last text shared and its index.
-    last_shared: Vec<Option<(String, u32)>>,
+    /// Per column, the last text shared, its index and its cell as written.
+    last_shared: Vec<Option<LastShared>>,
     /// Bounds of the table ([`MAX_SHARED`], [`MAX_SHARED_BYTES`]).
     max_shared: (usize, usize),
 }
@@ -158,11 +169,18 @@ impl<W: Write> Xlsx<W> {
                         b" t=\"b\"><v>0"
                     });
                 }
+                Cell::Text(text) if !bold && self.repeat_cell(i, text) => continue,
                 Cell::Text(text) => match self.share_in(i, text) {
                     Some(index) => {
+                        let start = self.line.len();
                         open_cell(&mut self.line, bold);
                         self.line.push(b" t=\"s\"><v>");
                         self.line.push_int(i64::from(index));
+                        self.line.push(b"</v></c>");
+                        if !bold {
+                            self.remember_cell(i, start);
+                        }
+                        continue;
                     }
                     None => {
                         open_cell(&mut self.line, bold);
@@ -195,25 +213,58 @@ impl<W: Write> Xlsx<W> {
     /// [`share`](Self::share) for column `column`, remembering the column's last shared text:
     /// tables are usually grouped (a region, a year), so a cell often repeats the one above it.
     fn share_in(&mut self, column: usize, text: &str) -> Option<u32> {
-        if let Some(Some((last, index))) = self.last_shared.get(column)
-            && same(last.as_bytes(), text.as_bytes())
+        if let Some(Some(last)) = self.last_shared.get(column)
+            && same(last.text.as_bytes(), text.as_bytes())
         {
             self.shared_uses += 1;
-            return Some(*index);
+            return Some(last.index);
         }
         let index = self.share(text)?;
         if self.last_shared.len() <= column {
             self.last_shared.resize_with(column + 1, || None);
         }
         match &mut self.last_shared[column] {
-            Some((last, at)) => {
-                last.clear();
-                last.push_str(text);
-                *at = index;
+            Some(last) => {
+                last.text.clear();
+                last.text.push_str(text);
+                last.index = index;
+                last.len = 0;
             }
-            slot => *slot = Some((text.to_owned(), index)),
+            slot => {
+                *slot = Some(LastShared {
+                    text: text.to_owned(),
+                    index,
+                    cell: [0; WORD],
+                    len: 0,
+                });
+            }
         }
         Some(index)
+    }
+
+    /// Appends the data cell of column `column` when it repeats the column's last shared text
+    /// and that cell was written before; false otherwise.
+    fn repeat_cell(&mut self, column: usize, text: &str) -> bool {
+        let Some(Some(last)) = self.last_shared.get(column) else {
+            return false;
+        };
+        if last.len == 0 || !same(last.text.as_bytes(), text.as_bytes()) {
+            return false;
+        }
+        self.line.push_word(&last.cell, last.len);
+        self.shared_uses += 1;
+        true
+    }
+
+    /// Remembers the data cell just written from `start` in `line` as column `column`'s.
+    fn remember_cell(&mut self, column: usize, start: usize) {
+        let written = &self.line.as_bytes()[start..];
+        if let Some(Some(last)) = self.last_shared.get_mut(column)
+            && written.len() <= WORD
+        {
+            last.cell[..written.len()].copy_from_slice(written);
+            last.len = written.len();
+        }
     }
 
     fn share(&mut self, text: &str) -> Option<u32> {
