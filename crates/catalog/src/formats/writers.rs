@@ -160,7 +160,9 @@ pub(super) fn parquet_type(kind: FieldType) -> DataType {
     }
 }
 
-/// Writes the Parquet file (Snappy, row groups of [`ROW_GROUP`] rows) from the batches.
+/// Writes the Parquet file (Snappy, row groups of [`ROW_GROUP`] rows) from the batches. Columns
+/// are encoded on this thread, not fanned out to polars' pool: the other writers keep both cores
+/// busy, and the hand-offs only cost (in turns: 0.90 s against 0.94 s per 1 M-row publish).
 pub(super) fn write_parquet(
     batches: impl Batches,
     path: &Path,
@@ -176,6 +178,7 @@ pub(super) fn write_parquet(
     ))
     .with_compression(ParquetCompression::Snappy)
     .with_row_group_size(Some(ROW_GROUP))
+    .set_parallel(false)
     .batched(&schema)
     .map_err(internal)?;
     let mut pending: Vec<Arc<Batch>> = Vec::new();
