@@ -455,6 +455,10 @@ mod tests {
         );
     }
 
+    fn inferred_kinds(header: &[String], rows: &[Vec<String>]) -> Vec<FieldType> {
+        infer(header, rows).fields.iter().map(|f| f.kind).collect()
+    }
+
     #[test]
     fn code_columns_are_inferred_as_text() {
         let header: Vec<String> = [
@@ -474,11 +478,7 @@ mod tests {
         .iter()
         .map(|r| r.map(String::from).to_vec())
         .collect();
-        let kinds: Vec<FieldType> = infer(&header, &rows)
-            .fields
-            .iter()
-            .map(|f| f.kind)
-            .collect();
+        let kinds = inferred_kinds(&header, &rows);
         // Region codes are text even when they look like integers; other codes only when a
         // number would change them; `kodepos` is not a code column.
         assert_eq!(
@@ -501,11 +501,7 @@ mod tests {
             vec!["1".to_owned(), "1.5".to_owned(), "x".to_owned()],
             vec!["2".to_owned(), "2".to_owned(), "3".to_owned()],
         ];
-        let kinds: Vec<FieldType> = infer(&header, &rows)
-            .fields
-            .iter()
-            .map(|f| f.kind)
-            .collect();
+        let kinds = inferred_kinds(&header, &rows);
         assert_eq!(
             kinds,
             [FieldType::Integer, FieldType::Number, FieldType::String]

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, twin};
+use crate::support::{TestApp, parquet_frame, twin};
 
 twin!(
     filters_sorts_and_pages,
@@ -209,12 +209,7 @@ async fn exports_every_row_in_three_formats(app: TestApp) {
         )
         .await
         .expect(StatusCode::OK);
-    let frame = {
-        use polars::prelude::{ParquetReader, SerReader};
-        ParquetReader::new(std::io::Cursor::new(parquet.bytes.clone()))
-            .finish()
-            .expect("parquet reads")
-    };
+    let frame = parquet_frame(&parquet.bytes);
     assert_eq!(frame.height(), 6);
 }
 
@@ -279,16 +274,18 @@ async fn region_codes_stay_text_in_every_format(app: TestApp) {
 35.76,Kota Mojokerto,11,Jiwa,2024\n\
 35.20,Kabupaten Magetan,12,Jiwa,2024\n";
     app.publish(&slug, csv.as_bytes()).await;
-    let schema = app
-        .get(&format!("/api/v1/datasets/{slug}/versions/1"), None)
+    let package = app
+        .get(
+            &format!("/datasets/{slug}/versions/1/datapackage.json"),
+            None,
+        )
         .await
         .expect(StatusCode::OK)
         .json;
-    assert!(
-        schema
-            .to_string()
-            .contains(r#""name":"kode_kabupaten_kota","type":"string""#),
-        "{schema}"
+    let field = &package["resources"][0]["schema"]["fields"][0];
+    assert_eq!(
+        (field["name"].as_str(), field["type"].as_str()),
+        (Some("kode_kabupaten_kota"), Some("string"))
     );
     let records = app
         .get(&format!("/datasets/{slug}/data.json"), None)
@@ -306,12 +303,7 @@ async fn region_codes_stay_text_in_every_format(app: TestApp) {
         .get(&format!("/datasets/{slug}/data.parquet"), None)
         .await
         .expect(StatusCode::OK);
-    let frame = {
-        use polars::prelude::{ParquetReader, SerReader};
-        ParquetReader::new(std::io::Cursor::new(parquet.bytes.clone()))
-            .finish()
-            .expect("parquet reads")
-    };
+    let frame = parquet_frame(&parquet.bytes);
     let stored = frame
         .column("kode_kabupaten_kota")
         .expect("column")

@@ -8,7 +8,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::review::CLEAN;
-use crate::support::{TestApp, twin};
+use crate::support::{TestApp, parquet_frame, twin};
 
 twin!(
     every_format_of_every_version_downloads,
@@ -76,12 +76,7 @@ Magersari,Laki-laki,2210,Jiwa,2024\r\n"
         .get(&format!("/datasets/{slug}/data.parquet"), None)
         .await
         .expect(StatusCode::OK);
-    let frame = {
-        use polars::prelude::{ParquetReader, SerReader};
-        ParquetReader::new(std::io::Cursor::new(parquet.bytes.clone()))
-            .finish()
-            .expect("parquet reads")
-    };
+    let frame = parquet_frame(&parquet.bytes);
     assert_eq!(frame.height(), 3);
     let jumlah = frame
         .column("jumlah_penduduk")

@@ -69,6 +69,15 @@ impl TestResponse {
     }
 }
 
+/// A downloaded Parquet file read with polars.
+#[track_caller]
+pub fn parquet_frame(bytes: &[u8]) -> polars::prelude::DataFrame {
+    use polars::prelude::{ParquetReader, SerReader};
+    ParquetReader::new(std::io::Cursor::new(bytes.to_vec()))
+        .finish()
+        .expect("parquet reads")
+}
+
 /// Asserts that a body is our error envelope.
 #[track_caller]
 pub fn assert_envelope(json: &Value) {
