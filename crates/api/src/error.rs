@@ -8,6 +8,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use satudata_catalog::{Error as CatalogError, Message};
+use satudata_harvest::Error as HarvestError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -103,6 +104,27 @@ impl ApiError {
         )
     }
 
+    /// A failure of ours: logged with its whole chain of causes, answered as a 500 that says
+    /// nothing of it.
+    pub fn internal(what: &str, cause: &dyn std::error::Error) -> Self {
+        tracing::error!(error = %Chain(cause), "{what}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            internal_message(),
+        )
+    }
+
+    /// A broken assumption of ours (a bug): logged, answered as a 500.
+    pub fn invariant(what: &str) -> Self {
+        tracing::error!("{what}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            internal_message(),
+        )
+    }
+
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -156,17 +178,12 @@ impl From<CatalogError> for ApiError {
                 m,
                 None,
             ),
-            error @ (CatalogError::Database(_)
-            | CatalogError::Storage(_)
-            | CatalogError::Internal(_)) => {
-                tracing::error!(%error, "request failed");
+            error => {
+                tracing::error!(error = %Chain(&error), "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    Message::new(
-                        "Terjadi kesalahan di server; coba lagi nanti",
-                        "Something went wrong on the server; try again later",
-                    ),
+                    internal_message(),
                     None,
                 )
             }
@@ -174,6 +191,59 @@ impl From<CatalogError> for ApiError {
         let mut api = Self::new(status, code, message);
         api.body.field = field;
         api
+    }
+}
+
+impl From<HarvestError> for ApiError {
+    fn from(error: HarvestError) -> Self {
+        match error {
+            HarvestError::Catalog(error) => error.into(),
+            error => {
+                tracing::error!(error = %Chain(&error), "request failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    internal_message(),
+                )
+            }
+        }
+    }
+}
+
+impl From<satudata_catalog::storage::Error> for ApiError {
+    fn from(error: satudata_catalog::storage::Error) -> Self {
+        CatalogError::from(error).into()
+    }
+}
+
+impl From<satudata_catalog::dataquery::Error> for ApiError {
+    fn from(error: satudata_catalog::dataquery::Error) -> Self {
+        CatalogError::from(error).into()
+    }
+}
+
+/// What a client is told of a failure of ours (the log has the cause).
+fn internal_message() -> Message {
+    Message::new(
+        "Terjadi kesalahan di server; coba lagi nanti",
+        "Something went wrong on the server; try again later",
+    )
+}
+
+/// An error with its whole chain of causes, for the log: `publishing files: writing the
+/// Parquet file: No space left on device (os error 28)`.
+#[derive(Debug)]
+pub struct Chain<'a>(pub &'a dyn std::error::Error);
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use satudata_catalog::Catalog;
+use satudata_harvest::Harvest;
 
 use crate::cache::{Cached, ResponseCache};
 
@@ -13,6 +14,8 @@ use crate::cache::{Cached, ResponseCache};
 pub struct AppState {
     /// The catalog.
     pub catalog: Catalog,
+    /// The harvest read model over the same catalog (CKAN, DCAT, data.json ...).
+    pub harvest: Harvest,
     /// Public URL of this service without a trailing slash, e.g. `https://data.mojokertokota.go.id`.
     pub base_url: String,
     /// Responses to anonymous harvest requests (`Settings::feed_cache_bytes`).
@@ -24,6 +27,7 @@ impl AppState {
     pub fn new(catalog: Catalog, base_url: &str) -> Self {
         let cache = Arc::new(ResponseCache::new(catalog.settings().feed_cache_bytes));
         Self {
+            harvest: Harvest::new(catalog.clone()),
             catalog,
             base_url: base_url.trim_end_matches('/').to_owned(),
             cache,

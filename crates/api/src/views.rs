@@ -389,7 +389,7 @@ pub struct HealthResponse {
 pub fn json_document<T: Serialize>(
     value: T,
 ) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
-    serde_json::to_value(value).map(axum::Json).map_err(|e| {
-        satudata_catalog::Error::Internal(format!("serialising a response: {e}")).into()
-    })
+    serde_json::to_value(value)
+        .map(axum::Json)
+        .map_err(|e| crate::error::ApiError::internal("serialising a response", &e))
 }

@@ -133,7 +133,11 @@ impl Catalog {
         expires_in_days: Option<u32>,
     ) -> Result<IssuedToken> {
         let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut secret).map_err(|e| Error::Internal {
+            context: "drawing a token secret",
+            // getrandom's error implements std's Error only with its `std` feature.
+            source: e.to_string().into(),
+        })?;
         let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
         let now = Utc::now();
         let record = api_token::ActiveModel {
@@ -171,7 +175,10 @@ impl Catalog {
         let Some(stored) = account.password_hash.as_deref().filter(|_| account.active) else {
             return Err(wrong());
         };
-        let parsed = PasswordHash::new(stored).map_err(|e| Error::Internal(e.to_string()))?;
+        let parsed = PasswordHash::new(stored).map_err(|e| Error::Internal {
+            context: "reading a stored password hash",
+            source: Box::new(e),
+        })?;
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .map_err(|_| wrong())?;
@@ -266,7 +273,10 @@ fn hash_password(password: &str) -> Result<String> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+        .map_err(|e| Error::Internal {
+            context: "hashing a password",
+            source: Box::new(e),
+        })
 }
 
 fn token_hash(token: &str) -> String {

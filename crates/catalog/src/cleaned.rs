@@ -8,7 +8,9 @@ use satudata_validation::{TableInfo, TableSchema};
 
 use crate::entity::dataset_version;
 use crate::error::{Error, Message, Result};
-use crate::{Actor, Catalog, formats};
+use satudata_publish as formats;
+
+use crate::{Actor, Catalog};
 
 /// The store key of a content-addressed blob.
 pub(crate) fn blob_key(sha256: &str) -> String {
@@ -79,22 +81,21 @@ impl Catalog {
         let (sha256, size, log) = tokio::task::spawn_blocking(move || {
             formats::clean(reader, &table, &schema, reference.as_deref(), &target)
         })
-        .await
-        .map_err(|e| Error::Internal(format!("cleaning panicked: {e}")))??;
+        .await??;
         // Put even when the same blob exists: an old unreferenced copy could be removed by gc
         // before this version's row points at it; putting it makes the stored copy young.
         let put = self.storage().put_file(&blob_key(&sha256), &path).await?;
         self.storage().drop_scratch(scratch, &[put]);
-        let log =
-            serde_json::to_value(&log).map_err(|e| Error::Internal(format!("clean log: {e}")))?;
+        let log = serde_json::to_value(&log).map_err(Error::json("the cleaning log"))?;
         Ok(CleanTable { sha256, size, log })
     }
 
     /// A local file holding the clean table `sha256`: the stored file itself in a `file://`
     /// store, otherwise a copy made in `scratch`.
     pub(crate) async fn clean_table_file(&self, sha256: &str, scratch: &Path) -> Result<PathBuf> {
-        self.storage()
+        Ok(self
+            .storage()
             .local_path(&blob_key(sha256), &scratch.join("clean.csv"))
-            .await
+            .await?)
     }
 }

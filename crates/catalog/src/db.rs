@@ -43,11 +43,9 @@ fn prepare_url(url: &str) -> Result<String> {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                Error::Internal(format!(
-                    "cannot create database folder {}: {e}",
-                    parent.display()
-                ))
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                context: format!("creating the database folder {}", parent.display()),
+                source,
             })?;
         }
         let query = if query.is_empty() {

@@ -68,8 +68,7 @@ impl Catalog {
         let open_new = reader(new_key);
         let mut out =
             tokio::task::spawn_blocking(move || compare(&open_old, &open_new, &key_columns))
-                .await
-                .map_err(|e| Error::Internal(format!("diff panicked: {e}")))??;
+                .await??;
         out["from"] = json!(a);
         out["to"] = json!(b);
         Ok(out)
@@ -81,7 +80,7 @@ impl Catalog {
             .into_iter()
             .find(|f| f.format == "csv")
             .map(|f| f.object_key)
-            .ok_or_else(|| Error::Internal(format!("version {version_id} has no CSV")))
+            .ok_or_else(|| Error::Invariant(format!("version {version_id} has no CSV")))
     }
 }
 
@@ -261,5 +260,8 @@ fn row_map(header: &[String], record: &csv::StringRecord) -> Map<String, Value> 
 }
 
 fn csv_error(e: csv::Error) -> Error {
-    Error::Internal(format!("reading a published CSV: {e}"))
+    Error::Internal {
+        context: "reading a published CSV",
+        source: Box::new(e),
+    }
 }

@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::entity::{dataset, dataset_version, distribution};
 use crate::error::{Error, Message, Result};
-use crate::formats::{self, XLSX_MAX_CELL_CHARS, XLSX_MAX_COLUMNS, XLSX_MAX_ROWS};
 use crate::{Actor, Catalog};
+use satudata_publish::{self as formats, XLSX_MAX_CELL_CHARS, XLSX_MAX_COLUMNS, XLSX_MAX_ROWS};
 
 /// A published file, ready to stream.
 #[derive(Debug, Clone)]

@@ -69,20 +69,90 @@ pub enum Error {
     #[error("unreadable table: {0:?}")]
     Unreadable(Message),
     /// The database failed.
-    #[error("database: {0}")]
+    #[error("database")]
     Database(#[from] sea_orm::DbErr),
     /// The object store failed.
-    #[error("object store: {0}")]
-    Storage(#[from] object_store::Error),
-    /// Anything else that is our fault.
-    #[error("internal: {0}")]
-    Internal(String),
+    #[error("object store")]
+    Storage(#[from] satudata_storage::Error),
+    /// Cleaning a table or writing its published files failed.
+    #[error("publishing files")]
+    Publish(#[from] satudata_publish::Error),
+    /// The data API engine failed (its parameter errors become [`Error::BadParameter`]).
+    #[error("data query")]
+    Query(#[source] satudata_dataquery::Error),
+    /// A local file operation failed; `context` says which.
+    #[error("{context}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Stored JSON (a report, a schema, a log) could not be read or written.
+    #[error("{context}")]
+    Json {
+        /// Which document.
+        context: &'static str,
+        /// serde_json's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A blocking task (validation, cleaning, publishing, a query) panicked or was cancelled.
+    #[error("a blocking task failed")]
+    Task(#[from] tokio::task::JoinError),
+    /// Another library failed; `context` says what was being done.
+    #[error("{context}")]
+    Internal {
+        /// What was being done.
+        context: &'static str,
+        /// The library's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Stored data broke an assumption of the catalog (a bug, or a row changed under us).
+    #[error("{0}")]
+    Invariant(String),
+}
+
+impl From<satudata_dataquery::Error> for Error {
+    fn from(error: satudata_dataquery::Error) -> Self {
+        match error {
+            satudata_dataquery::Error::BadParameter { param, id, en } => Self::BadParameter {
+                param,
+                message: Message::new(id, en),
+            },
+            other => Self::Query(other),
+        }
+    }
 }
 
 /// Result with the catalog's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Whether the error is ours (a 500), not the request's: such errors are logged with their
+    /// whole chain of causes and never shown.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(_)
+                | Self::Storage(_)
+                | Self::Publish(_)
+                | Self::Query(_)
+                | Self::Io { .. }
+                | Self::Json { .. }
+                | Self::Task(_)
+                | Self::Internal { .. }
+                | Self::Invariant(_)
+        )
+    }
+
+    /// A stored JSON document that could not be read or written.
+    pub(crate) fn json(context: &'static str) -> impl FnOnce(serde_json::Error) -> Self {
+        move |source| Self::Json { context, source }
+    }
+
     /// A not-found error for a kind of thing ("dataset") and its key.
     pub fn not_found(what_id: &str, what_en: &str, key: &str) -> Self {
         Self::NotFound(Message::new(

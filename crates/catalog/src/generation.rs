@@ -4,39 +4,34 @@
 //! transaction as every change to what the public feeds show, whichever process or tool makes
 //! it. A value computed after reading generation `g` stays true while the counter reads `g`, so
 //! [`GenerationMap`] keeps values tagged with the generation they were computed at: a lookup
-//! with a newer generation empties the map, a value computed at an older one is not kept, and a
-//! full map is emptied (a crude but hard bound). The catalog keeps dataset counts and page ends
-//! in one; the API keeps whole harvest responses in another.
+//! finds only values of the generation it asks for, a newer generation drops the older values,
+//! and a weight budget bounds the rest (moka's size-aware eviction). The harvest crate keeps
+//! dataset counts and page ends in one; the API keeps whole harvest responses in another.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use crate::{Catalog, Error, Result};
 
 /// Values of one catalogue generation, keyed by string, within a weight budget.
 #[derive(Debug)]
-pub struct GenerationMap<V> {
+pub struct GenerationMap<V: Clone + Send + Sync + 'static> {
     budget: usize,
-    inner: Mutex<State<V>>,
+    /// The newest generation seen.
+    generation: AtomicI64,
+    /// Values with the generation they were computed at and their weight.
+    entries: moka::sync::Cache<String, (i64, V, u32)>,
 }
 
-#[derive(Debug)]
-struct State<V> {
-    generation: i64,
-    weight: usize,
-    entries: HashMap<String, (V, usize)>,
-}
-
-impl<V: Clone> GenerationMap<V> {
+impl<V: Clone + Send + Sync + 'static> GenerationMap<V> {
     /// A map holding at most `budget` units of weight (0: nothing is kept).
     pub fn new(budget: usize) -> Self {
         Self {
             budget,
-            inner: Mutex::new(State {
-                generation: i64::MIN,
-                weight: 0,
-                entries: HashMap::new(),
-            }),
+            generation: AtomicI64::new(i64::MIN),
+            entries: moka::sync::Cache::builder()
+                .max_capacity(u64::try_from(budget).unwrap_or(u64::MAX))
+                .weigher(|_, (_, _, weight): &(i64, V, u32)| *weight)
+                .build(),
         }
     }
 
@@ -47,46 +42,41 @@ impl<V: Clone> GenerationMap<V> {
 
     /// The value of `key` computed at `generation`, if there is one.
     pub fn get(&self, generation: i64, key: &str) -> Option<V> {
-        let mut state = self.inner.lock().ok()?;
-        state.advance(generation);
-        (state.generation == generation)
-            .then(|| state.entries.get(key).map(|(v, _)| v.clone()))
-            .flatten()
+        self.advance(generation);
+        match self.entries.get(key) {
+            Some((at, value, _)) if at == generation => Some(value),
+            _ => None,
+        }
     }
 
-    /// Keeps the value of `key` computed at `generation`, weighing `weight` (dropped when the
-    /// map has moved on to a newer generation, or when it alone weighs over a quarter of the
-    /// budget).
+    /// Keeps the value of `key` computed at `generation`, weighing `weight` plus its key's
+    /// length (not kept when a newer generation has been seen, or when it alone weighs over a
+    /// quarter of the budget).
     pub fn put(&self, generation: i64, key: String, value: V, weight: usize) {
-        let weight = weight + key.len();
-        if weight > self.budget / 4 {
+        let weight = weight.saturating_add(key.len());
+        if !self.enabled() || weight > self.budget / 4 {
             return;
         }
-        let Ok(mut state) = self.inner.lock() else {
-            return;
-        };
-        state.advance(generation);
-        if state.generation != generation {
+        self.advance(generation);
+        if self.generation.load(Ordering::Acquire) != generation {
             return;
         }
-        if state.weight + weight > self.budget {
-            state.entries.clear();
-            state.weight = 0;
-        }
-        if let Some((_, old)) = state.entries.insert(key, (value, weight)) {
-            state.weight -= old;
-        }
-        state.weight += weight;
+        let weight = u32::try_from(weight).unwrap_or(u32::MAX);
+        self.entries.insert(key, (generation, value, weight));
     }
-}
 
-impl<V> State<V> {
-    fn advance(&mut self, generation: i64) {
-        if generation > self.generation {
-            self.entries.clear();
-            self.weight = 0;
-            self.generation = generation;
+    /// Notes a generation; a newer one than any seen frees the values of the older ones
+    /// (a lookup would never return them anyway).
+    fn advance(&self, generation: i64) {
+        if self.generation.fetch_max(generation, Ordering::AcqRel) < generation {
+            self.entries.invalidate_all();
         }
+    }
+
+    /// The weight of what is kept, once pending evictions have run (for tests and metrics).
+    pub fn weight(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.weighted_size()
     }
 }
 
@@ -100,7 +90,7 @@ impl Catalog {
         let row = db
             .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
             .await?
-            .ok_or_else(|| Error::Internal("catalogue_state has no row".into()))?;
+            .ok_or_else(|| Error::Invariant("catalogue_state has no row".into()))?;
         Ok(row.try_get::<i64>("", "generation")?)
     }
 }
@@ -110,7 +100,7 @@ mod tests {
     use super::GenerationMap;
 
     #[test]
-    fn a_newer_generation_empties_the_map_and_older_values_are_not_kept() {
+    fn a_newer_generation_hides_older_values_and_older_values_are_not_kept() {
         let map = GenerationMap::new(1000);
         map.put(3, "a".into(), "three", 5);
         assert_eq!(map.get(3, "a"), Some("three"));
@@ -119,22 +109,24 @@ mod tests {
         map.put(3, "a".into(), "stale", 5);
         assert!(map.get(4, "a").is_none());
         assert!(map.get(3, "a").is_none());
+        map.put(4, "a".into(), "four", 5);
+        assert_eq!(map.get(4, "a"), Some("four"));
     }
 
     #[test]
     fn the_budget_bounds_what_is_kept() {
-        let map = GenerationMap::new(40);
+        let map = GenerationMap::new(400);
         assert!(map.enabled());
-        map.put(1, "big".into(), 0, 20);
-        assert!(map.get(1, "big").is_none());
-        for key in ["a", "b", "a", "c", "d"] {
-            map.put(1, key.into(), 0, 9);
+        map.put(1, "big".into(), 0, 200);
+        assert!(map.get(1, "big").is_none(), "over a quarter of the budget");
+        for i in 0..100 {
+            map.put(1, format!("k{i:02}"), i, 7);
         }
-        assert!(map.get(1, "a").is_some());
-        map.put(1, "e".into(), 0, 9);
-        // The fifth entry overflowed the budget: the map was emptied first.
-        assert!(map.get(1, "a").is_none());
-        assert!(map.get(1, "e").is_some());
-        assert!(!GenerationMap::<u8>::new(0).enabled());
+        assert!(map.weight() <= 400, "{}", map.weight());
+        assert!(map.weight() > 0);
+        let disabled = GenerationMap::<u8>::new(0);
+        disabled.put(1, "a".into(), 1, 0);
+        assert!(!disabled.enabled());
+        assert!(disabled.get(1, "a").is_none());
     }
 }

@@ -1,28 +1,29 @@
-//! The Satu Data catalog: organisations, accounts, datasets and their versions, stored in a
-//! relational database (SQLite or PostgreSQL) and an object store.
+//! The Satu Data catalog, the domain: OPDs, accounts and roles, datasets and their versions,
+//! the review lifecycle, Standar Data and code lists, the region list, search, and the data
+//! API over published versions; stored in a relational database (SQLite or PostgreSQL) and an
+//! object store.
 //!
-//! [`Catalog`] is the one handle the API holds; its services live in one module per aggregate
-//! (`organizations`, `accounts`, `datasets`, `versions`, `portal`) and take an [`Actor`] that
-//! says who is asking.
+//! [`Catalog`] is the one handle the HTTP layer holds; its services live in one module per
+//! aggregate (`organizations`, `accounts`, `datasets`, `versions`, `lifecycle`, `standards`,
+//! `portal`) and take an [`Actor`] that says who is asking. Who sees which dataset is decided
+//! in one place, [`visibility`].
+//!
+//! Depends on `satudata-storage`, `satudata-publish`, `satudata-dataquery` and
+//! `satudata-validation`; must not depend on HTTP, on the harvest formats (CKAN, DCAT) or on
+//! the web UI, which are built on top of it.
 
 pub mod accounts;
 pub mod actor;
-pub mod ckan;
 pub mod cleaned;
-mod counts;
-pub mod datajson;
-pub mod datapackage;
-pub mod dataquery;
+pub mod data;
 pub mod datasets;
 pub mod db;
-pub mod dcat;
 pub mod diff;
 pub mod downloads;
 pub mod entity;
 pub mod error;
 pub mod fields;
 pub mod flights;
-mod formats;
 pub mod gc;
 pub mod generation;
 pub mod lifecycle;
@@ -34,10 +35,9 @@ pub mod regions;
 mod score;
 pub mod search;
 pub mod standards;
-pub mod storage;
 pub mod versions;
+pub mod visibility;
 pub mod vocab;
-mod xlsx;
 
 use std::sync::{Arc, RwLock};
 
@@ -45,9 +45,11 @@ use sea_orm::DatabaseConnection;
 
 pub use actor::{Actor, Principal, Role};
 pub use error::{Error, Message, Result};
+pub use satudata_dataquery as dataquery;
+pub use satudata_publish::{FORMATS, FileFormat};
+pub use satudata_storage::{self as storage, S3Options, Storage};
 pub use satudata_validation as validation;
 pub use satudata_validation::RegionReference;
-pub use storage::{S3Options, Storage};
 
 /// Limits and defaults the services apply.
 #[derive(Debug, Clone)]
@@ -83,14 +85,8 @@ pub struct Catalog {
     settings: Settings,
     /// The region list for validation, shared by all clones of the catalog.
     reference: Arc<RwLock<Option<Arc<RegionReference>>>>,
-    /// Exact totals of data API queries, shared by all clones.
-    totals: Arc<dataquery::QueryCache<u64>>,
-    /// Data API pages of repeated queries, shared by all clones.
-    pages: Arc<dataquery::QueryCache<dataquery::DataPage>>,
-    /// Data API pages being computed (single flight).
-    page_flights: Arc<flights::Flights>,
-    /// Dataset counts per filter for the current catalogue generation.
-    counts: Arc<generation::GenerationMap<counts::Kept>>,
+    /// Data API pages and totals, shared by all clones.
+    data_caches: Arc<data::DataCaches>,
 }
 
 impl Catalog {
@@ -99,29 +95,10 @@ impl Catalog {
         Self {
             db,
             storage,
-            settings,
             reference: Arc::default(),
-            totals: Arc::default(),
-            pages: Arc::default(),
-            page_flights: Arc::default(),
-            counts: Arc::new(generation::GenerationMap::new(counts::BUDGET)),
+            data_caches: Arc::new(data::DataCaches::new(settings.page_cache_entries)),
+            settings,
         }
-    }
-
-    pub(crate) fn count_cache(&self) -> &generation::GenerationMap<counts::Kept> {
-        &self.counts
-    }
-
-    pub(crate) fn pages(&self) -> &dataquery::QueryCache<dataquery::DataPage> {
-        &self.pages
-    }
-
-    pub(crate) fn page_flights(&self) -> &flights::Flights {
-        &self.page_flights
-    }
-
-    pub(crate) fn totals(&self) -> &dataquery::QueryCache<u64> {
-        &self.totals
     }
 
     /// The database connection.

@@ -1,15 +1,12 @@
-//! The national portal's names for a dataset's Satu Data metadata. data.go.id's CKAN schema and
-//! its DCAT-JSON converter read these exact keys (CKAN extras, and extra top-level keys of a
-//! data.json dataset): the SDI keys, the MS-Ind keys it knows, and the MS-Keg sections I–VIII
-//! of Perba BPS 5/2020 with their roman-numeral prefixes.
+//! The national portal's MS-Keg form: the keys data.go.id knows (sections I–VIII of Perba BPS
+//! 5/2020 with their roman-numeral prefixes) and the check a dataset's MS-Keg passes before it
+//! is stored. How the metadata is written out under the national key names is the harvest
+//! crate's business.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::ckan::Site;
-use crate::datasets::DatasetRecord;
-use crate::entity::dataset::MsInd;
 use crate::error::{Error, Result};
 
 /// MS-Keg keys as the national portal spells them (including its `penyelanggara`).
@@ -110,81 +107,8 @@ pub(crate) fn mskeg(input: &BTreeMap<String, Value>) -> Result<BTreeMap<String, 
 }
 
 /// A yes/no answer as the national forms write it.
-fn yes_no(answer: bool) -> String {
+pub fn yes_no(answer: bool) -> String {
     if answer { "Ya" } else { "Tidak" }.to_owned()
-}
-
-/// MS-Ind fields the national portal has its own key for; the others travel as `msind_<field>`.
-fn msind_key(field: &str) -> String {
-    match field {
-        "id_msind" | "interpretasi" | "metode_perhitungan" | "level_estimasi" => field.to_owned(),
-        "indikator_komposit" => "apakah_indikator_komposit".to_owned(),
-        other => format!("msind_{other}"),
-    }
-}
-
-fn msind_pairs(msind: &MsInd) -> Vec<(String, String)> {
-    let Ok(Value::Object(fields)) = serde_json::to_value(msind) else {
-        return Vec::new();
-    };
-    fields
-        .into_iter()
-        .filter_map(|(field, value)| {
-            let text = match value {
-                Value::Null => return None,
-                Value::String(s) if s.is_empty() => return None,
-                Value::String(s) => s,
-                Value::Bool(b) => yes_no(b),
-                Value::Array(items) if items.is_empty() => return None,
-                Value::Array(items) => items
-                    .iter()
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                other => other.to_string(),
-            };
-            Some((msind_key(&field), text))
-        })
-        .collect()
-}
-
-/// The dataset's Satu Data metadata under the national key names, values as text, sorted by
-/// key; only keys with a value.
-pub(crate) fn pairs(site: Site<'_>, record: &DatasetRecord) -> Vec<(String, String)> {
-    let d = &record.dataset;
-    let region = &site.portal.region_code;
-    let province = region.split('.').next().unwrap_or_default();
-    let mut out: Vec<(String, String)> = vec![
-        ("accessRights".into(), d.akses.clone()),
-        (
-            "produsen_data_name".into(),
-            record.organization.name.clone(),
-        ),
-        ("produsen_data_province_code".into(), province.to_owned()),
-        ("produsen_data_city_code".into(), region.clone()),
-    ];
-    let optional = [
-        ("prioritas_tahun", d.prioritas_tahun.map(|y| y.to_string())),
-        ("accrualPeriodicity", d.frekuensi.clone()),
-        ("satuan", d.satuan.clone()),
-        ("ukuran", d.ukuran.clone()),
-        ("topik", d.topik.clone()),
-        ("tingkat_penyajian", d.tingkat_penyajian.clone()),
-        ("cakupan_wilayah", d.cakupan_wilayah.clone()),
-        ("temporal_start", d.temporal_start.map(|t| t.to_string())),
-        ("temporal_end", d.temporal_end.map(|t| t.to_string())),
-    ];
-    out.extend(
-        optional
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
-    );
-    out.extend(msind_pairs(&d.msind));
-    if let Some(mskeg) = &d.mskeg {
-        out.extend(mskeg.0.iter().map(|(k, v)| (k.clone(), v.clone())));
-    }
-    out.sort();
-    out
 }
 
 #[cfg(test)]
@@ -213,28 +137,5 @@ mod tests {
         let nested: BTreeMap<String, Value> =
             serde_json::from_value(json!({"i_email": ["a"]})).expect("json");
         assert!(mskeg(&nested).is_err());
-    }
-
-    #[test]
-    fn msind_fields_with_a_national_key_use_it() {
-        let msind = MsInd {
-            id_msind: Some("MSIND-3576-0001".into()),
-            interpretasi: Some("Makin tinggi makin baik".into()),
-            konsep: Some("Penduduk".into()),
-            indikator_komposit: Some(false),
-            ..MsInd::default()
-        };
-        let pairs = msind_pairs(&msind);
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.as_str())
-        };
-        assert_eq!(get("id_msind"), Some("MSIND-3576-0001"));
-        assert_eq!(get("interpretasi"), Some("Makin tinggi makin baik"));
-        assert_eq!(get("msind_konsep"), Some("Penduduk"));
-        assert_eq!(get("apakah_indikator_komposit"), Some("Tidak"));
-        assert_eq!(get("msind_interpretasi"), None);
     }
 }

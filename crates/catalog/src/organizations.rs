@@ -199,7 +199,7 @@ impl Catalog {
     }
 
     /// OPDs by id, for joining onto datasets.
-    pub(crate) async fn organizations_by_id(
+    pub async fn organizations_by_id(
         &self,
         ids: impl IntoIterator<Item = i32>,
     ) -> Result<std::collections::HashMap<i32, organization::Model>> {

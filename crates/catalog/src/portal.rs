@@ -60,7 +60,7 @@ impl Catalog {
         portal::Entity::find_by_id(1)
             .one(self.db())
             .await?
-            .ok_or_else(|| crate::Error::Internal("portal row vanished".into()))
+            .ok_or_else(|| crate::Error::Invariant("portal row vanished".into()))
     }
 
     /// Changes the portal's description (admin only).

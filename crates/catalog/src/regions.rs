@@ -22,8 +22,7 @@ impl Catalog {
         actor.require_admin()?;
         let path = path.to_owned();
         let reference = tokio::task::spawn_blocking(move || RegionReference::load(&path))
-            .await
-            .map_err(|e| Error::Internal(format!("reference loader panicked: {e}")))?
+            .await?
             .map_err(|e| {
                 Error::invalid(
                     "path",
@@ -66,11 +65,11 @@ impl Catalog {
             name: r.name,
             parent: r.parent_code,
         });
-        let reference = RegionReference::from_regions(regions).map_err(|e| {
-            Error::Internal(format!(
-                "the stored region list is inconsistent ({e}); import it again"
-            ))
-        })?;
+        let reference =
+            RegionReference::from_regions(regions).map_err(|source| Error::Internal {
+                context: "the stored region list is inconsistent; import it again",
+                source: Box::new(source),
+            })?;
         let reference = Arc::new(reference);
         self.set_reference(Some(reference.clone()));
         Ok(Some(reference))

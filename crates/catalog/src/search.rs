@@ -1,10 +1,10 @@
 //! The dataset listing: visibility, filters, full-text search on both databases, and paging.
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, Select, TryGetable,
 };
 
 use crate::datasets::DatasetRecord;
@@ -81,6 +81,33 @@ impl Catalog {
             page: query.page,
         })
     }
+
+    /// Rows of `select` per non-null value of `key` (counting `counted`): facet counts.
+    pub async fn count_by<E, C, K>(
+        &self,
+        select: Select<E>,
+        key: C,
+        counted: C,
+    ) -> Result<Vec<(K, u64)>>
+    where
+        E: EntityTrait<Column = C>,
+        C: ColumnTrait,
+        K: TryGetable,
+    {
+        let rows: Vec<(Option<K>, i64)> = select
+            .select_only()
+            .column_as(key, "key")
+            .column_as(Expr::col(counted).count(), "n")
+            .filter(key.is_not_null())
+            .group_by(key)
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(k, n)| Some((k?, u64::try_from(n).unwrap_or(0))))
+            .collect())
+    }
 }
 
 /// Datasets whose temporal coverage includes some day of `year`.
@@ -114,7 +141,7 @@ fn covers_year(year: i32) -> Result<Condition> {
 
 /// Splits a query into lower-case words of letters and digits (everything else separates), so
 /// that no search operator of either database can be injected.
-pub(crate) fn words(q: &str) -> Vec<String> {
+pub fn words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(16)
@@ -123,7 +150,7 @@ pub(crate) fn words(q: &str) -> Vec<String> {
 }
 
 /// The condition "matches the words" for the backend's full-text engine.
-pub(crate) fn full_text(backend: DbBackend, words: &[String]) -> Result<Expr> {
+pub fn full_text(backend: DbBackend, words: &[String]) -> Result<Expr> {
     match backend {
         DbBackend::Sqlite => Ok(Expr::cust_with_values(
             "dataset.id IN (SELECT rowid FROM dataset_fts WHERE dataset_fts MATCH ?)",
@@ -133,7 +160,7 @@ pub(crate) fn full_text(backend: DbBackend, words: &[String]) -> Result<Expr> {
             "to_tsvector('simple', dataset.search_text) @@ to_tsquery('simple', $1)",
             [ts_query(words)],
         )),
-        other => Err(Error::Internal(format!(
+        other => Err(Error::Invariant(format!(
             "no full-text search for {other:?}"
         ))),
     }
@@ -142,7 +169,7 @@ pub(crate) fn full_text(backend: DbBackend, words: &[String]) -> Result<Expr> {
 /// Restricts `select` to datasets matching the words and returns their rank (ascending is
 /// better). SQLite's bm25() comes from one FTS query joined in, not a correlated subquery,
 /// which would run the FTS query again for every matching row.
-pub(crate) fn ranked(
+pub fn ranked(
     backend: DbBackend,
     select: &mut sea_orm::Select<dataset::Entity>,
     words: &[String],
@@ -179,7 +206,7 @@ pub(crate) fn ranked(
                 [ts_query(words)],
             ))
         }
-        other => Err(Error::Internal(format!(
+        other => Err(Error::Invariant(format!(
             "no full-text search for {other:?}"
         ))),
     }

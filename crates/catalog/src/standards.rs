@@ -97,7 +97,7 @@ fn check_items(items: &[CodeItem]) -> Result<Value> {
         }
         seen.push(code);
     }
-    serde_json::to_value(items).map_err(|e| Error::Internal(e.to_string()))
+    serde_json::to_value(items).map_err(Error::json("a code list's items"))
 }
 
 impl Catalog {
@@ -367,12 +367,12 @@ impl Catalog {
         self.schema_of(&dataset).await
     }
 
-    pub(crate) async fn schema_of(&self, dataset: &dataset::Model) -> Result<Option<TableSchema>> {
+    pub async fn schema_of(&self, dataset: &dataset::Model) -> Result<Option<TableSchema>> {
         let Some(stored) = dataset.table_schema.clone() else {
             return Ok(None);
         };
-        let parsed: TableSchema = serde_json::from_value(stored)
-            .map_err(|e| Error::Internal(format!("stored schema: {e}")))?;
+        let parsed: TableSchema =
+            serde_json::from_value(stored).map_err(Error::json("the stored Table Schema"))?;
         Ok(Some(self.effective_schema(parsed).await?))
     }
 

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use crate::entity::{dataset, dataset_version};
 use crate::error::{Error, Message, Result};
-use crate::storage::ObjectWriter;
 use crate::{Actor, Catalog};
+use satudata_storage::ObjectWriter;
 
 /// Media types accepted as delimited text tables.
 pub const TEXT_MEDIA_TYPES: &[&str] = &[
@@ -149,8 +149,7 @@ impl Catalog {
             };
             satudata_validation::validate(reader, &options)
         })
-        .await
-        .map_err(|e| Error::Internal(format!("validation panicked: {e}")))?
+        .await?
         .map_err(|e| {
             Error::Unreadable(Message::new(
                 format!("Tabel tidak dapat dibaca: {e}"),
@@ -320,7 +319,7 @@ impl Catalog {
         dataset_version::Entity::find_by_id(id)
             .one(self.db())
             .await?
-            .ok_or_else(|| Error::Internal(format!("version {id} vanished")))
+            .ok_or_else(|| Error::Invariant(format!("version {id} vanished")))
     }
 }
 
@@ -350,8 +349,7 @@ impl Table {
             valid: report.valid,
             errors: report.error_count,
             warnings: report.warning_count,
-            report: serde_json::to_value(report)
-                .map_err(|e| Error::Internal(format!("report: {e}")))?,
+            report: serde_json::to_value(report).map_err(Error::json("the validation report"))?,
             rows: t.row_count,
             columns: t.column_count,
             info: serde_json::json!({
@@ -391,7 +389,7 @@ where
         }
         hasher.update(&chunk);
         if let Err(e) = writer.write(&chunk).await {
-            break Some(e);
+            break Some(e.into());
         }
     };
     if let Some(error) = failure {

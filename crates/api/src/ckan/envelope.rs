@@ -6,9 +6,11 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use satudata_catalog::{Error as CatalogError, Message};
+use satudata_harvest::Error as HarvestError;
 use serde_json::{Map, Value, json};
 
 use crate::cache::Cached;
+use crate::error::Chain;
 
 /// The parameters of one action call.
 #[derive(Debug, Default)]
@@ -198,6 +200,17 @@ impl CkanError {
         }
     }
 
+    /// A failure of ours: logged with its causes, answered as CKAN's 500.
+    pub fn internal(error: &dyn std::error::Error) -> Self {
+        tracing::error!(error = %Chain(error), "CKAN action failed");
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            kind: "Internal Server Error",
+            message: "Internal Server Error".into(),
+            fields: None,
+        }
+    }
+
     fn new(status: StatusCode, kind: &'static str, message: &Message) -> Self {
         Self {
             status,
@@ -210,6 +223,15 @@ impl CkanError {
 
 /// Parameters whose errors are search syntax errors rather than validation errors.
 const SEARCH_PARAMS: &[&str] = &["q", "fq", "sort", "facet.field"];
+
+impl From<HarvestError> for CkanError {
+    fn from(error: HarvestError) -> Self {
+        match error {
+            HarvestError::Catalog(error) => error.into(),
+            error => Self::internal(&error),
+        }
+    }
+}
 
 impl From<CatalogError> for CkanError {
     fn from(error: CatalogError) -> Self {
@@ -237,17 +259,7 @@ impl From<CatalogError> for CkanError {
                 e.fields = Some((field.into_owned(), message.en.into_owned()));
                 e
             }
-            error @ (CatalogError::Database(_)
-            | CatalogError::Storage(_)
-            | CatalogError::Internal(_)) => {
-                tracing::error!(%error, "CKAN action failed");
-                Self {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    kind: "Internal Server Error",
-                    message: "Internal Server Error".into(),
-                    fields: None,
-                }
-            }
+            error if error.is_internal() => Self::internal(&error),
             other => Self {
                 status: StatusCode::CONFLICT,
                 kind: "Validation Error",
@@ -288,7 +300,7 @@ impl CkanReply {
             }),
             Err(e) => Err(Self {
                 help: self.help,
-                outcome: Err(CkanError::from(CatalogError::Internal(e.to_string()))),
+                outcome: Err(CkanError::internal(&e)),
             }),
         }
     }

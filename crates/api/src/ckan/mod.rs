@@ -4,8 +4,8 @@
 pub mod envelope;
 
 use axum::http::HeaderMap;
-use satudata_catalog::ckan::{self, DatastoreSearch, PackageSearch};
 use satudata_catalog::{Actor, Error as CatalogError};
+use satudata_harvest::ckan::{self, DatastoreSearch, PackageSearch};
 use serde_json::{Value, json};
 
 use crate::state::AppState;
@@ -110,6 +110,7 @@ pub async fn run(
     p: &Params,
 ) -> Result<Value, CkanError> {
     let catalog = &state.catalog;
+    let harvest = &state.harvest;
     let base = state.base_url.as_str();
     Ok(match name {
         "package_search" => {
@@ -129,55 +130,55 @@ pub async fn run(
                 include_private: p.bool("include_private", false)?,
                 include_drafts: p.bool("include_drafts", false)?,
             };
-            catalog.ckan_package_search(actor, base, search).await?
+            harvest.ckan_package_search(actor, base, search).await?
         }
         "package_show" => {
             let id = p.required("id")?;
-            catalog.ckan_package_show(actor, base, &id).await?
+            harvest.ckan_package_show(actor, base, &id).await?
         }
         "package_list" => {
             let offset = p.uint("offset")?.unwrap_or(0);
-            catalog
+            harvest
                 .ckan_package_list(actor, p.uint("limit")?, offset)
                 .await?
         }
         "current_package_list_with_resources" => {
             let limit = p.uint("limit")?.unwrap_or(ckan::ROWS_MAX);
             let offset = p.uint("offset")?.unwrap_or(0);
-            catalog
+            harvest
                 .ckan_current_packages(actor, base, limit, offset)
                 .await?
         }
         "organization_list" => {
-            catalog
+            harvest
                 .ckan_organization_list(actor, p.bool("all_fields", false)?)
                 .await?
         }
         "organization_show" => {
             let id = p.required("id")?;
             let with = p.bool("include_datasets", false)?;
-            catalog
+            harvest
                 .ckan_organization_show(actor, base, &id, with)
                 .await?
         }
         "group_list" => {
-            catalog
+            harvest
                 .ckan_group_list(actor, p.bool("all_fields", false)?)
                 .await?
         }
         "group_show" => {
             let id = p.required("id")?;
             let with = p.bool("include_datasets", false)?;
-            catalog.ckan_group_show(actor, base, &id, with).await?
+            harvest.ckan_group_show(actor, base, &id, with).await?
         }
         "tag_list" => {
-            catalog
+            harvest
                 .ckan_tag_list(actor, p.str("query").as_deref())
                 .await?
         }
         "resource_show" => {
             let id = p.required("id")?;
-            catalog.ckan_resource_show(actor, base, &id).await?
+            harvest.ckan_resource_show(actor, base, &id).await?
         }
         "license_list" => ckan::license_list(),
         "status_show" => {
@@ -229,7 +230,7 @@ pub async fn run(
                     }
                 },
             };
-            catalog.ckan_datastore_search(actor, search).await?
+            harvest.ckan_datastore_search(actor, search).await?
         }
         other => return Err(CkanError::unknown_action(other)),
     })

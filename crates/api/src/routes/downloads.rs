@@ -107,7 +107,7 @@ async fn serve(
 ) -> ApiResult<Response> {
     if file == "datapackage.json" {
         let package = state
-            .catalog
+            .harvest
             .datapackage(actor, slug, number, &state.base_url)
             .await?;
         return Ok(axum::Json(package).into_response());
@@ -119,7 +119,7 @@ async fn serve(
     if file == "data.csv-metadata.json" {
         let csv_url = state.url(&format!("{here}/data.csv"));
         let doc = state
-            .catalog
+            .harvest
             .csvw_metadata(actor, slug, number, &csv_url)
             .await?;
         let mut response = axum::Json(doc).into_response();

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use satudata_catalog::Actor;
-use satudata_catalog::dcat::{CatalogPage, DEFAULT_PAGE_SIZE, RdfFormat};
+use satudata_harvest::dcat::{CatalogPage, DEFAULT_PAGE_SIZE, RdfFormat};
 
 use crate::cache::Cached;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
@@ -23,7 +23,7 @@ use crate::state::AppState;
 )]
 pub async fn data_json(State(state): State<AppState>) -> Response {
     let rx = state
-        .catalog
+        .harvest
         .data_json(Actor::Anonymous, state.base_url.clone());
     let mut response = Body::from_stream(super::data::tokio_stream_from(rx)).into_response();
     response.headers_mut().insert(
@@ -112,7 +112,7 @@ pub async fn catalog(
     let key = format!("dcat|{}", uri.path_and_query().map_or("", |p| p.as_str()));
     let compute = async {
         let bytes = state
-            .catalog
+            .harvest
             .dcat_catalog(&state.base_url, page, format, page_url)
             .await?;
         ApiResult::Ok(rdf_body(format, bytes))
@@ -198,7 +198,7 @@ pub async fn dataset(
     };
     let compute = async {
         let bytes = state
-            .catalog
+            .harvest
             .dcat_dataset(&actor, &state.base_url, &key, format, schema_org)
             .await?;
         ApiResult::Ok(rdf_body(format, bytes))

@@ -236,7 +236,7 @@ pub async fn publish(
     views
         .pop()
         .map(Json)
-        .ok_or_else(|| satudata_catalog::Error::Internal("version vanished".into()).into())
+        .ok_or_else(|| crate::error::ApiError::invariant("the version vanished"))
 }
 
 /// The walidata withdraws a published dataset (TIDAK_DITAYANGKAN); its URLs then answer 410

@@ -171,7 +171,7 @@ pub async fn show_version(
     views
         .pop()
         .map(Json)
-        .ok_or_else(|| satudata_catalog::Error::Internal("version vanished".into()).into())
+        .ok_or_else(|| crate::error::ApiError::invariant("the version vanished"))
 }
 
 /// Version views with their published files and download URLs.

@@ -32,11 +32,11 @@ impl Catalog {
         let mut records = self.records(vec![row]).await?;
         records
             .pop()
-            .ok_or_else(|| Error::Internal("dataset vanished".into()))
+            .ok_or_else(|| Error::Invariant("dataset vanished".into()))
     }
 
     /// The dataset row by slug or UUID, if the actor may read it.
-    pub(crate) async fn dataset_row(&self, actor: &Actor, key: &str) -> Result<dataset::Model> {
+    pub async fn dataset_row(&self, actor: &Actor, key: &str) -> Result<dataset::Model> {
         let query = match Uuid::parse_str(key) {
             Ok(uuid) => dataset::Entity::find().filter(dataset::Column::Uuid.eq(uuid)),
             Err(_) => dataset::Entity::find().filter(dataset::Column::Slug.eq(key)),
@@ -60,7 +60,7 @@ impl Catalog {
     }
 
     /// Joins OPDs and tags onto dataset rows, keeping their order.
-    pub(crate) async fn records(&self, rows: Vec<dataset::Model>) -> Result<Vec<DatasetRecord>> {
+    pub async fn records(&self, rows: Vec<dataset::Model>) -> Result<Vec<DatasetRecord>> {
         let orgs = self
             .organizations_by_id(rows.iter().map(|d| d.organization_id))
             .await?;
@@ -75,10 +75,10 @@ impl Catalog {
         }
         rows.into_iter()
             .map(|dataset| {
-                let organization = orgs
-                    .get(&dataset.organization_id)
-                    .cloned()
-                    .ok_or_else(|| Error::Internal(format!("dataset {} has no OPD", dataset.id)))?;
+                let organization =
+                    orgs.get(&dataset.organization_id).cloned().ok_or_else(|| {
+                        Error::Invariant(format!("dataset {} has no OPD", dataset.id))
+                    })?;
                 let tags = tags.remove(&dataset.id).unwrap_or_default();
                 Ok(DatasetRecord {
                     dataset,

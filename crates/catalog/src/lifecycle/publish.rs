@@ -14,8 +14,8 @@ use super::{DISETUJUI, DITAYANGKAN, EventInput, TIDAK_DITAYANGKAN, expect_status
 use crate::cleaned::{CleanTable, blob_key};
 use crate::entity::{dataset_version, distribution};
 use crate::error::{Error, Message, Result};
-use crate::formats::{self, BuiltFile, FORMATS};
 use crate::{Actor, Catalog};
+use satudata_publish::{self as formats, BuiltFile, FORMATS};
 
 /// What a first publication wrote: the clean table (made now only for a version uploaded
 /// before tables were cleaned at upload) and the other formats.
@@ -153,9 +153,9 @@ impl Catalog {
             ))
         })?;
         let table: TableInfo = serde_json::from_value(report["table"].clone())
-            .map_err(|e| Error::Internal(format!("stored report table: {e}")))?;
+            .map_err(Error::json("the stored report's table"))?;
         let schema: TableSchema = serde_json::from_value(report["schema"].clone())
-            .map_err(|e| Error::Internal(format!("stored report schema: {e}")))?;
+            .map_err(Error::json("the stored report's schema"))?;
         let stored = match (
             &version.clean_sha256,
             version.clean_size,
@@ -196,8 +196,7 @@ impl Catalog {
         let (rows, size) = (table.row_count, clean.size);
         let files =
             tokio::task::spawn_blocking(move || formats::build(&csv, &columns, rows, size, &dir))
-                .await
-                .map_err(|e| Error::Internal(format!("publishing panicked: {e}")))??;
+                .await??;
         // Put even when the same blob exists (as in cleaned.rs): an old unreferenced copy must
         // not be collected between here and the transaction that references it. All at once:
         // each waits for the disk to sync it.

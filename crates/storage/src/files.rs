@@ -1,0 +1,476 @@
+//! The files of a `file://` store on this machine: scratch folders inside the store (so that
+//! storing is a rename), local paths for readers that need one, durable puts, and the removal
+//! of leftovers that gc and `put_file` coordinate through the store's lock.
+
+use crate::error::{Error, Result};
+use crate::{READ_BLOCK, SCRATCH, Storage};
+
+/// Content-addressed blobs: a key names its bytes.
+const BLOBS: &str = "blobs/";
+
+/// What [`Storage::put_file`] did with the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// Stored under the key (a file in the scratch folder was moved there).
+    Stored,
+    /// The same blob was already stored: that copy was kept, made young again, and the file
+    /// was left where it was (its scratch folder removes it).
+    Kept,
+}
+
+impl Storage {
+    /// Removes a scratch folder after its files were put. One still holding files (copies of
+    /// blobs that were [`Put::Kept`]) is removed in the background: freeing hundreds of MB can
+    /// take a while, and a crash before it ends leaves a folder the start-up sweep removes.
+    pub fn drop_scratch(&self, scratch: tempfile::TempDir, puts: &[Put]) {
+        if puts.contains(&Put::Kept) {
+            tokio::task::spawn_blocking(move || drop(scratch));
+        } else {
+            drop(scratch);
+        }
+    }
+
+    /// A scratch folder for files on their way into the store ([`Storage::put_file`]). For a
+    /// `file://` store it lies inside the store's folder, so that putting a file is a rename;
+    /// leftovers of a crash are removed by [`Storage::sweep_staging`].
+    pub fn scratch_dir(&self, prefix: &str) -> Result<tempfile::TempDir> {
+        let builder = tempfile::Builder::new().prefix(prefix).clone();
+        let made = match &self.root {
+            Some(root) => {
+                let scratch = root.join(SCRATCH);
+                std::fs::create_dir_all(&scratch).and_then(|()| builder.tempdir_in(&scratch))
+            }
+            None => builder.tempdir(),
+        };
+        made.map_err(Error::io("making a scratch folder"))
+    }
+
+    /// The file holding `key` in a `file://` store (whether or not it exists); None for other
+    /// stores.
+    pub fn local_file(&self, key: &str) -> Option<std::path::PathBuf> {
+        self.root.as_ref().map(|root| root.join(key))
+    }
+
+    /// A local file holding the object `key`, for readers that need a path (polars, the
+    /// publishing threads): the stored file itself in a `file://` store; otherwise `copy`,
+    /// downloaded when it does not exist yet (written beside it and renamed when whole, so
+    /// `copy` is never partial). Content-addressed keys make an existing `copy` current.
+    pub async fn local_path(
+        &self,
+        key: &str,
+        copy: &std::path::Path,
+    ) -> Result<std::path::PathBuf> {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        if let Some(path) = self.local_file(key) {
+            return Ok(path);
+        }
+        if tokio::fs::try_exists(copy).await.unwrap_or(false) {
+            return Ok(copy.to_owned());
+        }
+        let io = |source| Error::Io {
+            context: format!("copying {key} to {}", copy.display()),
+            source,
+        };
+        let mut partial = copy.as_os_str().to_owned();
+        partial.push(format!(".{}.part", uuid::Uuid::new_v4()));
+        let partial = std::path::PathBuf::from(partial);
+        let mut out = tokio::fs::File::create(&partial).await.map_err(io)?;
+        let mut stream = self.stream(key).await?;
+        let copied: Result<()> = async {
+            while let Some(chunk) = stream.next().await {
+                out.write_all(&chunk?).await.map_err(io)?;
+            }
+            out.flush().await.map_err(io)
+        }
+        .await;
+        drop(out);
+        match copied {
+            // Whoever renames last wrote the same bytes.
+            Ok(()) => tokio::fs::rename(&partial, copy).await.map_err(io)?,
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(e);
+            }
+        }
+        Ok(copy.to_owned())
+    }
+
+    /// A buffered blocking reader of an object, for the validation and publishing threads: the
+    /// file itself in a `file://` store, otherwise the store's stream. Call it inside the runtime.
+    pub async fn blocking_reader(&self, key: &str) -> Result<Box<dyn std::io::Read + Send>> {
+        use futures_util::TryStreamExt;
+        if let Some(root) = &self.root {
+            let path = root.join(key);
+            return match std::fs::File::open(&path) {
+                Ok(file) => Ok(Box::new(std::io::BufReader::with_capacity(
+                    READ_BLOCK, file,
+                ))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Err(object_store::Error::NotFound {
+                        path: key.to_owned(),
+                        source: Box::new(e),
+                    }
+                    .into())
+                }
+                Err(e) => Err(Error::io(format!("reading {}", path.display()))(e)),
+            };
+        }
+        let stream = self.stream(key).await?.map_err(std::io::Error::other);
+        Ok(Box::new(std::io::BufReader::with_capacity(
+            READ_BLOCK,
+            tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream)),
+        )))
+    }
+
+    /// Puts a local file into the store under `key`; the object appears whole or not at all.
+    /// A file in this `file://` store's [`Storage::scratch_dir`] is moved by a rename (the
+    /// file is gone afterwards), unless the same blob is already stored ([`Put::Kept`]);
+    /// anything else is copied. In a `file://` store the object is on disk, name and all, when
+    /// this returns (synced before a database row points at it).
+    pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<Put> {
+        use tokio::io::AsyncReadExt;
+        if let Some(root) = &self.root
+            && path.starts_with(root.join(SCRATCH))
+        {
+            let (source, target, root) = (path.to_owned(), root.join(key), root.clone());
+            let blob = key.starts_with(BLOBS);
+            let moved = tokio::task::spawn_blocking(move || -> std::io::Result<Put> {
+                // gc cannot look at the name's age and remove it while it is being stored.
+                let lock = std::fs::File::open(&root)?;
+                lock.lock_shared()?;
+                let now = std::time::SystemTime::now();
+                let file = std::fs::File::options().write(true).open(&source)?;
+                // A content-addressed blob of the same size is the same bytes: the stored copy
+                // is made young again instead of replaced. Replacing it would free the old
+                // copy inside the request (synchronously, on a file system mounted with
+                // `discard`) and swap the file under downloads that are reading it.
+                if blob
+                    && let Ok(stored) = std::fs::File::options().write(true).open(&target)
+                    && stored.metadata()?.len() == file.metadata()?.len()
+                {
+                    stored.set_modified(now)?;
+                    return Ok(Put::Kept);
+                }
+                // The object's age starts now, as a copy's would: gc's grace period must not
+                // count the time the file spent being built.
+                file.set_modified(now)?;
+                // On disk before its name is: a power cut must not leave a stored name (which a
+                // committed row may point at) over a short file.
+                file.sync_all()?;
+                drop(file);
+                let mut new_folders = 0;
+                if let Some(parent) = target.parent() {
+                    new_folders = missing_folders(parent);
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::rename(&source, &target)?;
+                drop(lock);
+                sync_stored(&target, true, new_folders)?;
+                Ok(Put::Stored)
+            });
+            return moved.await?.map_err(Error::io(format!(
+                "moving {} into the store",
+                path.display()
+            )));
+        }
+        let mut file = tokio::fs::File::open(path)
+            .await
+            .map_err(Error::io(format!("reading {}", path.display())))?;
+        let mut writer = self.writer(key).await?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(n) => n,
+                Err(e) => {
+                    writer.abort().await;
+                    return Err(Error::io(format!("reading {}", path.display()))(e));
+                }
+            };
+            if n == 0 {
+                break;
+            }
+            if let Err(e) = writer.write(&buf[..n]).await {
+                writer.abort().await;
+                return Err(e);
+            }
+        }
+        writer.finish().await?;
+        Ok(Put::Stored)
+    }
+
+    /// Removes `key` unless it was stored (again) after `cutoff` or is gone; returns whether it
+    /// was removed (with `dry_run`, whether it would be, and nothing is removed). In a
+    /// `file://` store this holds the store's lock, which [`Storage::put_file`] shares while it
+    /// stores: a blob stored again at the same moment is either removed before it is stored or
+    /// found young, never removed after.
+    pub async fn remove_if_older(
+        &self,
+        key: &str,
+        cutoff: chrono::DateTime<chrono::Utc>,
+        dry_run: bool,
+    ) -> Result<bool> {
+        let old = move |modified: chrono::DateTime<chrono::Utc>| modified <= cutoff;
+        if dry_run {
+            return Ok(self.modified(key).await?.is_some_and(old));
+        }
+        if let Some(root) = &self.root {
+            let (root, path) = (root.clone(), root.join(key));
+            let removed = tokio::task::spawn_blocking(move || -> std::io::Result<bool> {
+                let lock = std::fs::File::open(&root)?;
+                lock.lock()?;
+                match std::fs::metadata(&path) {
+                    Ok(meta) if old(meta.modified()?.into()) => {
+                        std::fs::remove_file(&path)?;
+                        Ok(true)
+                    }
+                    Ok(_) => Ok(false),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(e),
+                }
+            });
+            return removed.await?.map_err(Error::io(format!("removing {key}")));
+        }
+        if !self.modified(key).await?.is_some_and(old) {
+            return Ok(false);
+        }
+        self.delete(key).await?;
+        Ok(true)
+    }
+
+    /// Removes the staging files (`KEY#N`) of multipart writes to a `file://` store that a crash
+    /// interrupted and the scratch folders of publishes it interrupted, when older than
+    /// `cutoff`; listings never show them. Returns their paths. (On S3, an
+    /// AbortIncompleteMultipartUpload lifecycle rule does the same.)
+    pub async fn sweep_staging(
+        &self,
+        cutoff: std::time::SystemTime,
+        dry_run: bool,
+    ) -> Result<Vec<String>> {
+        let Some(root) = self.root.clone() else {
+            return Ok(Vec::new());
+        };
+        tokio::task::spawn_blocking(move || {
+            let mut removed = Vec::new();
+            let mut dirs = vec![root.clone()];
+            while let Some(dir) = dirs.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let Ok(meta) = entry.metadata() else { continue };
+                    let old = meta.modified().is_ok_and(|m| m <= cutoff);
+                    if dir == root.join(SCRATCH) {
+                        // A publish's scratch folder that a crash left behind; one still in use
+                        // has a file written recently (a folder's own time only moves when
+                        // files are added).
+                        if old && newest_change(&path).is_some_and(|m| m <= cutoff) {
+                            if !dry_run {
+                                std::fs::remove_dir_all(&path)
+                                    .or_else(|_| std::fs::remove_file(&path))
+                                    .map_err(Error::io(format!("removing {}", path.display())))?;
+                            }
+                            let rel = path.strip_prefix(&root).unwrap_or(&path);
+                            removed.push(rel.to_string_lossy().into_owned());
+                        }
+                        continue;
+                    }
+                    if meta.is_dir() {
+                        dirs.push(path);
+                        continue;
+                    }
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let staging = name.rsplit_once('#').is_some_and(|(_, n)| {
+                        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                    });
+                    if staging && old {
+                        if !dry_run {
+                            std::fs::remove_file(&path)
+                                .map_err(Error::io(format!("removing {}", path.display())))?;
+                        }
+                        let rel = path.strip_prefix(&root).unwrap_or(&path);
+                        removed.push(rel.to_string_lossy().into_owned());
+                    }
+                }
+            }
+            Ok(removed)
+        })
+        .await?
+    }
+}
+
+/// The latest modification time of `path` and, for a folder, of the files in it.
+fn newest_change(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    let own = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let inside = std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.metadata().and_then(|m| m.modified()).ok());
+    inside.chain([own]).max()
+}
+
+/// Makes a stored file durable: the file (unless `synced` already) and its name, by syncing its
+/// folder and the `new_folders` folders above it that were just created.
+pub(crate) fn sync_stored(
+    path: &std::path::Path,
+    synced: bool,
+    new_folders: usize,
+) -> std::io::Result<()> {
+    if !synced {
+        std::fs::File::open(path)?.sync_all()?;
+    }
+    for dir in path.ancestors().skip(1).take(new_folders + 1) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// How many of `dir` and the folders above it do not exist yet.
+pub(crate) fn missing_folders(dir: &std::path::Path) -> usize {
+    dir.ancestors().take_while(|d| !d.exists()).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Put, Storage, missing_folders, sync_stored};
+    use crate::S3Options;
+
+    fn local_store() -> (tempfile::TempDir, Storage) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("file://{}", dir.path().display());
+        let storage = Storage::open(&url, &S3Options::default()).expect("store");
+        (dir, storage)
+    }
+
+    /// Writes a file at `path` (folders and all), last changed at `when`.
+    fn stored_at(path: &std::path::Path, when: std::time::SystemTime) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, b"isi").expect("write");
+        touched(path, when).expect("age");
+    }
+
+    fn touched(path: &std::path::Path, when: std::time::SystemTime) -> std::io::Result<()> {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(when))
+    }
+
+    fn hour_ago() -> std::time::SystemTime {
+        std::time::SystemTime::now() - std::time::Duration::from_secs(3600)
+    }
+
+    #[tokio::test]
+    async fn only_objects_older_than_the_cutoff_are_removed() {
+        let (dir, storage) = local_store();
+        let old = dir.path().join("blobs/sha256/aa/aaaa");
+        let young = dir.path().join("blobs/sha256/bb/bbbb");
+        stored_at(&old, hour_ago());
+        stored_at(&young, std::time::SystemTime::now());
+        let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
+        let removed = |key: &'static str, dry_run: bool| {
+            let storage = &storage;
+            async move {
+                storage
+                    .remove_if_older(key, cutoff, dry_run)
+                    .await
+                    .expect("remove")
+            }
+        };
+        assert!(
+            removed("blobs/sha256/aa/aaaa", true).await,
+            "would be removed"
+        );
+        assert!(old.exists(), "a dry run removes nothing");
+        assert!(removed("blobs/sha256/aa/aaaa", false).await);
+        assert!(!old.exists());
+        assert!(!removed("blobs/sha256/bb/bbbb", false).await, "young");
+        assert!(young.exists());
+        assert!(!removed("blobs/sha256/cc/cccc", false).await, "missing");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn gc_waits_for_a_store_in_progress_and_then_finds_the_blob_young() {
+        let (dir, storage) = local_store();
+        let blob = dir.path().join("blobs/sha256/aa/aaaa");
+        stored_at(&blob, hour_ago());
+        // A put_file in the middle of storing the same blob again holds the lock shared.
+        let store_lock = std::fs::File::open(dir.path()).expect("root");
+        store_lock.lock_shared().expect("lock");
+        let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
+        let gc = {
+            let storage = storage.clone();
+            tokio::spawn(async move {
+                storage
+                    .remove_if_older("blobs/sha256/aa/aaaa", cutoff, false)
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // Without the lock gc would have removed the old blob by now.
+        touched(&blob, std::time::SystemTime::now()).expect("the blob is still there");
+        drop(store_lock);
+        let removed = gc.await.expect("join").expect("remove");
+        assert!(!removed, "stored again: young");
+        assert!(blob.exists());
+    }
+
+    #[tokio::test]
+    async fn a_blob_already_stored_is_kept_and_made_young_again() {
+        let (dir, storage) = local_store();
+        let key = "blobs/sha256/ab/abcd";
+        let stored = dir.path().join(key);
+        let put = |bytes: &'static [u8], key: &'static str| {
+            let storage = storage.clone();
+            async move {
+                let scratch = storage.scratch_dir("test-").expect("scratch");
+                let file = scratch.path().join("data.csv");
+                std::fs::write(&file, bytes).expect("write");
+                let put = storage.put_file(key, &file).await.expect("put");
+                (put, file.exists(), scratch)
+            }
+        };
+        let (first, left, _scratch) = put(b"isi", key).await;
+        assert_eq!((first, left), (Put::Stored, false));
+        let inode = |path: &std::path::Path| {
+            std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).expect("stat"))
+        };
+        let before = inode(&stored);
+        touched(&stored, hour_ago()).expect("age");
+        // The same bytes again: the stored copy stays (same file), young again; the new copy
+        // is left in its scratch folder.
+        let (again, left, _scratch) = put(b"isi", key).await;
+        assert_eq!((again, left), (Put::Kept, true));
+        assert_eq!(inode(&stored), before);
+        let age = std::fs::metadata(&stored)
+            .and_then(|m| m.modified())
+            .expect("mtime")
+            .elapsed()
+            .unwrap_or_default();
+        assert!(age < std::time::Duration::from_secs(60), "{age:?}");
+        // Another size under the same name (a damaged copy) is replaced.
+        let (other, left, _scratch) = put(b"lain", key).await;
+        assert_eq!((other, left), (Put::Stored, false));
+        assert_eq!(std::fs::read(&stored).expect("read"), b"lain");
+        // Keys that do not name their bytes are always replaced.
+        let (plain, _, _scratch) = put(b"lain", "datasets/x/versions/y/source").await;
+        let (again, left, _scratch) = put(b"lain", "datasets/x/versions/y/source").await;
+        assert_eq!((plain, again, left), (Put::Stored, Put::Stored, false));
+    }
+
+    #[test]
+    fn a_stored_file_and_every_new_folder_above_it_are_synced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let parent = dir.path().join("blobs/sha256/ab");
+        assert_eq!(missing_folders(&parent), 3);
+        std::fs::create_dir_all(&parent).expect("mkdir");
+        assert_eq!(missing_folders(&parent), 0);
+        let file = parent.join("abcdef");
+        std::fs::write(&file, b"isi").expect("write");
+        // The file's folder and the three folders above it, up to the one that existed.
+        sync_stored(&file, false, 3).expect("sync");
+        assert!(sync_stored(&dir.path().join("missing"), false, 0).is_err());
+    }
+}
