@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use satudata_catalog::datasets::DatasetRecord;
 use satudata_catalog::entity::dataset::{MsInd, MsKeg};
 use satudata_catalog::entity::{account, api_token, organization, portal};
+use satudata_catalog::lifecycle::VersionStatus;
 use satudata_catalog::paging::Paged;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -229,10 +230,11 @@ impl DatasetResponse {
         } = record;
         let base = state.url(&format!("/api/v1/datasets/{}", d.slug));
         let status = match (d.current_version_id, d.withdrawn_at) {
-            (Some(_), None) => "DITAYANGKAN",
-            (Some(_), Some(_)) => "TIDAK_DITAYANGKAN",
-            (None, _) => "DRAFT",
-        };
+            (Some(_), None) => VersionStatus::Ditayangkan,
+            (Some(_), Some(_)) => VersionStatus::TidakDitayangkan,
+            (None, _) => VersionStatus::Draft,
+        }
+        .as_str();
         Self {
             id: d.uuid,
             organization: OrganizationSummary::from(&organization),

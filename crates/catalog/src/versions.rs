@@ -214,7 +214,7 @@ impl Catalog {
                 .as_ref()
                 .and_then(|c| i64::try_from(c.size).ok())),
             clean_log: Set(table.clean.as_ref().map(|c| c.log.clone())),
-            status: Set(crate::lifecycle::DRAFT.to_owned()),
+            status: Set(crate::lifecycle::VersionStatus::Draft),
             ..Default::default()
         };
         // Numbered inside the insert transaction, after the dataset's row is locked: concurrent
@@ -254,9 +254,9 @@ impl Catalog {
             crate::lifecycle::EventInput {
                 dataset_id: model.dataset_id,
                 version_number: Some(model.number),
-                action: "upload",
+                action: crate::lifecycle::EventKind::Upload,
                 from_status: None,
-                to_status: Some(crate::lifecycle::DRAFT),
+                to_status: Some(crate::lifecycle::VersionStatus::Draft),
                 note: None,
                 changes: None,
             },

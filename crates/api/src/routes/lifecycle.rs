@@ -74,10 +74,10 @@ pub struct EventResponse {
 impl From<dataset_event::Model> for EventResponse {
     fn from(e: dataset_event::Model) -> Self {
         Self {
-            action: e.action,
+            action: e.action.as_str().to_owned(),
             version: e.version_number,
-            from: e.from_status,
-            to: e.to_status,
+            from: e.from_status.map(|s| s.as_str().to_owned()),
+            to: e.to_status.map(|s| s.as_str().to_owned()),
             note: e.note,
             changes: e.changes,
             actor: e.actor_name,

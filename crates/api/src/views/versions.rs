@@ -127,13 +127,9 @@ impl From<dataset_version::Model> for VersionResponse {
                 }),
                 _ => None,
             },
-            walidata_approved: v.walidata_approved_by.is_some()
-                || matches!(
-                    v.status.as_str(),
-                    "DISETUJUI" | "DITAYANGKAN" | "TIDAK_DITAYANGKAN"
-                ),
+            walidata_approved: v.walidata_approved_by.is_some() || v.status.approved(),
             pembina_approved: v.pembina_approved_by.is_some(),
-            status: v.status,
+            status: v.status.as_str().to_owned(),
             status_note: v.status_note,
             published_at: v.published_at,
             clean_log: v.clean_log,

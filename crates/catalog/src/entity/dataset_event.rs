@@ -11,10 +11,10 @@ pub struct Model {
     pub dataset_id: i32,
     /// The version concerned, when the event is about one.
     pub version_number: Option<i32>,
-    /// submit, approve, return, publish, unpublish, metadata ...
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    /// upload, submit, approve, return, publish, unpublish, cancel or metadata.
+    pub action: crate::lifecycle::EventKind,
+    pub from_status: Option<crate::lifecycle::VersionStatus>,
+    pub to_status: Option<crate::lifecycle::VersionStatus>,
     pub note: Option<String>,
     /// For metadata edits: `{field: {"from": .., "to": ..}}`.
     #[sea_orm(column_type = "JsonBinary", nullable)]

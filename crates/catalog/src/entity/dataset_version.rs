@@ -32,9 +32,8 @@ pub struct Model {
     pub report_valid: Option<bool>,
     pub error_count: Option<i64>,
     pub warning_count: Option<i64>,
-    /// DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI, DITAYANGKAN, TIDAK_DITAYANGKAN or
-    /// DIBATALKAN.
-    pub status: String,
+    /// Where it is in the lifecycle (stored under the national status names).
+    pub status: crate::lifecycle::VersionStatus,
     /// The last reviewer's note (why it was returned) or the withdrawal reason.
     pub status_note: Option<String>,
     /// The walidata (or admin) who approved it.

@@ -3,26 +3,24 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Iterable,
+    QueryFilter, QueryOrder,
 };
 use serde_json::{Map, Value, json};
 
+use super::{EventKind, VersionStatus};
 use crate::entity::{dataset, dataset_event};
 use crate::error::Result;
 use crate::{Actor, Catalog};
 
-/// Actions the public may see in a published dataset's history; reviews stay internal.
-const PUBLIC_ACTIONS: &[&str] = &["publish", "unpublish", "metadata"];
-
 /// What a service appends.
 #[derive(Debug)]
-pub(crate) struct EventInput<'a> {
+pub(crate) struct EventInput {
     pub dataset_id: i32,
     pub version_number: Option<i32>,
-    pub action: &'static str,
-    pub from_status: Option<String>,
-    pub to_status: Option<&'a str>,
+    pub action: EventKind,
+    pub from_status: Option<VersionStatus>,
+    pub to_status: Option<VersionStatus>,
     pub note: Option<String>,
     pub changes: Option<Value>,
 }
@@ -31,7 +29,7 @@ pub(crate) struct EventInput<'a> {
 pub(crate) async fn record_event<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
-    input: EventInput<'_>,
+    input: EventInput,
 ) -> Result<()> {
     let actor_name = match actor {
         Actor::Account(p) => p.name.clone(),
@@ -41,9 +39,9 @@ pub(crate) async fn record_event<C: ConnectionTrait>(
     dataset_event::ActiveModel {
         dataset_id: Set(input.dataset_id),
         version_number: Set(input.version_number),
-        action: Set(input.action.to_owned()),
+        action: Set(input.action),
         from_status: Set(input.from_status),
-        to_status: Set(input.to_status.map(str::to_owned)),
+        to_status: Set(input.to_status),
         note: Set(input.note),
         changes: Set(input.changes),
         actor_id: Set(actor.account_id()),
@@ -64,8 +62,8 @@ impl Catalog {
         let mut query =
             dataset_event::Entity::find().filter(dataset_event::Column::DatasetId.eq(dataset.id));
         if !actor.sees_drafts(&dataset) {
-            query =
-                query.filter(dataset_event::Column::Action.is_in(PUBLIC_ACTIONS.iter().copied()));
+            let public = EventKind::iter().filter(|kind| kind.public());
+            query = query.filter(dataset_event::Column::Action.is_in(public));
         }
         Ok(query
             .order_by_asc(dataset_event::Column::Id)
@@ -91,7 +89,7 @@ pub(crate) async fn record_metadata_edit<C: ConnectionTrait>(
         EventInput {
             dataset_id: after.id,
             version_number: None,
-            action: "metadata",
+            action: EventKind::Metadata,
             from_status: None,
             to_status: None,
             note: None,

@@ -1,12 +1,15 @@
 //! The review lifecycle of a version, with the national status names:
 //! DRAFT → MENUNGGU_PERSETUJUAN → DITOLAK | DISETUJUI → DITAYANGKAN → TIDAK_DITAYANGKAN; a
-//! version that was never published can be cancelled (DIBATALKAN), which is final.
+//! version that was never published can be cancelled (DIBATALKAN), which is final. Which step
+//! is allowed from which status is [`VersionStatus::after`] (`status.rs`); this module checks
+//! who may take it and records it.
 //!
 //! Every transition is one transaction that changes the version (and the dataset) and appends an
 //! event to the dataset's history, so the history can never disagree with the state.
 
 mod history;
 mod publish;
+mod status;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
@@ -17,21 +20,7 @@ use crate::error::{Error, Message, Result};
 use crate::{Actor, Catalog};
 
 pub(crate) use history::{EventInput, record_event, record_metadata_edit};
-
-/// Uploaded, not yet submitted.
-pub const DRAFT: &str = "DRAFT";
-/// Submitted by the OPD, waiting for the walidata (and, for Data Prioritas, the pembina).
-pub const MENUNGGU_PERSETUJUAN: &str = "MENUNGGU_PERSETUJUAN";
-/// Returned to the OPD with notes.
-pub const DITOLAK: &str = "DITOLAK";
-/// Approved, ready to publish.
-pub const DISETUJUI: &str = "DISETUJUI";
-/// Published.
-pub const DITAYANGKAN: &str = "DITAYANGKAN";
-/// Withdrawn after publication.
-pub const TIDAK_DITAYANGKAN: &str = "TIDAK_DITAYANGKAN";
-/// Cancelled before publication by its OPD or the walidata; final.
-pub const DIBATALKAN: &str = "DIBATALKAN";
+pub use status::{EventKind, Step, VersionStatus};
 
 /// A reviewer's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +42,7 @@ impl Catalog {
         note: Option<String>,
     ) -> Result<dataset_version::Model> {
         let (dataset, version) = self.own_version(actor, key, number).await?;
-        expect_status(&version, &[DRAFT, DITOLAK], "diajukan", "submitted")?;
+        let status = next(&version, Step::Submit, "diajukan", "submitted")?;
         if version.report_valid != Some(true) {
             let errors = version.error_count.unwrap_or_default();
             return Err(Error::Conflict(Message::new(
@@ -68,11 +57,11 @@ impl Catalog {
             )));
         }
         let mut row = version.clone().into_active_model();
-        row.status = Set(MENUNGGU_PERSETUJUAN.to_owned());
+        row.status = Set(status);
         row.walidata_approved_by = Set(None);
         row.pembina_approved_by = Set(None);
         let note = clean_text("note", note)?;
-        self.transition(actor, &dataset, &version, row, "submit", note)
+        self.transition(actor, &dataset, &version, row, Step::Submit, note)
             .await
     }
 
@@ -90,10 +79,24 @@ impl Catalog {
         let dataset = self.dataset_row(actor, key).await?;
         let reviewer = reviewer_role(actor, &dataset)?;
         let version = self.version_of(actor, &dataset, number).await?;
-        expect_status(&version, &[MENUNGGU_PERSETUJUAN], "diperiksa", "reviewed")?;
+        let step = match decision {
+            Decision::Return => Step::Return,
+            Decision::Approve => {
+                let walidata_done =
+                    reviewer != Role::Pembina || version.walidata_approved_by.is_some();
+                let pembina_done = dataset.prioritas_tahun.is_none()
+                    || reviewer == Role::Pembina
+                    || version.pembina_approved_by.is_some();
+                Step::Approve {
+                    complete: walidata_done && pembina_done,
+                }
+            }
+        };
+        let status = next(&version, step, "diperiksa", "reviewed")?;
         let note = clean_text("note", note)?;
         let mut row = version.clone().into_active_model();
-        let action = match decision {
+        row.status = Set(status);
+        match decision {
             Decision::Return => {
                 if note.is_none() {
                     return Err(Error::invalid(
@@ -102,34 +105,23 @@ impl Catalog {
                         "A note is required when returning data to the OPD",
                     ));
                 }
-                row.status = Set(DITOLAK.to_owned());
                 row.status_note = Set(note.clone());
                 row.walidata_approved_by = Set(None);
                 row.pembina_approved_by = Set(None);
-                "return"
             }
             Decision::Approve => {
                 let me = actor.account_id();
-                let walidata_done = if reviewer == Role::Pembina {
+                if reviewer == Role::Pembina {
                     row.pembina_approved_by = Set(me);
-                    version.walidata_approved_by.is_some()
                 } else {
                     row.walidata_approved_by = Set(me);
-                    true
-                };
-                let pembina_done = dataset.prioritas_tahun.is_none()
-                    || reviewer == Role::Pembina
-                    || version.pembina_approved_by.is_some();
-                if walidata_done && pembina_done {
-                    row.status = Set(DISETUJUI.to_owned());
                 }
                 if note.is_some() {
                     row.status_note = Set(note.clone());
                 }
-                "approve"
             }
-        };
-        self.transition(actor, &dataset, &version, row, action, note)
+        }
+        self.transition(actor, &dataset, &version, row, step, note)
             .await
     }
 
@@ -144,19 +136,14 @@ impl Catalog {
         note: Option<String>,
     ) -> Result<dataset_version::Model> {
         let (dataset, version) = self.own_version(actor, key, number).await?;
-        expect_status(
-            &version,
-            &[DRAFT, MENUNGGU_PERSETUJUAN, DITOLAK, DISETUJUI],
-            "dibatalkan",
-            "cancelled",
-        )?;
+        let status = next(&version, Step::Cancel, "dibatalkan", "cancelled")?;
         let note = clean_text("note", note)?;
         let mut row = version.clone().into_active_model();
-        row.status = Set(DIBATALKAN.to_owned());
+        row.status = Set(status);
         if note.is_some() {
             row.status_note = Set(note.clone());
         }
-        self.transition(actor, &dataset, &version, row, "cancel", note)
+        self.transition(actor, &dataset, &version, row, Step::Cancel, note)
             .await
     }
 
@@ -185,10 +172,11 @@ impl Catalog {
                 )));
             }
         };
+        let status = next(&current, Step::Unpublish, "dihentikan", "withdrawn")?;
         let now = Utc::now();
         let txn = self.db().begin().await?;
         let mut version = current.clone().into_active_model();
-        version.status = Set(TIDAK_DITAYANGKAN.to_owned());
+        version.status = Set(status);
         version.status_note = Set(Some(reason.clone()));
         version.update(&txn).await?;
         let mut row = dataset.clone().into_active_model();
@@ -201,9 +189,9 @@ impl Catalog {
             EventInput {
                 dataset_id: dataset.id,
                 version_number: Some(current.number),
-                action: "unpublish",
+                action: EventKind::Unpublish,
                 from_status: Some(current.status),
-                to_status: Some(TIDAK_DITAYANGKAN),
+                to_status: Some(status),
                 note: Some(reason),
                 changes: None,
             },
@@ -234,7 +222,7 @@ impl Catalog {
         dataset: &dataset::Model,
         before: &dataset_version::Model,
         row: dataset_version::ActiveModel,
-        action: &'static str,
+        step: Step,
         note: Option<String>,
     ) -> Result<dataset_version::Model> {
         let txn = self.db().begin().await?;
@@ -245,9 +233,9 @@ impl Catalog {
             EventInput {
                 dataset_id: dataset.id,
                 version_number: Some(before.number),
-                action,
-                from_status: Some(before.status.clone()),
-                to_status: Some(&updated.status),
+                action: EventKind::of(step),
+                from_status: Some(before.status),
+                to_status: Some(updated.status),
                 note,
                 changes: None,
             },
@@ -276,16 +264,21 @@ fn reviewer_role(actor: &Actor, dataset: &dataset::Model) -> Result<Role> {
     }
 }
 
-/// Fails with a 409 naming the current status unless it is one of `allowed`.
-fn expect_status(
+/// The version's status after `step`, or a 409 naming its status and the statuses the step
+/// needs (`verb_*`: what the step does to a version, "diajukan" / "submitted").
+fn next(
     version: &dataset_version::Model,
-    allowed: &[&str],
+    step: Step,
     verb_id: &str,
     verb_en: &str,
-) -> Result<()> {
-    if allowed.contains(&version.status.as_str()) {
-        return Ok(());
+) -> Result<VersionStatus> {
+    if let Some(status) = version.status.after(step) {
+        return Ok(status);
     }
+    let allowed: Vec<&str> = VersionStatus::allowing(step)
+        .into_iter()
+        .map(VersionStatus::as_str)
+        .collect();
     Err(Error::Conflict(Message::new(
         format!(
             "Versi {} berstatus {} sehingga tidak dapat {verb_id} (harus {})",

@@ -10,7 +10,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::{DISETUJUI, DITAYANGKAN, EventInput, TIDAK_DITAYANGKAN, expect_status, record_event};
+use super::{EventInput, EventKind, Step, next, record_event};
 use crate::cleaned::{CleanTable, blob_key};
 use crate::entity::{dataset_version, distribution};
 use crate::error::{Error, Message, Result};
@@ -36,12 +36,7 @@ impl Catalog {
         actor.require_steward()?;
         let dataset = self.dataset_row(actor, key).await?;
         let version = self.version_of(actor, &dataset, number).await?;
-        expect_status(
-            &version,
-            &[DISETUJUI, DITAYANGKAN, TIDAK_DITAYANGKAN],
-            "ditayangkan",
-            "published",
-        )?;
+        let status = next(&version, Step::Publish, "ditayangkan", "published")?;
         if dataset.is_live() && dataset.current_version_id == Some(version.id) {
             return Err(Error::Conflict(Message::new(
                 format!("Versi {number} sudah ditayangkan"),
@@ -88,7 +83,7 @@ impl Catalog {
                 row.clean_log = Set(Some(written.clean.log.clone()));
             }
         }
-        row.status = Set(DITAYANGKAN.to_owned());
+        row.status = Set(status);
         row.published_at = Set(Some(version.published_at.unwrap_or(now)));
         let updated = row.update(&txn).await?;
         let mut d = dataset.clone().into_active_model();
@@ -104,9 +99,9 @@ impl Catalog {
             EventInput {
                 dataset_id: dataset.id,
                 version_number: Some(number),
-                action: "publish",
-                from_status: Some(version.status.clone()),
-                to_status: Some(DITAYANGKAN),
+                action: EventKind::Publish,
+                from_status: Some(version.status),
+                to_status: Some(status),
                 note: None,
                 changes: None,
             },
