@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod responses;
 mod routes;
 pub mod state;
 pub mod validate_cli;

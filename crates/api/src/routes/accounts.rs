@@ -7,8 +7,9 @@ use satudata_catalog::accounts::NewAccount;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiResult, ErrorEnvelope};
+use crate::error::ApiResult;
 use crate::extract::{AppJson, AppPath, Auth};
+use crate::responses::{BadRequest, Conflict, NotFound, SignedIn, Unauthenticated, WriteErrors};
 use crate::state::AppState;
 use crate::views::{
     AccountListResponse, AccountResponse, TokenCreateResponse, TokenListResponse, TokenResponse,
@@ -20,7 +21,10 @@ use crate::views::{
     path = "/api/v1/me",
     tag = "accounts",
     security(("bearer" = [])),
-    responses((status = 200, description = "OK", body = AccountResponse), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope))
+    responses(
+        (status = 200, description = "OK", body = AccountResponse),
+        Unauthenticated,
+    )
 )]
 pub async fn show_me(
     State(state): State<AppState>,
@@ -43,7 +47,7 @@ pub async fn show_me(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = AccountListResponse),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope), (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
+        SignedIn,
     )
 )]
 pub async fn list_users(
@@ -67,9 +71,8 @@ pub async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = AccountResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 409, description = "Conflicts with what is stored", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        WriteErrors,
+        Conflict,
     )
 )]
 pub async fn create_user(
@@ -109,7 +112,8 @@ pub struct SignInRequest {
     request_body = SignInRequest,
     responses(
         (status = 201, description = "Created", body = TokenCreateResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
+        BadRequest,
+        Unauthenticated,
     )
 )]
 pub async fn sign_in(
@@ -135,7 +139,10 @@ pub async fn sign_in(
     path = "/api/v1/me/tokens",
     tag = "accounts",
     security(("bearer" = [])),
-    responses((status = 200, description = "OK", body = TokenListResponse), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope))
+    responses(
+        (status = 200, description = "OK", body = TokenListResponse),
+        Unauthenticated,
+    )
 )]
 pub async fn list_tokens(
     State(state): State<AppState>,
@@ -156,7 +163,8 @@ pub async fn list_tokens(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = TokenResponse),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        Unauthenticated,
+        NotFound,
     )
 )]
 pub async fn revoke_token(

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, Auth};
+use crate::responses::PublishedOnly;
 use crate::state::AppState;
 
 /// A page of rows (or groups).
@@ -50,8 +51,7 @@ pub struct DataResponse {
     responses(
         (status = 200, description = "A page, or the whole export", body = DataResponse),
         (status = 400, description = "A bad parameter (named in `field`)", body = ErrorEnvelope),
-        (status = 404, description = "Not found, not visible or not published", body = ErrorEnvelope),
-        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+        PublishedOnly,
     )
 )]
 pub async fn query(

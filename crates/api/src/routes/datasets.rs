@@ -9,8 +9,11 @@ use satudata_catalog::search::DatasetQuery;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::error::{ApiResult, ErrorEnvelope};
+use crate::error::ApiResult;
 use crate::extract::{AppJson, AppPath, AppQuery, Auth};
+use crate::responses::{
+    BadRequest, Conflict, Invalid, NotFound, SignedIn, Unauthenticated, WriteErrors,
+};
 use crate::state::AppState;
 use crate::views::{DatasetListResponse, DatasetResponse, json_document};
 
@@ -43,8 +46,9 @@ pub struct DatasetListParams {
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = DatasetListResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        BadRequest,
+        Unauthenticated,
+        Invalid,
     )
 )]
 pub async fn list_datasets(
@@ -82,9 +86,8 @@ pub async fn list_datasets(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = DatasetResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 409, description = "Conflicts with what is stored", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        WriteErrors,
+        Conflict,
     )
 )]
 pub async fn create_dataset(
@@ -112,7 +115,10 @@ pub async fn create_dataset(
     tag = "datasets",
     params(("slug" = String, Path, description = "Slug or id of the dataset")),
     security((), ("bearer" = [])),
-    responses((status = 200, description = "OK", body = DatasetResponse), (status = 404, description = "Not found or not visible", body = ErrorEnvelope))
+    responses(
+        (status = 200, description = "OK", body = DatasetResponse),
+        NotFound,
+    )
 )]
 pub async fn show_dataset(
     State(state): State<AppState>,
@@ -133,9 +139,8 @@ pub async fn show_dataset(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = DatasetResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        WriteErrors,
+        NotFound,
     )
 )]
 pub async fn update_dataset(
@@ -157,8 +162,8 @@ pub async fn update_dataset(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope), (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        SignedIn,
+        NotFound,
     )
 )]
 pub async fn delete_dataset(
@@ -181,7 +186,7 @@ pub async fn delete_dataset(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = Object),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        NotFound,
     )
 )]
 pub async fn show_score(

@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, AppQuery, Auth};
+use crate::responses::{BadRequest, PublishedOnly, RangeNotSatisfiable};
 use crate::state::AppState;
 
 /// The byte-order mark Excel needs to read UTF-8 CSV.
@@ -47,9 +48,8 @@ pub struct DownloadQuery {
         (status = 200, description = "The file", content_type = "text/csv"),
         (status = 206, description = "Part of the file"),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "Not found, not visible or not published", body = ErrorEnvelope),
-        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
-        (status = 416, description = "Range not satisfiable", body = ErrorEnvelope),
+        PublishedOnly,
+        RangeNotSatisfiable,
     )
 )]
 pub async fn latest(
@@ -81,9 +81,8 @@ pub async fn latest(
         (status = 200, description = "The file", content_type = "text/csv"),
         (status = 206, description = "Part of the file"),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "Not found, not visible or not published", body = ErrorEnvelope),
-        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
-        (status = 416, description = "Range not satisfiable", body = ErrorEnvelope),
+        PublishedOnly,
+        RangeNotSatisfiable,
     )
 )]
 pub async fn of_version(
@@ -240,8 +239,8 @@ async fn serve(
     responses(
         (status = 200, description = "The clean table", content_type = "text/csv"),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope),
         (status = 404, description = "Not found, not visible, or no clean table (the report has errors)", body = ErrorEnvelope),
+        BadRequest,
     )
 )]
 pub async fn clean_table(

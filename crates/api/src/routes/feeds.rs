@@ -10,6 +10,7 @@ use satudata_harvest::dcat::{CatalogPage, DEFAULT_PAGE_SIZE, RdfFormat};
 use crate::cache::Cached;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, AppQuery, Auth};
+use crate::responses::{Gone, NotFound};
 
 use crate::state::AppState;
 
@@ -19,7 +20,9 @@ use crate::state::AppState;
     get,
     path = "/data.json",
     tag = "harvest",
-    responses((status = 200, description = "POD v1.1 catalogue", content_type = "application/json"))
+    responses(
+        (status = 200, description = "POD v1.1 catalogue", content_type = "application/json"),
+    )
 )]
 pub async fn data_json(State(state): State<AppState>) -> Response {
     let rx = state
@@ -158,8 +161,8 @@ pub struct DatasetRdfParams {
     responses(
         (status = 200, description = "The dataset in RDF", content_type = "text/turtle"),
         (status = 303, description = "No RDF asked for: see the dataset"),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+        NotFound,
+        Gone,
     )
 )]
 pub async fn dataset(

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppJson, AppPath, Auth};
+use crate::responses::{BadRequest, Gone, NotFound, SignedIn, WriteErrors};
 use crate::state::AppState;
 use crate::views::{DatasetResponse, VersionResponse};
 
@@ -107,9 +108,9 @@ pub struct HistoryResponse {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Submitted", body = VersionResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 409, description = "Not in a state to submit, or the report has errors", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        (status = 409, description = "Not in a state to submit, or the report has errors", body = ErrorEnvelope),
+        WriteErrors,
+        NotFound,
     )
 )]
 pub async fn submit(
@@ -141,9 +142,9 @@ pub async fn submit(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Cancelled", body = VersionResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 409, description = "Published, withdrawn or already cancelled", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        (status = 409, description = "Published, withdrawn or already cancelled", body = ErrorEnvelope),
+        WriteErrors,
+        NotFound,
     )
 )]
 pub async fn cancel(
@@ -186,9 +187,9 @@ fn optional_note(body: &[u8]) -> ApiResult<Option<String>> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Reviewed", body = VersionResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 409, description = "Not waiting for review", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        (status = 409, description = "Not waiting for review", body = ErrorEnvelope),
+        WriteErrors,
+        NotFound,
     )
 )]
 pub async fn review(
@@ -221,9 +222,10 @@ pub async fn review(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Published", body = VersionResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
         (status = 409, description = "Not approved, or already published", body = ErrorEnvelope),
+        SignedIn,
+        BadRequest,
+        NotFound,
     )
 )]
 pub async fn publish(
@@ -250,9 +252,9 @@ pub async fn publish(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Withdrawn", body = DatasetResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 409, description = "Not published", body = ErrorEnvelope), (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        (status = 409, description = "Not published", body = ErrorEnvelope),
+        WriteErrors,
+        NotFound,
     )
 )]
 pub async fn unpublish(
@@ -279,8 +281,9 @@ pub async fn unpublish(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = HistoryResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+        BadRequest,
+        NotFound,
+        Gone,
     )
 )]
 pub async fn history(

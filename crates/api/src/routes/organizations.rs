@@ -8,8 +8,9 @@ use satudata_catalog::paging::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::error::{ApiResult, ErrorEnvelope};
+use crate::error::ApiResult;
 use crate::extract::{AppJson, AppPath, AppQuery, Auth};
+use crate::responses::{BadRequest, Conflict, NotFound, WriteErrors};
 use crate::state::AppState;
 use crate::views::{OrganizationListResponse, OrganizationResponse};
 
@@ -29,7 +30,10 @@ pub struct PageParams {
     path = "/api/v1/organizations",
     tag = "organizations",
     params(PageParams),
-    responses((status = 200, description = "OK", body = OrganizationListResponse), (status = 400, description = "Malformed request", body = ErrorEnvelope))
+    responses(
+        (status = 200, description = "OK", body = OrganizationListResponse),
+        BadRequest,
+    )
 )]
 pub async fn list_organizations(
     State(state): State<AppState>,
@@ -48,9 +52,8 @@ pub async fn list_organizations(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = OrganizationResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 409, description = "Conflicts with what is stored", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        WriteErrors,
+        Conflict,
     )
 )]
 pub async fn create_organization(
@@ -77,7 +80,10 @@ pub async fn create_organization(
     path = "/api/v1/organizations/{slug}",
     tag = "organizations",
     params(("slug" = String, Path, description = "Slug or id of the OPD")),
-    responses((status = 200, description = "OK", body = OrganizationResponse), (status = 404, description = "Not found or not visible", body = ErrorEnvelope))
+    responses(
+        (status = 200, description = "OK", body = OrganizationResponse),
+        NotFound,
+    )
 )]
 pub async fn show_organization(
     State(state): State<AppState>,
@@ -96,9 +102,8 @@ pub async fn show_organization(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = OrganizationResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        WriteErrors,
+        NotFound,
     )
 )]
 pub async fn update_organization(

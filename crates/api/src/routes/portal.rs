@@ -4,8 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use satudata_catalog::portal::PortalPatch;
 
-use crate::error::{ApiResult, ErrorEnvelope};
+use crate::error::ApiResult;
 use crate::extract::{AppJson, Auth};
+use crate::responses::{Invalid, SignedIn};
 use crate::state::AppState;
 use crate::views::PortalResponse;
 
@@ -14,7 +15,9 @@ use crate::views::PortalResponse;
     get,
     path = "/api/v1/portal",
     tag = "portal",
-    responses((status = 200, description = "OK", body = PortalResponse))
+    responses(
+        (status = 200, description = "OK", body = PortalResponse),
+    )
 )]
 pub async fn show_portal(State(state): State<AppState>) -> ApiResult<Json<PortalResponse>> {
     Ok(Json(state.catalog.portal().await?.into()))
@@ -29,8 +32,8 @@ pub async fn show_portal(State(state): State<AppState>) -> ApiResult<Json<Portal
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = PortalResponse),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope), (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        SignedIn,
+        Invalid,
     )
 )]
 pub async fn update_portal(

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, Auth};
+use crate::responses::{BadRequest, NotFound, PublishedOnly, WriteErrors};
 use crate::state::AppState;
 use crate::views::{VersionListResponse, VersionResponse};
 
@@ -46,10 +47,10 @@ pub struct UploadForm {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = VersionResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 413, description = "Upload larger than the limit", body = ErrorEnvelope), (status = 415, description = "Unsupported media type", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        (status = 413, description = "Upload larger than the limit", body = ErrorEnvelope),
+        (status = 415, description = "Unsupported media type", body = ErrorEnvelope),
+        WriteErrors,
+        NotFound,
     )
 )]
 pub async fn create_version(
@@ -133,7 +134,10 @@ pub async fn create_version(
     tag = "versions",
     params(("slug" = String, Path, description = "Slug or id of the dataset")),
     security((), ("bearer" = [])),
-    responses((status = 200, description = "OK", body = VersionListResponse), (status = 404, description = "Not found or not visible", body = ErrorEnvelope))
+    responses(
+        (status = 200, description = "OK", body = VersionListResponse),
+        NotFound,
+    )
 )]
 pub async fn list_versions(
     State(state): State<AppState>,
@@ -158,7 +162,8 @@ pub async fn list_versions(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = VersionResponse),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope), (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        BadRequest,
+        NotFound,
     )
 )]
 pub async fn show_version(
@@ -227,8 +232,8 @@ fn base_type(value: &str) -> String {
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = Object),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        BadRequest,
+        NotFound,
     )
 )]
 pub async fn show_report(
@@ -256,9 +261,8 @@ pub async fn show_report(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = Object),
-        (status = 400, description = "Malformed request", body = ErrorEnvelope),
-        (status = 404, description = "Not found, not visible or not published", body = ErrorEnvelope),
-        (status = 410, description = "Withdrawn", body = ErrorEnvelope),
+        PublishedOnly,
+        BadRequest,
     )
 )]
 pub async fn diff_versions(
