@@ -258,3 +258,6 @@ pub fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod roundtrip_tests;
