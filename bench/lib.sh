@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_RELEASE:-$HOME/.cache/satudata-target-release}"
-# BIN=path runs a given binary instead (to compare two builds in turns).
+# BIN=path runs a given binary instead (to compare two builds in turns). With PERF set, the
+# `profiling` profile is built: the release code with line tables (the release binary has none).
 if [ -z "${BIN:-}" ]; then
-    cargo build --release --locked --bin satudata
-    BIN="$CARGO_TARGET_DIR/release/satudata"
+    BENCH_PROFILE=release
+    [ -n "${PERF:-}" ] && BENCH_PROFILE=profiling
+    cargo build --profile "$BENCH_PROFILE" --locked --bin satudata
+    BIN="$CARGO_TARGET_DIR/$BENCH_PROFILE/satudata"
 fi
 VENV="$HOME/.cache/satudata-bench-venv"
 if [ ! -x "$VENV/bin/datasette" ] || [ ! -x "$VENV/bin/sqlite-utils" ]; then
