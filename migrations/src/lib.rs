@@ -1,6 +1,8 @@
 //! Database migrations, written with portable SeaQuery DDL so that the same migration runs on
 //! SQLite and PostgreSQL. Migrations never import entity types: they describe the schema as it was
 //! on the day they were written.
+//!
+//! Depends on sea-orm-migration only; must not depend on any satudata crate.
 
 use sea_orm_migration::prelude::*;
 

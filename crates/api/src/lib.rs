@@ -1,6 +1,9 @@
-//! HTTP layer of satudata: axum routes, the error envelope, OpenAPI, configuration and the
-//! start-up of the service. Handlers are thin: extract, call one catalog service, map to a
-//! response type.
+//! HTTP layer of satudata: axum routes, the error envelope, OpenAPI, configuration, the CLI and
+//! the start-up of the service. Handlers are thin: extract, call one catalog (or harvest)
+//! service, map to a response type.
+//!
+//! The top of the dependency graph: it may use every crate, and no crate uses it. It must not
+//! hold domain rules or SQL; those belong to `satudata-catalog`.
 
 pub mod cache;
 pub mod ckan;

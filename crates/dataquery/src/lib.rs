@@ -13,6 +13,7 @@
 
 mod convert;
 mod error;
+mod filter;
 mod params;
 mod plan;
 

@@ -1,0 +1,173 @@
+//! The filters of a query as one polars predicate: `filter[col][op]` values typed by the
+//! column, CKAN's `$or`/`$and` trees and text search. Errors name the parameter at fault.
+
+use polars::prelude::*;
+
+use crate::error::Result;
+use crate::params::bad;
+use crate::{DataQuery, Filter, Op, Where};
+
+/// Checks a column exists, naming the parameter when it does not.
+pub(crate) fn column<'a>(schema: &'a Schema, name: &str, param: &str) -> Result<&'a DataType> {
+    schema.get(name).ok_or_else(|| {
+        let known: Vec<&str> = schema.iter_names().map(PlSmallStr::as_str).collect();
+        bad(
+            param,
+            format!(
+                "kolom '{name}' tidak ada; kolom yang ada: {}",
+                known.join(", ")
+            ),
+            format!("no column '{name}'; the columns are: {}", known.join(", ")),
+        )
+    })
+}
+
+/// The conjunction of the filters and the condition.
+pub(crate) fn predicate(schema: &Schema, query: &DataQuery) -> Result<Option<Expr>> {
+    let mut all: Option<Expr> = None;
+    let parts = query
+        .filters
+        .iter()
+        .map(|f| filter_expr(schema, f))
+        .chain(query.condition.iter().map(|w| where_expr(schema, w)));
+    for expr in parts {
+        let expr = expr?;
+        all = Some(match all {
+            Some(a) => a.and(expr),
+            None => expr,
+        });
+    }
+    Ok(all)
+}
+
+fn fold(exprs: Vec<Expr>, and: bool) -> Expr {
+    exprs
+        .into_iter()
+        .reduce(|a, b| if and { a.and(b) } else { a.or(b) })
+        .unwrap_or_else(|| lit(and))
+}
+
+fn where_expr(schema: &Schema, condition: &Where) -> Result<Expr> {
+    Ok(match condition {
+        Where::Filter(f) => filter_expr(schema, f)?,
+        Where::All(parts) => fold(
+            parts
+                .iter()
+                .map(|w| where_expr(schema, w))
+                .collect::<Result<_>>()?,
+            true,
+        ),
+        Where::Any(parts) => fold(
+            parts
+                .iter()
+                .map(|w| where_expr(schema, w))
+                .collect::<Result<_>>()?,
+            false,
+        ),
+        Where::Text {
+            param,
+            columns,
+            text,
+        } => {
+            let searched: Vec<String> = if columns.is_empty() {
+                schema
+                    .iter()
+                    .filter(|(_, t)| t.is_string())
+                    .map(|(n, _)| n.to_string())
+                    .collect()
+            } else {
+                for c in columns {
+                    column(schema, c, param)?;
+                }
+                columns.clone()
+            };
+            let words = text.split_whitespace().map(|w| {
+                let pattern = format!("(?i){}", regex::escape(w));
+                fold(
+                    searched
+                        .iter()
+                        .map(|c| {
+                            col(c.as_str())
+                                .cast(DataType::String)
+                                .str()
+                                .contains(lit(pattern.clone()), false)
+                        })
+                        .collect(),
+                    false,
+                )
+            });
+            fold(words.collect(), true)
+        }
+    })
+}
+
+/// One filter as an expression.
+fn filter_expr(schema: &Schema, f: &Filter) -> Result<Expr> {
+    let dtype = column(schema, &f.column, &f.param)?;
+    let value = |raw: &str| typed_literal(dtype, raw, &f.param);
+    let c = col(f.column.as_str());
+    Ok(match f.op {
+        Op::Eq => c.eq(value(&f.value)?),
+        Op::Ne => c.neq(value(&f.value)?),
+        Op::Gt => c.gt(value(&f.value)?),
+        Op::Gte => c.gt_eq(value(&f.value)?),
+        Op::Lt => c.lt(value(&f.value)?),
+        Op::Lte => c.lt_eq(value(&f.value)?),
+        Op::In => {
+            let mut any: Option<Expr> = None;
+            for item in f.value.split(',') {
+                let e = c.clone().eq(value(item.trim())?);
+                any = Some(match any {
+                    Some(a) => a.or(e),
+                    None => e,
+                });
+            }
+            any.ok_or_else(|| bad(&f.param, "daftar nilai kosong", "empty list"))?
+        }
+    })
+}
+
+/// CKAN datastore's name of a column type.
+pub(crate) fn type_name(dtype: &DataType) -> &'static str {
+    if dtype.is_integer() {
+        "int"
+    } else if dtype.is_float() {
+        "numeric"
+    } else if dtype.is_bool() {
+        "bool"
+    } else if dtype.is_temporal() {
+        "date"
+    } else {
+        "text"
+    }
+}
+
+/// A literal of the column's type, or a 400 naming the parameter.
+fn typed_literal(dtype: &DataType, raw: &str, param: &str) -> Result<Expr> {
+    let wrong = |kind_id: &str, kind_en: &str| {
+        bad(
+            param,
+            format!("'{raw}' bukan {kind_id}, tipe kolom ini"),
+            format!("'{raw}' is not {kind_en}, this column's type"),
+        )
+    };
+    Ok(if dtype.is_integer() {
+        lit(raw
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| wrong("bilangan bulat", "an integer"))?)
+    } else if dtype.is_float() {
+        lit(raw
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| wrong("angka", "a number"))?)
+    } else if dtype.is_bool() {
+        match raw.trim() {
+            "true" => lit(true),
+            "false" => lit(false),
+            _ => return Err(wrong("true/false", "true/false")),
+        }
+    } else {
+        lit(raw)
+    })
+}
