@@ -258,7 +258,7 @@ async fn serve(config: Config, catalog: satudata_catalog::Catalog) -> Result<(),
             tracing::warn!(%error, "start-up garbage collection failed");
         }
     });
-    let state = AppState::new(catalog, &config.public_url());
+    let state = AppState::new(catalog, &config.public_url()).configured(&config);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {} (key `listen`): {e}", config.listen))?;
@@ -269,10 +269,13 @@ async fn serve(config: Config, catalog: satudata_catalog::Catalog) -> Result<(),
         "satudata is serving; API docs at {}/api/docs",
         state.base_url
     );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| format!("server failed: {e}"))
+    let options = crate::server::ServeOptions {
+        header_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
+        max_connections: config.max_connections,
+        shutdown_grace: std::time::Duration::from_secs(config.shutdown_grace_secs),
+    };
+    crate::server::serve(listener, router(state), options, shutdown()).await;
+    Ok(())
 }
 
 async fn shutdown() {

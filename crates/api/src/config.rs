@@ -46,6 +46,43 @@ pub struct Config {
     /// anonymous callers (`SATUDATA_FEED_CACHE_MB`, 64; 0 turns the cache off). Entries are
     /// keyed by the catalogue generation, which every change raises, so none is ever stale.
     pub feed_cache_mb: usize,
+    /// Seconds a client has to send a request's head; also how long a kept-alive connection
+    /// waits for its next request (`SATUDATA_HEADER_TIMEOUT_SECS`, 30).
+    pub header_timeout_secs: u64,
+    /// Seconds a request body may pause between two chunks (`SATUDATA_BODY_TIMEOUT_SECS`, 60).
+    pub body_timeout_secs: u64,
+    /// Connections open at once; more wait in the kernel's backlog
+    /// (`SATUDATA_MAX_CONNECTIONS`, 512; keep it under the process's `LimitNOFILE`).
+    pub max_connections: usize,
+    /// Seconds requests in flight may finish after SIGTERM (`SATUDATA_SHUTDOWN_GRACE_SECS`, 30).
+    pub shutdown_grace_secs: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`SATUDATA_TRUSTED_PROXIES`,
+    /// e.g. `["127.0.0.1"]`; none by default). Sign-in limits count per client address.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Longest query text: `q`, one `fq`, one filter value (`SATUDATA_QUERY_MAX_CHARS`, 8000).
+    pub query_max_chars: usize,
+    /// Deepest nesting of parentheses, NOT and `$or`/`$and` (`SATUDATA_QUERY_MAX_DEPTH`, 16).
+    pub query_max_depth: usize,
+    /// Most conditions in one query (`SATUDATA_QUERY_MAX_TERMS`, 200).
+    pub query_max_terms: usize,
+    /// Most values in one `in` list (`SATUDATA_QUERY_MAX_LIST_VALUES`, 1000).
+    pub query_max_list_values: usize,
+    /// Most words in one text search (`SATUDATA_QUERY_MAX_WORDS`, 20).
+    pub query_max_words: usize,
+    /// Seconds a data query may run or wait for a slot (`SATUDATA_QUERY_TIMEOUT_SECS`, 30).
+    pub query_timeout_secs: u64,
+    /// Data queries running at once (`SATUDATA_QUERY_CONCURRENCY`, 4).
+    pub query_concurrency: usize,
+    /// Shortest password (`SATUDATA_PASSWORD_MIN_CHARS`, 10).
+    pub password_min_chars: usize,
+    /// Failed sign-ins per account or address before a wait (`SATUDATA_SIGNIN_MAX_FAILURES`, 5).
+    pub signin_max_failures: u32,
+    /// Seconds failed sign-ins are remembered (`SATUDATA_SIGNIN_WINDOW_SECS`, 900).
+    pub signin_window_secs: u64,
+    /// Seconds a locked account or address waits (`SATUDATA_SIGNIN_LOCKOUT_SECS`, 900).
+    pub signin_lockout_secs: u64,
+    /// Longest token lifetime a client may ask for, in days (`SATUDATA_TOKEN_MAX_DAYS`, 365).
+    pub token_max_days: u32,
 }
 
 impl Default for Config {
@@ -65,6 +102,23 @@ impl Default for Config {
             cache_dir: "data/cache".into(),
             data_cache_entries: 1000,
             feed_cache_mb: 64,
+            header_timeout_secs: 30,
+            body_timeout_secs: 60,
+            max_connections: 512,
+            shutdown_grace_secs: 30,
+            trusted_proxies: Vec::new(),
+            query_max_chars: 8_000,
+            query_max_depth: 16,
+            query_max_terms: 200,
+            query_max_list_values: 1_000,
+            query_max_words: 20,
+            query_timeout_secs: 30,
+            query_concurrency: 4,
+            password_min_chars: 10,
+            signin_max_failures: 5,
+            signin_window_secs: 900,
+            signin_lockout_secs: 900,
+            token_max_days: 365,
         }
     }
 }
@@ -141,10 +195,59 @@ impl Config {
                 );
             }
         }
-        if self.max_upload_bytes == 0 {
-            return bad("max_upload_bytes", "must be greater than zero".to_owned());
+        let positive = [
+            ("max_upload_bytes", self.max_upload_bytes),
+            ("header_timeout_secs", self.header_timeout_secs),
+            ("body_timeout_secs", self.body_timeout_secs),
+            ("query_timeout_secs", self.query_timeout_secs),
+            ("signin_window_secs", self.signin_window_secs),
+            ("token_max_days", u64::from(self.token_max_days)),
+            ("signin_max_failures", u64::from(self.signin_max_failures)),
+        ];
+        let counts = [
+            ("max_connections", self.max_connections),
+            ("query_max_chars", self.query_max_chars),
+            ("query_max_depth", self.query_max_depth),
+            ("query_max_terms", self.query_max_terms),
+            ("query_max_list_values", self.query_max_list_values),
+            ("query_max_words", self.query_max_words),
+            ("query_concurrency", self.query_concurrency),
+            ("password_min_chars", self.password_min_chars),
+        ];
+        let zero = positive
+            .iter()
+            .find(|(_, v)| *v == 0)
+            .map(|(k, _)| *k)
+            .or_else(|| counts.iter().find(|(_, v)| *v == 0).map(|(k, _)| *k));
+        if let Some(key) = zero {
+            return bad(key, "must be greater than zero".to_owned());
         }
         Ok(())
+    }
+
+    /// The query limits these settings name.
+    pub fn query_limits(&self) -> satudata_catalog::dataquery::Limits {
+        satudata_catalog::dataquery::Limits {
+            max_chars: self.query_max_chars,
+            max_depth: self.query_max_depth,
+            max_terms: self.query_max_terms,
+            max_list_values: self.query_max_list_values,
+            max_words: self.query_max_words,
+            timeout: std::time::Duration::from_secs(self.query_timeout_secs),
+            concurrency: self.query_concurrency,
+        }
+    }
+
+    /// The sign-in limits these settings name.
+    pub fn sign_in_limits(&self) -> satudata_catalog::accounts::SignInLimits {
+        satudata_catalog::accounts::SignInLimits {
+            min_password_chars: self.password_min_chars,
+            max_failures: self.signin_max_failures,
+            window: std::time::Duration::from_secs(self.signin_window_secs),
+            lockout: std::time::Duration::from_secs(self.signin_lockout_secs),
+            max_token_days: self.token_max_days,
+            ..satudata_catalog::accounts::SignInLimits::default()
+        }
     }
 
     /// The public base URL.

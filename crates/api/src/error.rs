@@ -24,8 +24,8 @@ pub struct ErrorEnvelope {
 pub struct ErrorBody {
     /// Stable machine-readable code: `bad_request`, `validation_failed`, `unauthenticated`,
     /// `forbidden`, `not_found`, `method_not_allowed`, `conflict`, `gone`, `payload_too_large`,
-    /// `range_not_satisfiable`,
-    /// `unsupported_media_type`, `unreadable_table`, `internal`.
+    /// `range_not_satisfiable`, `unsupported_media_type`, `unreadable_table`,
+    /// `too_many_requests`, `unavailable`, `internal`.
     pub code: &'static str,
     /// Message in Bahasa Indonesia.
     pub message: String,
@@ -41,8 +41,17 @@ pub struct ErrorBody {
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
-    /// `Content-Range` of a 416.
-    content_range: Option<String>,
+    /// A header the error carries.
+    header: Option<ErrorHeader>,
+}
+
+/// A header an error response carries beside the envelope.
+#[derive(Debug, Clone, Copy)]
+enum ErrorHeader {
+    /// `Content-Range: bytes */<size>` of a 416.
+    ContentRange(u64),
+    /// `Retry-After: <seconds>` of a 429 or 503.
+    RetryAfter(u64),
 }
 
 impl ApiError {
@@ -56,7 +65,7 @@ impl ApiError {
                 message_en: message.en.into_owned(),
                 field: None,
             },
-            content_range: None,
+            header: None,
         }
     }
 
@@ -70,7 +79,7 @@ impl ApiError {
                 format!("The byte range is outside the file ({size} bytes)"),
             ),
         );
-        error.content_range = Some(format!("bytes */{size}"));
+        error.header = Some(ErrorHeader::ContentRange(size));
         error
     }
 
@@ -133,7 +142,21 @@ impl ApiError {
 
 impl From<CatalogError> for ApiError {
     fn from(error: CatalogError) -> Self {
+        let retry_after = match &error {
+            CatalogError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            CatalogError::Unavailable(_) => Some(5),
+            _ => None,
+        };
         let (status, code, message, field) = match error {
+            CatalogError::TooManyRequests { message, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                message,
+                None,
+            ),
+            CatalogError::Unavailable(m) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m, None)
+            }
             CatalogError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
             CatalogError::Invalid { field, message } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -190,6 +213,7 @@ impl From<CatalogError> for ApiError {
         };
         let mut api = Self::new(status, code, message);
         api.body.field = field;
+        api.header = retry_after.map(ErrorHeader::RetryAfter);
         api
     }
 }
@@ -303,11 +327,18 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let Some(range) = self
-            .content_range
-            .and_then(|r| HeaderValue::from_str(&r).ok())
-        {
-            response.headers_mut().insert(header::CONTENT_RANGE, range);
+        match self.header {
+            Some(ErrorHeader::RetryAfter(secs)) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            Some(ErrorHeader::ContentRange(size)) => {
+                if let Ok(range) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                    response.headers_mut().insert(header::CONTENT_RANGE, range);
+                }
+            }
+            None => {}
         }
         response
     }

@@ -1,6 +1,6 @@
 //! Extractors whose rejections use our error envelope, and the caller's identity.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::{header, request::Parts};
 use satudata_catalog::Actor;
 
@@ -21,6 +21,39 @@ pub struct AppQuery<T>(pub T);
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct AppPath<T>(pub T);
+
+/// The client's address: the peer, or, when the peer is a trusted reverse proxy, the last
+/// address its `X-Forwarded-For` adds. `None` when the server does not know (tests).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        let forwarded = || {
+            parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
+                .and_then(|ip| ip.trim().parse().ok())
+        };
+        Ok(Self(match peer {
+            Some(ip) if state.trusted_proxies.contains(&ip) => forwarded().or(Some(ip)),
+            other => other,
+        }))
+    }
+}
 
 /// Who is calling: anonymous without an `Authorization` header, otherwise the token's account.
 /// A header with a bad, revoked or expired token is rejected (401), never treated as anonymous.

@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod responses;
 mod routes;
+pub mod server;
 pub mod state;
 pub mod validate_cli;
 pub mod views;
@@ -43,6 +44,8 @@ pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> 
             cache_dir: config.cache_dir.clone(),
             page_cache_entries: config.data_cache_entries,
             feed_cache_bytes: config.feed_cache_mb.saturating_mul(1024 * 1024),
+            query_limits: config.query_limits(),
+            sign_in: config.sign_in_limits(),
         },
     );
     catalog.portal().await?;

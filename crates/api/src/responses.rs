@@ -73,4 +73,8 @@ error_responses! {
     RangeNotSatisfiable = [("416", "Range not satisfiable")];
     /// 422: a value is invalid.
     Invalid = [("422", "A value is invalid")];
+    /// 429: too many failed attempts; `Retry-After` says how long to wait.
+    TooManyRequests = [("429", "Too many failed attempts; wait Retry-After seconds")];
+    /// 503: the data service is busy or the query ran too long; `Retry-After` is set.
+    Unavailable = [("503", "Busy, or the query ran longer than allowed")];
 }

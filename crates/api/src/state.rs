@@ -20,6 +20,10 @@ pub struct AppState {
     pub base_url: String,
     /// Responses to anonymous harvest requests (`Settings::feed_cache_bytes`).
     pub cache: Arc<ResponseCache>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// How long a request body may pause between two chunks.
+    pub body_timeout: std::time::Duration,
 }
 
 impl AppState {
@@ -31,7 +35,16 @@ impl AppState {
             catalog,
             base_url: base_url.trim_end_matches('/').to_owned(),
             cache,
+            trusted_proxies: Arc::from([]),
+            body_timeout: std::time::Duration::from_secs(60),
         }
+    }
+
+    /// The same state with the HTTP settings of `config`.
+    pub fn configured(mut self, config: &crate::Config) -> Self {
+        self.trusted_proxies = Arc::from(config.trusted_proxies.clone());
+        self.body_timeout = std::time::Duration::from_secs(config.body_timeout_secs);
+        self
     }
 
     /// The response to an anonymous request, from the cache while the catalogue generation is

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use satudata_dataquery::{DataPage, DataQuery, Export};
 
 use crate::entity::distribution;
-use crate::error::{Error, Result};
+use crate::error::{Error, Message, Result};
 use crate::{Actor, Catalog};
 
 /// Exact totals kept (they are small; pages follow `Settings::page_cache_entries`).
@@ -22,6 +22,8 @@ impl Catalog {
         key: &str,
         query: &DataQuery,
     ) -> Result<DataPage> {
+        let limits = &self.settings().query_limits;
+        query.check(limits)?;
         let (number, file) = self.parquet_of(actor, key, query.version).await?;
         let page_key = format!("{}|{query:?}", file.sha256);
         let caches = &self.data_caches;
@@ -53,9 +55,14 @@ impl Catalog {
             }
         };
         let query = query.clone();
-        let (page, total) =
-            tokio::task::spawn_blocking(move || satudata_dataquery::page(&path, &query, known))
-                .await??;
+        let slot = self.query_slot().await?;
+        let running = tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            satudata_dataquery::page(&path, &query, known)
+        });
+        let (page, total) = tokio::time::timeout(limits.timeout, running)
+            .await
+            .map_err(|_| too_slow(limits.timeout))???;
         if known.is_none() {
             caches.totals.insert(total_key, total);
         }
@@ -72,13 +79,36 @@ impl Catalog {
 
     /// Every row matching a query, streamed in the query's format without a row cap.
     pub async fn export_data(&self, actor: &Actor, key: &str, query: DataQuery) -> Result<Export> {
+        let limits = &self.settings().query_limits;
+        query.check(limits)?;
         let (number, file) = self.parquet_of(actor, key, query.version).await?;
         let path = self.local_copy(&file).await?;
-        let body = satudata_dataquery::export(path, query).await?;
+        // An export holds a slot until its last byte is written.
+        let slot = self.query_slot().await?;
+        let body = tokio::time::timeout(
+            limits.timeout,
+            satudata_dataquery::export(path, query, slot),
+        )
+        .await
+        .map_err(|_| too_slow(limits.timeout))??;
         Ok(Export {
             version: number,
             body,
         })
+    }
+
+    /// A slot to run a data query in: at most `query_limits.concurrency` run at once, and a
+    /// query that waits longer than `query_limits.timeout` for one is refused (503).
+    async fn query_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        let timeout = self.settings().query_limits.timeout;
+        let slots = std::sync::Arc::clone(&self.data_caches.slots);
+        match tokio::time::timeout(timeout, slots.acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(Error::Unavailable(Message::new(
+                "Layanan data sedang sibuk; coba lagi sebentar lagi",
+                "The data service is busy; try again shortly",
+            ))),
+        }
     }
 
     /// The Parquet file of a published version the actor may read.
@@ -118,15 +148,31 @@ pub(crate) struct DataCaches {
     totals: moka::sync::Cache<String, u64>,
     /// Pages and totals being computed.
     flights: crate::flights::Flights,
+    /// Slots for queries running at once ([`satudata_dataquery::Limits::concurrency`]).
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl DataCaches {
-    /// Caches holding at most `pages` pages (0: none) and [`TOTALS_KEPT`] totals.
-    pub(crate) fn new(pages: usize) -> Self {
+    /// Caches holding at most `pages` pages (0: none) and [`TOTALS_KEPT`] totals, and
+    /// `concurrency` query slots.
+    pub(crate) fn new(pages: usize, concurrency: usize) -> Self {
         Self {
             pages: moka::sync::Cache::new(u64::try_from(pages).unwrap_or(u64::MAX)),
             totals: moka::sync::Cache::new(TOTALS_KEPT),
             flights: crate::flights::Flights::default(),
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(concurrency.max(1))),
         }
     }
+}
+
+/// The 503 of a query that ran longer than allowed.
+fn too_slow(limit: std::time::Duration) -> Error {
+    let secs = limit.as_secs();
+    Error::Unavailable(Message::new(
+        format!(
+            "Kueri berjalan lebih dari {secs} detik dan dihentikan; persempit filter atau pakai \
+             ekspor bertahap"
+        ),
+        format!("The query ran longer than {secs} seconds; narrow its filters"),
+    ))
 }

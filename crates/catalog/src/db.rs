@@ -32,6 +32,26 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
     Ok(())
 }
 
+/// Creates an empty database file readable by its owner only (0600) when there is none:
+/// SQLite would create it, and its `-wal` and `-shm` files, with the umask's 0644, leaving
+/// password hashes and unpublished data readable by every local user.
+fn create_private(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(Error::Io {
+            context: format!("creating the database file {}", path.display()),
+            source,
+        }),
+    }
+}
+
 fn prepare_url(url: &str) -> Result<String> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let path = rest.trim_start_matches("//");
@@ -48,6 +68,7 @@ fn prepare_url(url: &str) -> Result<String> {
                 source,
             })?;
         }
+        create_private(std::path::Path::new(path))?;
         let query = if query.is_empty() {
             "mode=rwc".to_owned()
         } else {

@@ -65,6 +65,17 @@ pub enum Error {
     /// An upload of a kind that is not accepted.
     #[error("unsupported media type {0}")]
     UnsupportedMediaType(String),
+    /// Too many attempts: wait `retry_after` seconds (429).
+    #[error("too many requests: {message:?}")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after: u64,
+        /// Why.
+        message: Message,
+    },
+    /// The service cannot answer now (busy, or a query ran too long): 503.
+    #[error("unavailable: {0:?}")]
+    Unavailable(Message),
     /// The uploaded file is not a table.
     #[error("unreadable table: {0:?}")]
     Unreadable(Message),

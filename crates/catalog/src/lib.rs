@@ -64,6 +64,10 @@ pub struct Settings {
     /// Bytes of harvest responses (CKAN actions, DCAT pages) kept in memory for anonymous
     /// callers, keyed by the catalogue generation (0 turns the cache off).
     pub feed_cache_bytes: usize,
+    /// Bounds on queries: the data API, `datastore_search`, and CKAN's `q`/`fq`.
+    pub query_limits: dataquery::Limits,
+    /// Bounds on signing in and on tokens.
+    pub sign_in: accounts::SignInLimits,
 }
 
 impl Default for Settings {
@@ -73,6 +77,8 @@ impl Default for Settings {
             cache_dir: std::env::temp_dir().join("satudata-cache"),
             page_cache_entries: 1000,
             feed_cache_bytes: 64 * 1024 * 1024,
+            query_limits: dataquery::Limits::default(),
+            sign_in: accounts::SignInLimits::default(),
         }
     }
 }
@@ -87,6 +93,8 @@ pub struct Catalog {
     reference: Arc<RwLock<Option<Arc<RegionReference>>>>,
     /// Data API pages and totals, shared by all clones.
     data_caches: Arc<data::DataCaches>,
+    /// Sign-in failures and password hashing slots, shared by all clones.
+    sign_in_guard: Arc<accounts::Guard>,
 }
 
 impl Catalog {
@@ -96,7 +104,11 @@ impl Catalog {
             db,
             storage,
             reference: Arc::default(),
-            data_caches: Arc::new(data::DataCaches::new(settings.page_cache_entries)),
+            data_caches: Arc::new(data::DataCaches::new(
+                settings.page_cache_entries,
+                settings.query_limits.concurrency,
+            )),
+            sign_in_guard: Arc::new(accounts::Guard::new(&settings.sign_in)),
             settings,
         }
     }

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::entity::organization;
 use crate::error::{Error, Message, Result};
 use crate::fields::{self, patch};
-use crate::paging::{Page, Paged};
+use crate::paging::{Page, Paged, Window};
 use crate::{Actor, Catalog, vocab};
 
 /// A new OPD. Only `slug` and `name` are required.
@@ -190,11 +190,7 @@ impl Catalog {
     pub async fn list_organizations(&self, page: Page) -> Result<Paged<organization::Model>> {
         let query = organization::Entity::find().order_by_asc(organization::Column::Name);
         let total = query.clone().count(self.db()).await?;
-        let items = query
-            .offset(page.offset)
-            .limit(page.limit)
-            .all(self.db())
-            .await?;
+        let items = query.window(page.offset, page.limit).all(self.db()).await?;
         Ok(Paged { items, total, page })
     }
 

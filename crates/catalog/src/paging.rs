@@ -1,5 +1,6 @@
 //! Paging of listings.
 
+use sea_orm::QuerySelect;
 use serde::{Deserialize, Serialize};
 
 /// Largest page size accepted.
@@ -42,3 +43,17 @@ pub struct Paged<T> {
     /// The page returned.
     pub page: Page,
 }
+
+/// The largest offset or limit a database is given: SQLite binds integers as `i64`, and a
+/// larger value (a client's `start=18446744073709551615`) would fail inside the driver.
+pub const SQL_MAX: u64 = i64::MAX.unsigned_abs();
+
+/// `OFFSET` and `LIMIT` from numbers a client chose, clamped to what the database takes.
+pub trait Window: QuerySelect + Sized {
+    /// Skips `offset` rows and returns at most `limit`.
+    fn window(self, offset: u64, limit: u64) -> Self {
+        self.offset(offset.min(SQL_MAX)).limit(limit.min(SQL_MAX))
+    }
+}
+
+impl<T: QuerySelect> Window for T {}

@@ -10,7 +10,7 @@ use sea_orm::{
 use crate::datasets::DatasetRecord;
 use crate::entity::{dataset, dataset_tag};
 use crate::error::{Error, Result};
-use crate::paging::{Page, Paged};
+use crate::paging::{Page, Paged, Window};
 use crate::{Actor, Catalog, vocab};
 
 /// What to look for. Every filter narrows the result.
@@ -71,8 +71,7 @@ impl Catalog {
             .order_by_desc(dataset::Column::Id);
         let total = select.clone().count(self.db()).await?;
         let rows = select
-            .offset(query.page.offset)
-            .limit(query.page.limit)
+            .window(query.page.offset, query.page.limit)
             .all(self.db())
             .await?;
         Ok(Paged {

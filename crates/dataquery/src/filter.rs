@@ -64,6 +64,15 @@ fn where_expr(schema: &Schema, condition: &Where) -> Result<Expr> {
                 .collect::<Result<_>>()?,
             false,
         ),
+        Where::OneOf {
+            param,
+            column: name,
+            values,
+        } => {
+            let dtype = column(schema, name, param)?;
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            one_of(col(name.as_str()), dtype, &values, param)?
+        }
         Where::Text {
             param,
             columns,
@@ -114,17 +123,55 @@ fn filter_expr(schema: &Schema, f: &Filter) -> Result<Expr> {
         Op::Lt => c.lt(value(&f.value)?),
         Op::Lte => c.lt_eq(value(&f.value)?),
         Op::In => {
-            let mut any: Option<Expr> = None;
-            for item in f.value.split(',') {
-                let e = c.clone().eq(value(item.trim())?);
-                any = Some(match any {
-                    Some(a) => a.or(e),
-                    None => e,
-                });
-            }
-            any.ok_or_else(|| bad(&f.param, "daftar nilai kosong", "empty list"))?
+            let values: Vec<&str> = f.value.split(',').map(str::trim).collect();
+            one_of(c, dtype, &values, &f.param)?
         }
     })
+}
+
+/// `column IN (values)` as one set-membership test (an OR chain of a thousand equalities made
+/// polars' planner take seconds and gigabytes).
+fn one_of(column: Expr, dtype: &DataType, values: &[&str], param: &str) -> Result<Expr> {
+    if values.is_empty() {
+        return Err(bad(param, "daftar nilai kosong", "empty list"));
+    }
+    let name = PlSmallStr::EMPTY;
+    let wrong = |raw: &str, kind_id: &str, kind_en: &str| {
+        bad(
+            param,
+            format!("'{raw}' bukan {kind_id}, tipe kolom ini"),
+            format!("'{raw}' is not {kind_en}, this column's type"),
+        )
+    };
+    let series = if dtype.is_integer() {
+        let parsed: Result<Vec<i64>> = values
+            .iter()
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| wrong(v, "bilangan bulat", "an integer"))
+            })
+            .collect();
+        Series::new(name, parsed?)
+    } else if dtype.is_float() {
+        let parsed: Result<Vec<f64>> = values
+            .iter()
+            .map(|v| v.parse().map_err(|_| wrong(v, "angka", "a number")))
+            .collect();
+        Series::new(name, parsed?)
+    } else if dtype.is_bool() {
+        let parsed: Result<Vec<bool>> = values
+            .iter()
+            .map(|v| match *v {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(wrong(v, "true/false", "true/false")),
+            })
+            .collect();
+        Series::new(name, parsed?)
+    } else {
+        Series::new(name, values.to_vec())
+    };
+    Ok(column.is_in(lit(series).implode(false), false))
 }
 
 /// CKAN datastore's name of a column type.

@@ -14,6 +14,7 @@
 mod convert;
 mod error;
 mod filter;
+mod limits;
 mod params;
 mod plan;
 
@@ -21,6 +22,7 @@ use bytes::Bytes;
 use serde_json::Value;
 
 pub use error::{Error, Result};
+pub use limits::Limits;
 pub use params::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Comparison operators of `filter[col][op]`.
@@ -64,6 +66,15 @@ pub enum Where {
     All(Vec<Where>),
     /// Some part holds.
     Any(Vec<Where>),
+    /// The column equals one of the values (one set-membership test, however long the list).
+    OneOf {
+        /// The parameter as written (for errors).
+        param: String,
+        /// Column.
+        column: String,
+        /// The values as written; parsed by the column's type.
+        values: Vec<String>,
+    },
     /// Every word occurs, ignoring case, in one of the columns (every text column when empty).
     Text {
         /// The parameter as written (for errors).
@@ -179,11 +190,19 @@ pub fn total_key(query: &DataQuery) -> String {
 /// Every row matching `query` over the Parquet file at `path`, streamed in the query's format.
 /// Plan errors (unknown columns, bad values) are found before anything is streamed; the bytes
 /// then arrive on the returned channel as polars produces batches. Call it inside the runtime.
-pub async fn export(path: std::path::PathBuf, query: DataQuery) -> Result<ExportBody> {
+/// `guard` is held until the export has been written (a slot of the caller's, say).
+pub async fn export(
+    path: std::path::PathBuf,
+    query: DataQuery,
+    guard: impl Send + 'static,
+) -> Result<ExportBody> {
     let prepared = tokio::task::spawn_blocking(move || plan::prepare_export(&path, &query))
         .await
         .map_err(|_| Error::Unexpected("planning an export panicked"))??;
     let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tokio::task::spawn_blocking(move || convert::run_export(prepared, tx));
+    tokio::task::spawn_blocking(move || {
+        convert::run_export(prepared, tx);
+        drop(guard);
+    });
     Ok(rx)
 }

@@ -10,6 +10,7 @@ mod cli;
 mod data_api;
 mod feed_cache;
 mod feeds;
+mod hardening;
 mod lifecycle;
 mod openapi;
 mod publishing;

@@ -126,6 +126,7 @@ impl TestApp {
             // On, so that every test that changes the catalogue and reads a feed again checks
             // that the cache never answers with what was true before the change.
             feed_cache_bytes: 8 * 1024 * 1024,
+            ..Settings::default()
         };
         let catalog = Catalog::new(conn, storage, settings);
         // As `satudata serve` does at start.

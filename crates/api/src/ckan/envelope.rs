@@ -242,6 +242,9 @@ impl From<CatalogError> for CkanError {
             CatalogError::Unauthenticated(m) | CatalogError::Forbidden(m) => {
                 Self::new(StatusCode::FORBIDDEN, "Authorization Error", &m)
             }
+            CatalogError::Unavailable(m) => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable", &m)
+            }
             CatalogError::BadParameter { param, message }
                 if SEARCH_PARAMS.contains(&param.as_str()) =>
             {

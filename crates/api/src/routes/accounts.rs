@@ -8,8 +8,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::extract::{AppJson, AppPath, Auth};
-use crate::responses::{BadRequest, Conflict, NotFound, SignedIn, Unauthenticated, WriteErrors};
+use crate::extract::{AppJson, AppPath, Auth, ClientAddr};
+use crate::responses::{
+    BadRequest, Conflict, Invalid, NotFound, SignedIn, TooManyRequests, Unauthenticated,
+    WriteErrors,
+};
 use crate::state::AppState;
 use crate::views::{
     AccountListResponse, AccountResponse, TokenCreateResponse, TokenListResponse, TokenResponse,
@@ -100,7 +103,8 @@ pub struct SignInRequest {
     pub email: String,
     /// Password.
     pub password: String,
-    /// Days until the token expires (default 30).
+    /// Days until the token expires (default 30; at most the server's `token_max_days`, 365
+    /// unless configured).
     pub expires_in_days: Option<u32>,
 }
 
@@ -114,15 +118,23 @@ pub struct SignInRequest {
         (status = 201, description = "Created", body = TokenCreateResponse),
         BadRequest,
         Unauthenticated,
+        Invalid,
+        TooManyRequests,
     )
 )]
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     AppJson(request): AppJson<SignInRequest>,
 ) -> ApiResult<(StatusCode, Json<TokenCreateResponse>)> {
     let issued = state
         .catalog
-        .sign_in(&request.email, &request.password, request.expires_in_days)
+        .sign_in(
+            &request.email,
+            &request.password,
+            request.expires_in_days,
+            client,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

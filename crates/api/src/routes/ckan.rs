@@ -27,6 +27,7 @@ use crate::state::AppState;
         (status = 403, description = "Authorization Error"),
         (status = 404, description = "Not Found Error"),
         (status = 409, description = "Validation Error or Search Query Error"),
+        (status = 503, description = "datastore_search: busy, or the query ran longer than allowed"),
     )
 )]
 pub async fn action_get(
@@ -50,7 +51,10 @@ pub async fn action_get(
     responses(
         (status = 200, description = "CKAN envelope: {help, success: true, result}"),
         (status = 400, description = "Unknown action or a body that is not a JSON object"),
+        (status = 403, description = "Authorization Error"),
+        (status = 404, description = "Not Found Error"),
         (status = 409, description = "Validation Error or Search Query Error"),
+        (status = 503, description = "datastore_search: busy, or the query ran longer than allowed"),
     )
 )]
 pub async fn action_post(

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, Auth};
-use crate::responses::PublishedOnly;
+use crate::responses::{PublishedOnly, Unavailable};
 use crate::state::AppState;
 
 /// A page of rows (or groups).
@@ -52,6 +52,7 @@ pub struct DataResponse {
         (status = 200, description = "A page, or the whole export", body = DataResponse),
         (status = 400, description = "A bad parameter (named in `field`)", body = ErrorEnvelope),
         PublishedOnly,
+        Unavailable,
     )
 )]
 pub async fn query(

@@ -24,6 +24,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Download options.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DownloadQuery {
     /// `1` prefixes a CSV with a UTF-8 byte-order mark, for Excel.

@@ -38,6 +38,7 @@ pub async fn data_json(State(state): State<AppState>) -> Response {
 
 /// Query of a catalogue page.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CatalogParams {
     /// Page number, from 1.
     pub page: Option<u64>,
@@ -144,6 +145,7 @@ fn parse_since(text: &str) -> ApiResult<chrono::DateTime<chrono::Utc>> {
 
 /// Query of a dataset document.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DatasetRdfParams {
     /// `schemaorg` for the schema.org profile (JSON-LD), otherwise DCAT-AP.
     pub profile: Option<String>,

@@ -16,10 +16,13 @@ mod versions;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::response::Response;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -192,9 +195,68 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The complete router over a state.
 pub fn router(state: AppState) -> Router {
     let (router, api) = api_router().split_for_parts();
-    router
+    // Swagger UI styles its elements inline and draws icons from data: URLs.
+    let docs = Router::new()
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", api))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                 frame-ancestors 'none'",
+            ),
+        ));
+    let body_timeout = state.body_timeout;
+    let router = router
+        .merge(docs)
         .fallback(|| async { ApiError::no_route() })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .with_state(state)
+        .layer(RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(cors());
+    with_security_headers(router)
+}
+
+/// Open data is for every site: any origin may read (GET, HEAD, and CKAN's POSTed actions),
+/// but never with credentials: `Authorization` is not an allowed header, so a page on another
+/// site cannot act with a user's token, and no cookie is honoured cross-origin.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers([
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::CONTENT_TYPE,
+            header::RANGE,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LAST_MODIFIED,
+            header::CONTENT_RANGE,
+            header::CONTENT_DISPOSITION,
+            header::LINK,
+            header::RETRY_AFTER,
+        ])
+        .max_age(std::time::Duration::from_secs(86_400))
+}
+
+/// Headers every response carries unless a route sets its own: no MIME sniffing, no framing,
+/// no full URLs leaked to other sites, and a policy that lets JSON and files run nothing.
+fn with_security_headers(router: Router) -> Router {
+    let set = |name, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    router
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(set(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(set(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
 }

@@ -135,6 +135,9 @@ impl Catalog {
         }
         row.organization_id = Set(organization.id);
         apply_metadata(&mut row, &input)?;
+        if let sea_orm::ActiveValue::Set(akses) = &row.akses {
+            require_widening_right(actor, &current.dataset, akses)?;
+        }
         let title = input.title.as_deref().unwrap_or(&current.dataset.title);
         let description = input
             .description
@@ -320,5 +323,32 @@ async fn replace_tags<C: sea_orm::ConnectionTrait>(
         tag: Set(tag.clone()),
     });
     dataset_tag::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+/// Widening access to a published dataset (Tertutup → Terbatas → Terbuka) makes data public
+/// without review: only the walidata or an admin may do it. Narrowing stays open to its OPD,
+/// and either way the change is recorded in the history with who made it.
+fn require_widening_right(actor: &Actor, dataset: &dataset::Model, akses: &str) -> Result<()> {
+    let openness = |a: &str| match a {
+        crate::actor::AKSES_TERBUKA => 2,
+        crate::actor::AKSES_TERBATAS => 1,
+        _ => 0,
+    };
+    let widens = openness(akses) > openness(&dataset.akses);
+    if widens && dataset.published_at.is_some() && !actor.is_steward() {
+        return Err(Error::forbidden(
+            format!(
+                "Hanya walidata atau admin yang dapat membuka akses dataset yang sudah ditayangkan \
+                 ({} → {akses}); mempersempit akses tetap boleh",
+                dataset.akses
+            ),
+            format!(
+                "Only the walidata or an admin may widen the access of a published dataset \
+                 ({} → {akses}); narrowing stays allowed",
+                dataset.akses
+            ),
+        ));
+    }
     Ok(())
 }

@@ -53,6 +53,10 @@ fn scalar(param: &str, value: &Value) -> Result<String> {
     }
 }
 
+fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
+}
+
 fn leaf(column: &str, op: Op, value: &Value) -> Result<Where> {
     let param = format!("filters.{column}");
     Ok(Where::Filter(Filter {
@@ -105,6 +109,18 @@ pub(crate) fn filters(value: &Value) -> Result<Where> {
                             format!("'{key}' harus berisi daftar filter"),
                             format!("'{key}' must hold a list of filters"),
                         ));
+                    }
+                    // A list of values: one set-membership test, however long.
+                    (column, Value::Array(items)) if items.iter().all(is_scalar) => {
+                        let param = format!("filters.{column}");
+                        Where::OneOf {
+                            values: items
+                                .iter()
+                                .map(|item| scalar(&param, item))
+                                .collect::<Result<_>>()?,
+                            param,
+                            column: column.to_owned(),
+                        }
                     }
                     (column, Value::Array(items)) => Where::Any(
                         items
@@ -383,6 +399,15 @@ mod tests {
             .filter(|p| matches!(p, Where::Any(items) if items.len() == 2))
             .count();
         assert_eq!(alternatives, 2, "{parts:?}");
+        // A list of plain values is one set-membership test, however long.
+        let values: Vec<u32> = (0..1_000).collect();
+        let Where::All(parts) = filters(&json!({ "tahun": values })).expect("test value") else {
+            panic!("not all")
+        };
+        assert!(
+            matches!(&parts[..], [Where::OneOf { column, values, .. }] if column == "tahun" && values.len() == 1_000),
+            "{parts:?}"
+        );
         assert!(filters(&json!({"a": {"like": 1}})).is_err());
         assert!(filters(&json!({"a": null})).is_err());
         assert!(filters(&json!("a=1")).is_err());

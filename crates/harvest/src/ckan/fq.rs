@@ -4,6 +4,8 @@
 //! words (full text). Parsed into a small tree that `query.rs` turns into SQL; nothing of the
 //! input is ever pasted into SQL.
 
+use satudata_dataquery::Limits;
+
 use crate::error::{Error, Result};
 
 /// One parsed query.
@@ -69,13 +71,39 @@ enum Token {
     Range(Value),
 }
 
-/// Parses a query; blank means everything.
-pub fn parse(input: &str) -> Result<Node> {
+/// Parses a query; blank means everything. A query longer, deeper or with more terms than
+/// `limits` allow is refused before anything is built from it.
+pub fn parse(input: &str, limits: &Limits) -> Result<Node> {
+    if input.chars().count() > limits.max_chars {
+        return Err(syntax(
+            format!("Kueri lebih dari {} karakter", limits.max_chars),
+            format!("The query is longer than {} characters", limits.max_chars),
+        ));
+    }
     let tokens = tokenize(input)?;
     if tokens.is_empty() {
         return Ok(Node::All);
     }
-    let mut parser = Parser { tokens, pos: 0 };
+    let terms = tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) | Token::Phrase(w) => w.split_whitespace().count().max(1),
+            Token::Range(_) => 1,
+            _ => 0,
+        })
+        .sum::<usize>();
+    if terms > limits.max_terms {
+        return Err(syntax(
+            format!("Kueri memuat lebih dari {} istilah", limits.max_terms),
+            format!("The query has more than {} terms", limits.max_terms),
+        ));
+    }
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+        max_depth: limits.max_depth,
+    };
     let node = parser.or()?;
     if parser.pos < parser.tokens.len() {
         return Err(syntax(
@@ -216,11 +244,27 @@ fn range(chars: &[char], start: usize) -> Result<(Value, usize)> {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Parentheses and NOTs open around the current position.
+    depth: usize,
+    max_depth: usize,
 }
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos)
+    }
+
+    /// Goes one level deeper (a parenthesis or a NOT), refusing past the limit: the parser and
+    /// everything that walks its tree recurse once per level.
+    fn deeper(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(syntax(
+                format!("Kueri bersarang lebih dari {} tingkat", self.max_depth),
+                format!("The query is nested deeper than {} levels", self.max_depth),
+            ));
+        }
+        Ok(())
     }
 
     fn or(&mut self) -> Result<Node> {
@@ -251,10 +295,16 @@ impl Parser {
         match self.peek() {
             Some(Token::Not | Token::Minus) => {
                 self.pos += 1;
-                Ok(Node::Not(Box::new(self.unary()?)))
+                self.deeper()?;
+                let inner = self.unary()?;
+                self.depth -= 1;
+                Ok(Node::Not(Box::new(inner)))
             }
             Some(Token::Plus) => {
-                self.pos += 1;
+                // `+x` is `x`: skip every plus in a loop, not by recursion.
+                while self.peek() == Some(&Token::Plus) {
+                    self.pos += 1;
+                }
                 self.unary()
             }
             _ => self.primary(),
@@ -266,8 +316,10 @@ impl Parser {
         self.pos += 1;
         match token {
             Some(Token::Open) => {
+                self.deeper()?;
                 let node = self.or()?;
                 self.expect_close()?;
+                self.depth -= 1;
                 Ok(node)
             }
             Some(Token::Word(w)) if w == "*" => Ok(Node::All),
@@ -289,8 +341,10 @@ impl Parser {
             Some(Token::Range(r)) => Ok(Node::Field(field, r)),
             // field:(a OR b c): each value applies to the field.
             Some(Token::Open) => {
+                self.deeper()?;
                 let inner = self.or()?;
                 self.expect_close()?;
+                self.depth -= 1;
                 apply_field(&field, inner)
             }
             _ => Err(syntax(
@@ -348,6 +402,65 @@ fn flatten(mut items: Vec<Node>, make: fn(Vec<Node>) -> Node) -> Node {
 #[cfg(test)]
 mod tests {
     use super::{Node, Value, parse};
+    use proptest::prelude::*;
+    use satudata_dataquery::Limits;
+
+    fn parse_default(input: &str) -> super::Result<Node> {
+        parse(input, &Limits::default())
+    }
+
+    #[test]
+    fn deep_long_and_wide_queries_are_refused_before_parsing() {
+        // 1,750 nested parentheses overflowed the stack; they are now a Search Query Error.
+        let deep = format!("{}a{}", "(".repeat(1_750), ")".repeat(1_750));
+        assert!(parse_default(&deep).is_err());
+        let nots = format!("{}a", "-".repeat(500));
+        assert!(parse_default(&nots).is_err());
+        // Plus signs carry no nesting and are skipped in a loop.
+        assert!(parse_default(&format!("{}a", "+".repeat(5_000))).is_ok());
+        let wide = vec!["organization:a"; 3_000].join(" OR ");
+        assert!(parse_default(&wide).is_err());
+        let words = vec!["kata"; 600].join(" ");
+        assert!(parse_default(&words).is_err());
+        let limits = Limits {
+            max_depth: 2,
+            max_terms: 3,
+            max_chars: 30,
+            ..Limits::default()
+        };
+        assert!(parse("((a))", &limits).is_ok());
+        assert!(parse("(((a)))", &limits).is_err());
+        assert!(parse("a b c", &limits).is_ok());
+        assert!(parse("a b c d", &limits).is_err());
+        assert!(parse(&"x".repeat(31), &limits).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 300,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Bounded fuzzing: any text, and text made of the query language's own pieces,
+        /// parses or is refused, never panics or overflows.
+        #[test]
+        fn any_query_parses_or_is_refused(
+            text in "\\PC{0,200}",
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("("), Just(")"), Just("-"), Just("+"), Just("NOT "), Just(" OR "),
+                    Just(" AND "), Just("&&"), Just("||"), Just("\""), Just("["), Just("{"),
+                    Just("]"), Just("}"), Just(" TO "), Just("*"), Just(":"), Just("\\"),
+                    Just("organization:"), Just("a"), Just(" "), Just("metadata_modified:"),
+                ],
+                0..400,
+            ),
+        ) {
+            let _ = parse_default(&text);
+            let _ = parse_default(&pieces.concat());
+        }
+    }
 
     fn field(f: &str, v: &str) -> Node {
         Node::Field(f.into(), Value::Term(v.into()))
@@ -355,18 +468,19 @@ mod tests {
 
     #[test]
     fn harvester_queries_parse() {
-        assert_eq!(parse("").expect("test value"), Node::All);
-        assert_eq!(parse("*:*").expect("test value"), Node::All);
+        assert_eq!(parse_default("").expect("test value"), Node::All);
+        assert_eq!(parse_default("*:*").expect("test value"), Node::All);
         assert_eq!(
-            parse("organization:a OR organization:b").expect("test value"),
+            parse_default("organization:a OR organization:b").expect("test value"),
             Node::Or(vec![field("organization", "a"), field("organization", "b")])
         );
         assert_eq!(
-            parse("-organization:x").expect("test value"),
+            parse_default("-organization:x").expect("test value"),
             Node::Not(Box::new(field("organization", "x")))
         );
         assert_eq!(
-            parse("metadata_modified:[2024-05-01T10:00:00.123456Z TO *]").expect("test value"),
+            parse_default("metadata_modified:[2024-05-01T10:00:00.123456Z TO *]")
+                .expect("test value"),
             Node::Field(
                 "metadata_modified".into(),
                 Value::Range {
@@ -378,7 +492,8 @@ mod tests {
             )
         );
         assert_eq!(
-            parse("(tags:a OR tags:b) AND NOT groups:\"x y\" penduduk").expect("test value"),
+            parse_default("(tags:a OR tags:b) AND NOT groups:\"x y\" penduduk")
+                .expect("test value"),
             Node::And(vec![
                 Node::Or(vec![field("tags", "a"), field("tags", "b")]),
                 Node::Not(Box::new(field("groups", "x y"))),
@@ -386,7 +501,7 @@ mod tests {
             ])
         );
         assert_eq!(
-            parse("organization:(a OR b)").expect("test value"),
+            parse_default("organization:(a OR b)").expect("test value"),
             Node::Or(vec![field("organization", "a"), field("organization", "b")])
         );
     }
@@ -394,7 +509,7 @@ mod tests {
     #[test]
     fn broken_queries_are_errors() {
         for bad in ["(a OR b", "name:", "x:[1 TO", "\"open", "a:[1 2]", "OR"] {
-            assert!(parse(bad).is_err(), "{bad}");
+            assert!(parse_default(bad).is_err(), "{bad}");
         }
     }
 }

@@ -23,6 +23,7 @@ pub use datastore::DatastoreSearch;
 pub use search::{FACET_FIELDS, PackageSearch, ROWS_MAX};
 
 use satudata_catalog::entity::{dataset, dataset_tag, organization};
+use satudata_catalog::paging::Window;
 use satudata_catalog::visibility::visible;
 use satudata_catalog::{Actor, vocab};
 
@@ -74,8 +75,7 @@ impl Harvest {
             .column(dataset::Column::Slug)
             .filter(visible(actor, false, false))
             .order_by_asc(dataset::Column::Slug)
-            .offset(offset)
-            .limit(limit.unwrap_or(i64::MAX.unsigned_abs()));
+            .window(offset, limit.unwrap_or(u64::MAX));
         let names: Vec<String> = select.into_tuple().all(self.catalog.db()).await?;
         Ok(json!(names))
     }
@@ -92,8 +92,7 @@ impl Harvest {
             .filter(visible(actor, false, false))
             .order_by_desc(dataset::Column::UpdatedAt)
             .order_by_asc(dataset::Column::Uuid)
-            .offset(offset)
-            .limit(std::cmp::min(limit, ROWS_MAX))
+            .window(offset, std::cmp::min(limit, ROWS_MAX))
             .all(self.catalog.db())
             .await?;
         let portal = self.catalog.portal().await?;

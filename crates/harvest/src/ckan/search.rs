@@ -20,6 +20,7 @@ use crate::names;
 use crate::read_model::{Site, format_label};
 use satudata_catalog::Actor;
 use satudata_catalog::entity::{dataset, dataset_tag, distribution};
+use satudata_catalog::paging::Window;
 use satudata_catalog::search::ranked;
 use satudata_catalog::visibility::visible;
 
@@ -91,11 +92,12 @@ impl Harvest {
         params: PackageSearch,
     ) -> Result<Value> {
         let backend = self.catalog.db().get_database_backend();
-        let q = fq::parse(&params.q)?;
+        let limits = &self.catalog.settings().query_limits;
+        let q = fq::parse(&params.q, limits)?;
         let mut filter = visible(actor, params.include_private, params.include_drafts)
             .add(query::condition(backend, &q)?);
         for f in &params.fq {
-            let condition = fq::parse(f)
+            let condition = fq::parse(f, limits)
                 .and_then(|node| query::condition(backend, &node))
                 .map_err(|e| e.blame("fq"))?;
             filter = filter.add(condition);
@@ -327,11 +329,7 @@ impl Harvest {
     ) -> Result<Vec<dataset::Model>> {
         let by_id = sort_text.split_whitespace().collect::<Vec<_>>() == ["id", "asc"];
         if !by_id || limit == 0 {
-            return Ok(select
-                .offset(start)
-                .limit(limit)
-                .all(self.catalog.db())
-                .await?);
+            return Ok(select.window(start, limit).all(self.catalog.db()).await?);
         }
         let ended = |start: u64| format!("ckan-page|{limit}|{start}");
         let previous = match start.checked_sub(limit) {
@@ -349,17 +347,11 @@ impl Harvest {
             Some(uuid) => {
                 select
                     .filter(dataset::Column::Uuid.gt(uuid))
-                    .limit(limit)
+                    .window(0, limit)
                     .all(self.catalog.db())
                     .await?
             }
-            None => {
-                select
-                    .offset(start)
-                    .limit(limit)
-                    .all(self.catalog.db())
-                    .await?
-            }
+            None => select.window(start, limit).all(self.catalog.db()).await?,
         };
         if let Some(last) = rows.last() {
             self.remember_page_end(at, &ended(start), last.id);

@@ -24,6 +24,7 @@ pub use rdf::RdfFormat;
 use rdf::{Graph, ns};
 use satudata_catalog::Actor;
 use satudata_catalog::entity::{dataset, portal};
+use satudata_catalog::paging::Window;
 use satudata_catalog::search::{full_text, words};
 use satudata_catalog::visibility::visible;
 
@@ -277,14 +278,13 @@ impl Harvest {
             Some(after) => {
                 select
                     .filter(dataset::Column::Id.gt(after))
-                    .limit(per_page)
+                    .window(0, per_page)
                     .all(self.catalog.db())
                     .await?
             }
             None => {
                 select
-                    .offset((number - 1).saturating_mul(per_page))
-                    .limit(per_page)
+                    .window(number.saturating_sub(1).saturating_mul(per_page), per_page)
                     .all(self.catalog.db())
                     .await?
             }
