@@ -118,9 +118,9 @@ fn validate_file(args: &ValidateArgs) -> Result<(Report, Option<RegionReference>
     let options = Options {
         schema: schema.as_ref(),
         reference: reference.as_ref(),
-        coverage: None,
         max_findings_per_type: args.max_findings,
         sheet: args.sheet.as_deref(),
+        ..Options::default()
     };
     let report = validate(
         std::io::BufReader::with_capacity(256 * 1024, file),

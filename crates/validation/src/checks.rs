@@ -26,6 +26,8 @@ pub const FINDING_TYPES: &[(&str, Severity)] = &[
     ("wide-layout", Severity::Warning),
     ("year-out-of-coverage", Severity::Warning),
     ("non-snake-case-header", Severity::Warning),
+    ("encoding-error", Severity::Warning),
+    ("formula-cell", Severity::Warning),
     ("title-row", Severity::Info),
     ("footnote-row", Severity::Info),
     ("indonesian-number", Severity::Info),

@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 
 use serde::Serialize;
 
+use crate::cells::is_formula;
 use crate::checks::snake_case;
 use crate::engine::{Options, Pass, is_region_column, run};
 use crate::read::{ReadError, Row, trim};
@@ -95,6 +96,10 @@ fn describe(rule: &str) -> (&'static str, &'static str) {
         "totals-rows" => ("Baris Jumlah/Total dihapus", "Jumlah/Total rows removed"),
         "blank-rows" => ("Baris kosong dihapus", "Blank rows removed"),
         "empty-columns" => ("Kolom tanpa isi dihapus", "Columns without values removed"),
+        "invalid-bytes" => (
+            "Bita yang bukan UTF-8 dibaca sebagai Windows-1252 (periksa sel yang disebut)",
+            "Bytes that were not UTF-8 read as Windows-1252 (check the cells named)",
+        ),
         "trim" => (
             "Spasi di awal/akhir sel dihapus",
             "Leading/trailing spaces removed",
@@ -220,9 +225,24 @@ pub fn clean_table<R: Read + Send, W: Write>(
         if failure.is_some() {
             return;
         }
+        for stray in &row.strays {
+            let place = format!(
+                "0x{:02X} (baris/row {}, kolom/column {})",
+                stray.byte,
+                row.number,
+                stray.column + 1
+            );
+            tally.note("invalid-bytes", 1, &place, &stray.read_as.to_string());
+        }
         for &i in &keep {
             let raw = row.cells.get(i).unwrap_or("");
-            let trimmed = trim(raw);
+            let mut trimmed = trim(raw);
+            // A tab or apostrophe that keeps a spreadsheet from running the cell as a formula
+            // stays (trimming would arm it).
+            if is_formula(trimmed) && raw.starts_with(['\t', '\r']) {
+                let start = raw.len() - raw.trim_start().len();
+                trimmed = raw[start - 1..].trim_end();
+            }
             if trimmed.len() != raw.len() {
                 tally.note("trim", 1, raw, trimmed);
             }
@@ -294,6 +314,7 @@ pub fn clean_table<R: Read + Send, W: Write>(
     let order = [
         "to-csv",
         "utf-8",
+        "invalid-bytes",
         "comma",
         "title-rows",
         "footnote-rows",

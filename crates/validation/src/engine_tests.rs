@@ -226,6 +226,10 @@ fn unreadable_files_are_errors_not_reports() {
     ));
     assert!(matches!(
         validate(&b"\x89PNG\r\n\x1a\n\x00\x00"[..], &Options::default()),
+        Err(ReadError::NotATable(crate::FileKind::Image))
+    ));
+    assert!(matches!(
+        validate(&b"a,b\n\x00\x01\x02,3\n"[..], &Options::default()),
         Err(ReadError::Binary)
     ));
     assert!(matches!(

@@ -16,9 +16,12 @@
 //! assert_eq!(report.table.row_count, 1);
 //! ```
 
+mod cells;
 pub mod checks;
 mod clean;
+mod decode;
 mod engine;
+mod limits;
 mod read;
 pub mod reference;
 mod report;
@@ -31,7 +34,8 @@ mod sniff;
 pub use checks::snake_case;
 pub use clean::{Change, CleanColumn, CleanLog, clean, clean_columns, clean_table};
 pub use engine::{Options, validate};
-pub use read::ReadError;
+pub use limits::{LimitExceeded, Limits};
+pub use read::{FileKind, ReadError};
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
 pub use report::{Finding, RegionCells, Report, Severity, Suggestions, TableInfo};
 pub use schema::{FieldType, TableSchema};

@@ -56,8 +56,11 @@ pub struct TableInfo {
     pub encoding: String,
     /// Field delimiter (CSV only).
     pub delimiter: Option<String>,
-    /// Physical row of the header.
+    /// Physical row of the header (its first row when it spans several).
     pub header_row: u64,
+    /// Rows the header spans (a label per column combined from them).
+    #[serde(default = "one")]
+    pub header_rows: u64,
     /// Header labels as written.
     pub header: Vec<String>,
     /// Data rows (after the header; skipped footnotes and totals rows included).
@@ -66,6 +69,10 @@ pub struct TableInfo {
     pub column_count: u64,
     /// Columns without a single value in the data (cleaning drops them).
     pub empty_columns: Vec<String>,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// The report of one validation.

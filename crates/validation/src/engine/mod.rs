@@ -2,15 +2,16 @@
 //! uniqueness needs (8 bytes and a row number per distinct key).
 
 mod checker;
+mod header;
 mod keys;
 mod memo;
 mod prep;
 mod region;
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use crate::checks;
+use crate::limits::Limits;
 use crate::read::{self, ReadError, Row};
 use crate::reference::RegionReference;
 use crate::report::{Findings, Report, Severity, Suggestions, TableInfo};
@@ -51,6 +52,8 @@ pub struct Options<'a> {
     pub max_findings_per_type: usize,
     /// The worksheet of an XLSX workbook to read; the first when `None`.
     pub sheet: Option<&'a str>,
+    /// What reading one file may cost (each field a configuration key of the service).
+    pub limits: Limits,
 }
 
 impl Default for Options<'_> {
@@ -61,6 +64,7 @@ impl Default for Options<'_> {
             coverage: None,
             max_findings_per_type: 100,
             sheet: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -88,7 +92,7 @@ pub(crate) fn run<R: Read + Send>(
     pass: Pass,
     sink: &mut dyn FnMut(&Row),
 ) -> Result<Report, ReadError> {
-    let mut rows = read::open(input, options.sheet)?;
+    let mut rows = read::open(input, options.sheet, &options.limits)?;
     let mut findings = Findings::new(options.max_findings_per_type.max(1));
     let mut head = Vec::new();
     while head.len() < HEAD_ROWS {
@@ -97,10 +101,10 @@ pub(crate) fn run<R: Read + Send>(
             None => break,
         }
     }
-    let Some(header_at) = find_header(&head) else {
+    let Some(block) = header::find(&head) else {
         return Err(ReadError::Empty);
     };
-    for row in head.iter().take(header_at).filter(|r| r.filled() > 0) {
+    for row in head.iter().take(block.first).filter(|r| r.filled() > 0) {
         let text = row
             .cells
             .iter()
@@ -117,15 +121,15 @@ pub(crate) fn run<R: Read + Send>(
             "Title line above the table skipped".into(),
         );
     }
-    let header_row = head[header_at].number;
-    let labels: Vec<String> = head[header_at]
-        .cells
-        .iter()
-        .map(|c| c.trim().trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
+    for row in head.iter().take(block.last + 1) {
+        report_strays(row, &block.labels, &mut findings);
+    }
+    let header_row = head[block.first].number;
+    let header_rows = (block.last - block.first + 1) as u64;
+    let labels = block.labels;
     checks::header(&labels, header_row, &mut findings);
 
-    let mut pending: Vec<Row> = head.split_off(header_at + 1);
+    let mut pending: Vec<Row> = head.split_off(block.last + 1);
     let mut suggested_key = Vec::new();
     let (schema, inferred) = match options.schema {
         Some(schema) => (schema.clone(), false),
@@ -161,6 +165,9 @@ pub(crate) fn run<R: Read + Send>(
     let mut footnotes: Vec<(Row, Prep)> = Vec::new();
     let mut handle = |row: Row, prep: Prep, done: &mut Batch| {
         data_rows += 1;
+        if !row.strays.is_empty() {
+            report_strays(&row, &labels, &mut findings);
+        }
         if checker.maybe_footnote(&row, &prep) && footnotes.len() < MAX_FOOTNOTES {
             footnotes.push((row, prep));
             return;
@@ -224,6 +231,7 @@ pub(crate) fn run<R: Read + Send>(
             encoding: rows.encoding.to_owned(),
             delimiter: rows.delimiter.map(|d| char::from(d).to_string()),
             header_row,
+            header_rows,
             column_count: labels.len() as u64,
             header: labels,
             row_count: data_rows,
@@ -238,6 +246,28 @@ pub(crate) fn run<R: Read + Send>(
             region_columns,
         },
     })
+}
+
+/// One `encoding-error` per byte that was not valid UTF-8 in a UTF-8 file (decode.rs).
+fn report_strays(row: &Row, labels: &[String], findings: &mut Findings) {
+    for stray in &row.strays {
+        let label = labels.get(stray.column).map_or("", String::as_str);
+        let (byte, read_as) = (stray.byte, stray.read_as);
+        findings.add(
+            "encoding-error",
+            Some(row.number),
+            Some((label, stray.column)),
+            row.cells.get(stray.column),
+            format!(
+                "Bita 0x{byte:02X} bukan UTF-8 yang sah dan dibaca sebagai '{read_as}' \
+                 (Windows-1252); periksa sel ini lalu simpan berkas sebagai UTF-8"
+            ),
+            format!(
+                "Byte 0x{byte:02X} is not valid UTF-8 and was read as '{read_as}' (Windows-1252); \
+                 check this cell and save the file as UTF-8"
+            ),
+        );
+    }
 }
 
 /// Rows handed from the reader thread to the checker at a time.
@@ -303,28 +333,6 @@ fn pipeline<R: Read + Send>(
         }
         Ok(())
     })
-}
-
-/// The header is the first row at least half as wide as the widest common row: title lines
-/// above it have a single filled cell.
-fn find_header(head: &[Row]) -> Option<usize> {
-    let mut widths: HashMap<usize, usize> = HashMap::new();
-    for row in head {
-        let filled = row.filled();
-        if filled >= 2 {
-            *widths.entry(filled).or_default() += 1;
-        }
-    }
-    let modal = widths
-        .iter()
-        .max_by_key(|&(w, n)| (*n, *w))
-        .map(|(w, _)| *w);
-    match modal {
-        Some(width) => head
-            .iter()
-            .position(|r| r.filled() * 2 >= width && r.filled() >= 2),
-        None => head.iter().position(|r| r.filled() > 0),
-    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::memo::{Counters, Memo};
 use super::prep::{KEYS, Prep, Preparer};
 use super::region::{REGION_CACHE, RegionOutcome, type_id};
 use super::{MEASURE_COLUMNS, TOTAL_LABELS};
+use crate::cells::is_formula;
 use crate::read::Row;
 use crate::read::trim;
 use crate::reference::RegionReference;
@@ -181,6 +182,9 @@ impl<'o> Checker<'o> {
             }
         }
         sink(row);
+        if prep.formula {
+            self.formulas(row, findings);
+        }
         for c in 0..self.columns.len() {
             self.cell(c, row, findings);
         }
@@ -191,6 +195,31 @@ impl<'o> Checker<'o> {
                 Key::hash(&key.columns, row)
             };
             key.record(hash, row.number, findings);
+        }
+    }
+
+    /// Cells that a spreadsheet would run as formulas.
+    fn formulas(&self, row: &Row, findings: &mut Findings) {
+        for (i, raw) in row.cells.iter().enumerate() {
+            if !is_formula(raw) {
+                continue;
+            }
+            let label = self.labels.get(i).map_or("", String::as_str);
+            let first = raw.chars().next().unwrap_or('=');
+            findings.add(
+                "formula-cell",
+                Some(row.number),
+                Some((label, i)),
+                Some(raw),
+                format!(
+                    "Sel diawali '{first}' sehingga dijalankan sebagai rumus bila CSV dibuka di \
+                     spreadsheet; periksa isinya, dan bila memang teks awali dengan tanda petik (')"
+                ),
+                format!(
+                    "The cell starts with '{first}', so a spreadsheet opening the CSV runs it as a \
+                     formula; check it, and if it is text prefix it with an apostrophe (')"
+                ),
+            );
         }
     }
 
