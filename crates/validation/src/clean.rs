@@ -104,6 +104,10 @@ fn describe(rule: &str) -> (&'static str, &'static str) {
             "Spasi di awal/akhir sel dihapus",
             "Leading/trailing spaces removed",
         ),
+        "control-characters" => (
+            "Karakter kendali (mis. NUL) dihapus dari sel",
+            "Control characters (such as NUL) removed from cells",
+        ),
         "missing-value" => (
             "Penanda nilai kosong dari skema (missingValues) dikosongkan",
             "Missing-value markers of the schema (missingValues) emptied",
@@ -265,7 +269,20 @@ pub fn clean_table<R: Read + Send, W: Write>(
             } else {
                 None
             };
-            let value = changed.as_deref().unwrap_or(trimmed);
+            let mut value = changed.as_deref().unwrap_or(trimmed);
+            // Control characters (a NUL from a workbook or JSON) have no place in a CSV cell.
+            let controls;
+            if value
+                .bytes()
+                .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            {
+                controls = value
+                    .chars()
+                    .filter(|c| !c.is_ascii_control() || matches!(c, '\t' | '\n' | '\r'))
+                    .collect::<String>();
+                tally.note("control-characters", 1, value, &controls);
+                value = &controls;
+            }
             if let Err(e) = writer.write_field(value) {
                 failure = Some(e);
                 return;
@@ -323,6 +340,7 @@ pub fn clean_table<R: Read + Send, W: Write>(
         "empty-columns",
         "snake-case-header",
         "trim",
+        "control-characters",
         "missing-value",
         "indonesian-number",
         "dotted-region-code",

@@ -6,6 +6,9 @@
 use std::io::{Cursor, Write};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{sheet_xml, workbook};
 use satudata_validation::{Limits, Options, ReadError, clean, validate};
 use zip::write::SimpleFileOptions;
 
@@ -38,46 +41,6 @@ fn refusal(bytes: &[u8], limits: Limits) -> (String, String) {
         Err(other) => panic!("refused for another reason: {other}"),
         Ok(report) => panic!("accepted: {:?}", report.table),
     }
-}
-
-/// A minimal workbook holding `sheet` as its only worksheet (and `extra` parts).
-fn workbook(sheet: &[u8], extra: &[(&str, &[u8])], compression: zip::CompressionMethod) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(compression);
-    let parts: [(&str, &[u8]); 4] = [
-        (
-            "[Content_Types].xml",
-            br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
-        ),
-        (
-            "_rels/.rels",
-            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-        ),
-        (
-            "xl/workbook.xml",
-            br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        ),
-    ];
-    for (name, bytes) in parts.iter().chain(extra) {
-        zip.start_file(*name, options).expect("part");
-        zip.write_all(bytes).expect("write");
-    }
-    zip.start_file("xl/worksheets/sheet1.xml", options)
-        .expect("sheet");
-    zip.write_all(sheet).expect("write");
-    zip.finish().expect("zip").into_inner()
-}
-
-fn sheet_xml(dimension: Option<&str>, rows: &str, merges: &str) -> Vec<u8> {
-    let dimension = dimension.map_or(String::new(), |d| format!(r#"<dimension ref="{d}"/>"#));
-    format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dimension}<sheetData>{rows}</sheetData>{merges}</worksheet>"#
-    )
-    .into_bytes()
 }
 
 const SMALL_TABLE: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>nama</t></is></c><c r="B1" t="inlineStr"><is><t>jumlah</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Magersari</t></is></c><c r="B2"><v>5</v></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>Kranggan</t></is></c><c r="B3"><v>7</v></c></row>"#;

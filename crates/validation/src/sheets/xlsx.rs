@@ -77,6 +77,13 @@ pub(crate) fn xlsx(
         }
         ZipKind::Other => return Err(ReadError::NotATable(crate::read::FileKind::Archive)),
     }
+    // Calamine parses a hostile format: a panic in it (an arithmetic overflow on a reversed
+    // range, in a debug build) refuses the file, not the request.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(bytes, wanted, limits)))
+        .map_err(|_| ReadError::Workbook("the workbook is damaged".into()))?
+}
+
+fn read(bytes: Vec<u8>, wanted: Option<&str>, limits: &Limits) -> Result<Sheet, ReadError> {
     let bad = |e: &dyn std::fmt::Display| ReadError::Workbook(e.to_string());
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| bad(&e))?;
     let name = pick_sheet(book.sheet_names(), wanted)?;
