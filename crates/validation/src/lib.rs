@@ -25,6 +25,7 @@ mod limits;
 mod read;
 pub mod reference;
 mod report;
+mod roles;
 pub mod schema;
 mod score;
 mod seen;
@@ -32,12 +33,19 @@ mod sheets;
 mod sniff;
 
 pub use checks::snake_case;
-pub use clean::{Change, CleanColumn, CleanLog, clean, clean_columns, clean_table};
+pub use clean::{
+    Change, CleanColumn, CleanLog, CleanOptions, clean, clean_columns, clean_columns_with,
+    clean_table, clean_table_with, clean_with,
+};
 pub use engine::{Options, validate};
 pub use limits::{LimitExceeded, Limits};
 pub use read::{FileKind, ReadError};
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
-pub use report::{Finding, RegionCells, Report, Severity, Suggestions, TableInfo};
+pub use report::{
+    Finding, ProposedMetadata, RegionCells, Report, Severity, Spatial, Suggestions, TableInfo,
+    Temporal,
+};
+pub use roles::{CodeSystem, ColumnRole};
 pub use schema::{FieldType, TableSchema};
 pub use score::{Facts, Mqa, Principle, Score, TableFacts, UNTIDY, Verdict, score};
 

@@ -26,7 +26,9 @@ const NAME_PREFIXES: &str =
     "KABUPATEN KAB. KAB KOTA DESA KELURAHAN KEL. KECAMATAN KEC. ADMINISTRASI ADM.";
 
 /// Level of a region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum RegionLevel {
     /// Province, code `35`.
@@ -265,6 +267,29 @@ impl RegionReference {
         list.get(index)
     }
 
+    /// Province and kabupaten/kota names, compared loosely ([`loose_name`]), with their level.
+    pub(crate) fn upper_names(&self) -> std::collections::HashMap<String, RegionLevel> {
+        let mut names = std::collections::HashMap::new();
+        for region in self.levels[..2].iter().flatten() {
+            // A province named like a kota (Bengkulu, Jambi) is the province.
+            names
+                .entry(loose_name(&region.name))
+                .or_insert(region.level);
+        }
+        names
+    }
+
+    /// Province and kabupaten/kota names, compared loosely, with their dotted code.
+    pub(crate) fn upper_codes(&self) -> std::collections::HashMap<String, String> {
+        let mut codes = std::collections::HashMap::new();
+        for region in self.levels[..2].iter().flatten() {
+            codes
+                .entry(loose_name(&region.name))
+                .or_insert_with(|| region.code.clone());
+        }
+        codes
+    }
+
     /// Number of regions per level: provinsi, kabupaten/kota, kecamatan, desa/kelurahan.
     pub fn counts(&self) -> [usize; 4] {
         self.levels.each_ref().map(Vec::len)
@@ -332,8 +357,38 @@ impl RegionReference {
     /// the code (trimmed) is not in the list.
     pub fn name_matches(&self, code: &str, name: &str) -> Option<bool> {
         let region = self.get(code.trim())?;
-        Some(loose_name(&region.name).eq(loose_name(name)))
+        Some(loose_chars(&region.name).eq(loose_chars(name)))
     }
+}
+
+/// Whether two names are spellings of one name: equal compared loosely ([`loose_name`]), one
+/// holding the other (`CIPAYUNG DATAR`, `Cipayung`), or a letter or two apart for every six
+/// (`CIHIDEUNGHILIR`, `Cihideung Ilir`; `PONDOKASO`, `Pondokkaso`), as regional files spell
+/// Kemendagri's names.
+pub(crate) fn names_close(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (loose_chars(a).collect(), loose_chars(b).collect());
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if short.len() >= 4 && long.windows(short.len()).any(|w| w == short.as_slice()) {
+        return true;
+    }
+    // Levenshtein distance, one row at a time.
+    let mut previous: Vec<usize> = (0..=long.len()).collect();
+    for (i, x) in short.iter().enumerate() {
+        let mut current = vec![i + 1; long.len() + 1];
+        for (j, y) in long.iter().enumerate() {
+            let substitution = previous[j] + usize::from(x != y);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[long.len()] <= (short.len() / 6).max(1)
 }
 
 /// Which of [`FILES`] an archive entry is, if it is `[./][<root>/]data/<file>`.
@@ -346,6 +401,13 @@ fn data_file_index(path: &Path) -> Option<usize> {
         .filter(|c| matches!(c, Component::Normal(_)))
         .count();
     (in_data && depth <= 1).then_some(index)
+}
+
+/// The dotted Kemendagri form of an all-digit code (`3204252001` → `32.04.25.2001`), by its
+/// shape alone.
+pub(crate) fn dotted(digits: &str) -> Option<String> {
+    let mut buf = [0; 13];
+    add_dots(digits, &mut buf).map(str::to_owned)
 }
 
 /// Dotted form of an all-digit value of length 2, 4, 6 or 10, written into `buf`.
@@ -369,8 +431,13 @@ fn add_dots<'a>(digits: &str, buf: &'a mut [u8; 13]) -> Option<&'a str> {
     std::str::from_utf8(buf.get(..len)?).ok()
 }
 
+/// A name compared loosely: letters and digits, uppercased, after the [`NAME_PREFIXES`].
+pub(crate) fn loose_name(name: &str) -> String {
+    loose_chars(name).collect()
+}
+
 /// Letters and digits of a name, uppercased, after the [`NAME_PREFIXES`].
-fn loose_name(name: &str) -> impl Iterator<Item = char> + '_ {
+fn loose_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     let punctuation = |c: char| !c.is_alphanumeric();
     let mut rest = name.trim_start_matches(punctuation);
     while let Some(stripped) = NAME_PREFIXES.split(' ').find_map(|prefix| {

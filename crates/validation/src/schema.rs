@@ -1,6 +1,8 @@
 //! Frictionless Table Schema (the subset Satu Data uses): reading, inferring and checking cells.
 
-use crate::engine::is_region_column;
+use crate::cells::{indonesian_number, is_placeholder};
+use crate::engine::strip_float_zero;
+use crate::roles::ColumnRole;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -233,13 +235,18 @@ pub(crate) fn enum_text(value: &Value) -> String {
 /// field confidence): a stray `n/a` among numbers becomes a type error, not a text column.
 const CONFIDENCE: f64 = 0.9;
 
-/// Infers a schema from sample rows: the narrowest of integer (thousand dots allowed), number and
-/// string that at least 90% of the non-empty values fit. Codes are identifiers, so two kinds of
-/// code column are text whatever their values look like: a region code column (a Kemendagri
-/// kabupaten code such as `35.10` read as a number would be published as 35.1, and an undotted
-/// `3510` could not be dotted by cleaning), and any other `kode_*` column whose sample has a
-/// value a number would change (`1.02`, `007`).
-pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
+/// Infers a schema from sample rows: the narrowest of integer (thousand dots, `2019.0` and
+/// `Rp 1.500.000` allowed), number (Indonesian notation `87,5 %` allowed) and string that at
+/// least 90% of the values fit, placeholders (`-`, `tidak ada data`) not counted. Codes are
+/// identifiers, so two kinds of code column are text whatever their values look like: a region
+/// code column (a Kemendagri kabupaten code such as `35.10` read as a number would be published
+/// as 35.1, and an undotted `3510` could not be dotted by cleaning), and any other code column
+/// whose sample has a value a number would change (`1.02`, `007`).
+pub(crate) fn infer(
+    header: &[String],
+    sample: &[Vec<String>],
+    roles: &[ColumnRole],
+) -> TableSchema {
     let fields = header
         .iter()
         .enumerate()
@@ -249,20 +256,27 @@ pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
                     .iter()
                     .filter_map(move |row| row.get(i))
                     .map(|v| v.trim())
-                    .filter(|v| !v.is_empty())
+                    .filter(|v| !v.is_empty() && !is_placeholder(v))
             };
-            if is_region_column(name)
-                || (name.starts_with("kode") && values().any(|v| !plain_number_text(v)))
+            let role = roles.get(i).copied().unwrap_or(ColumnRole::Other);
+            if role.is_region_code()
+                || role == ColumnRole::Unit
+                || (role.is_code() && values().any(|v| !plain_number_text(v)))
             {
                 return Field::text(name);
             }
             let (mut total, mut whole, mut numeric) = (0usize, 0usize, 0usize);
             for value in values() {
                 total += 1;
-                if FieldType::Integer.read(value).is_some() || is_grouped_integer(value) {
+                let indonesian = indonesian_number(value);
+                if FieldType::Integer.read(value).is_some()
+                    || is_grouped_integer(value)
+                    || strip_float_zero(value).is_some()
+                    || indonesian.is_some_and(|(n, _)| n.fract() == 0.0 && !value.contains(','))
+                {
                     whole += 1;
                     numeric += 1;
-                } else if FieldType::Number.read(value).is_some() {
+                } else if FieldType::Number.read(value).is_some() || indonesian.is_some() {
                     numeric += 1;
                 }
             }
@@ -383,6 +397,12 @@ mod one_or_many {
 mod tests {
     use super::*;
 
+    /// Inference with the roles the labels give.
+    fn infer(header: &[String], rows: &[Vec<String>]) -> TableSchema {
+        let roles: Vec<ColumnRole> = header.iter().map(|h| ColumnRole::of(h)).collect();
+        super::infer(header, rows, &roles)
+    }
+
     #[test]
     fn reads_frictionless_schemas() -> Result<(), serde_json::Error> {
         let schema: TableSchema = serde_json::from_str(
@@ -414,8 +434,13 @@ mod tests {
         let mut rows: Vec<Vec<String>> = (0..19).map(|i| vec![format!("{i}.000")]).collect();
         rows.push(vec!["n/a".to_owned()]);
         assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::Integer);
+        // Placeholders are missing values, not strays; three strays in 22 are too many.
         rows.push(vec!["-".to_owned()]);
+        rows.push(vec!["tidak ada data".to_owned()]);
         rows.push(vec!["?".to_owned()]);
+        assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::Integer);
+        rows.push(vec!["x".to_owned()]);
+        rows.push(vec!["y".to_owned()]);
         assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::String);
     }
 
