@@ -22,6 +22,7 @@ mod clean;
 mod decode;
 mod engine;
 mod limits;
+mod names;
 mod read;
 pub mod reference;
 mod report;

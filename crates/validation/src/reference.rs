@@ -10,6 +10,9 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 
 use flate2::read::GzDecoder;
+
+use crate::names::loose_chars;
+pub(crate) use crate::names::{loose_name, names_close};
 use serde::Serialize;
 
 /// File names inside the package's `data` folder and their headers, in level order.
@@ -21,9 +24,6 @@ const FILES: [(&str, &str); 4] = [
 ];
 /// Digits in each dot-separated part of a Kemendagri code (`35.76.01.1003`).
 const PART_LEN: [usize; 4] = [2, 2, 2, 4];
-/// Name prefixes ignored by [`RegionReference::name_matches`] (stripped repeatedly).
-const NAME_PREFIXES: &str =
-    "KABUPATEN KAB. KAB KOTA DESA KELURAHAN KEL. KECAMATAN KEC. ADMINISTRASI ADM.";
 
 /// Level of a region.
 #[derive(
@@ -361,36 +361,6 @@ impl RegionReference {
     }
 }
 
-/// Whether two names are spellings of one name: equal compared loosely ([`loose_name`]), one
-/// holding the other (`CIPAYUNG DATAR`, `Cipayung`), or a letter or two apart for every six
-/// (`CIHIDEUNGHILIR`, `Cihideung Ilir`; `PONDOKASO`, `Pondokkaso`), as regional files spell
-/// Kemendagri's names.
-pub(crate) fn names_close(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (loose_chars(a).collect(), loose_chars(b).collect());
-    if a == b {
-        return true;
-    }
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    if short.len() >= 4 && long.windows(short.len()).any(|w| w == short.as_slice()) {
-        return true;
-    }
-    // Levenshtein distance, one row at a time.
-    let mut previous: Vec<usize> = (0..=long.len()).collect();
-    for (i, x) in short.iter().enumerate() {
-        let mut current = vec![i + 1; long.len() + 1];
-        for (j, y) in long.iter().enumerate() {
-            let substitution = previous[j] + usize::from(x != y);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[long.len()] <= (short.len() / 6).max(1)
-}
-
 /// Which of [`FILES`] an archive entry is, if it is `[./][<root>/]data/<file>`.
 fn data_file_index(path: &Path) -> Option<usize> {
     let mut components = path.components().rev();
@@ -429,27 +399,6 @@ fn add_dots<'a>(digits: &str, buf: &'a mut [u8; 13]) -> Option<&'a str> {
         return None;
     }
     std::str::from_utf8(buf.get(..len)?).ok()
-}
-
-/// A name compared loosely: letters and digits, uppercased, after the [`NAME_PREFIXES`].
-pub(crate) fn loose_name(name: &str) -> String {
-    loose_chars(name).collect()
-}
-
-/// Letters and digits of a name, uppercased, after the [`NAME_PREFIXES`].
-fn loose_chars(name: &str) -> impl Iterator<Item = char> + '_ {
-    let punctuation = |c: char| !c.is_alphanumeric();
-    let mut rest = name.trim_start_matches(punctuation);
-    while let Some(stripped) = NAME_PREFIXES.split(' ').find_map(|prefix| {
-        let after = rest.get(prefix.len()..)?;
-        let whole_word = prefix.ends_with('.') || after.starts_with(|c: char| !c.is_alphanumeric());
-        (whole_word && rest.get(..prefix.len())?.eq_ignore_ascii_case(prefix)).then_some(after)
-    }) {
-        rest = stripped.trim_start_matches(punctuation);
-    }
-    rest.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
 }
 
 /// Reads one level's CSV, checking every row against `parents` (the level above, sorted).

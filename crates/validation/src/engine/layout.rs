@@ -7,20 +7,21 @@ use crate::report::Findings;
 use crate::roles::ColumnRole;
 use crate::schema::FieldType;
 
-/// Indonesian month names and their common abbreviations, in order.
-const MONTHS: [[&str; 2]; 12] = [
-    ["januari", "jan"],
-    ["februari", "feb"],
-    ["maret", "mar"],
-    ["april", "apr"],
-    ["mei", "mei"],
-    ["juni", "jun"],
-    ["juli", "jul"],
-    ["agustus", "agu"],
-    ["september", "sep"],
-    ["oktober", "okt"],
-    ["november", "nov"],
-    ["desember", "des"],
+/// Indonesian month names (and the year as a whole, as BPS tables add it), in order.
+const MONTHS: [&str; 13] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+    "Tahunan",
 ];
 
 /// Words that tell apart the columns of one measure: sexes and age qualifiers.
@@ -48,12 +49,11 @@ pub(crate) fn year_in(label: &str) -> Option<i32> {
         .find(|y| (1900..=2100).contains(y))
 }
 
-/// The month a label names (`Januari`), as its full name.
+/// The month a label names (`Januari`, or `Tahunan` for the whole year).
 pub(crate) fn month_in(label: &str) -> Option<&'static str> {
     label
         .split(|c: char| !c.is_alphanumeric())
-        .map(str::to_lowercase)
-        .find_map(|w| MONTHS.iter().find(|m| m[0] == w).map(|m| m[0]))
+        .find_map(|w| MONTHS.iter().find(|m| m.eq_ignore_ascii_case(w)).copied())
 }
 
 /// What is left of a label without the words that tell a wide group's columns apart.
@@ -65,7 +65,7 @@ fn group_key(label: &str) -> (String, bool) {
         .map(str::to_lowercase)
         .filter(|w| {
             let number = w.bytes().all(|b| b.is_ascii_digit());
-            let month = MONTHS.iter().any(|m| m[0] == *w);
+            let month = MONTHS.iter().any(|m| m.eq_ignore_ascii_case(w));
             temporal |= month || (number && year_in(w).is_some());
             !number && !month && !CATEGORY_WORDS.contains(&w.as_str())
         })

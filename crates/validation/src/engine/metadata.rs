@@ -135,5 +135,5 @@ fn names_code(facts: &Facts<'_>) -> Option<String> {
             }
         });
     }
-    (found * 10 >= named * 8).then_some(common).flatten()
+    (found * 3 >= named * 2).then_some(common).flatten()
 }

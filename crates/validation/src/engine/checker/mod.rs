@@ -187,6 +187,8 @@ impl<'o> Checker<'o> {
         self.keys.clear();
         self.reference = None;
         self.series = None;
+        self.pairs.clear();
+        self.regions.clear();
     }
 
     /// What the reader thread can work out for a row ahead of [`Checker::row`].
@@ -340,9 +342,11 @@ impl<'o> Checker<'o> {
             None => "",
         };
         if column.memo.repeats(value, name) {
-            for (i, count) in column.notes.iter_mut().enumerate() {
-                if column.memo.notes & (1 << i) != 0 {
-                    *count += 1;
+            if column.memo.notes != 0 {
+                for (i, count) in column.notes.iter_mut().enumerate() {
+                    if column.memo.notes & (1 << i) != 0 {
+                        *count += 1;
+                    }
                 }
             }
             column.number = column.memo.number;

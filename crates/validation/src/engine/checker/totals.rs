@@ -171,6 +171,8 @@ impl Checker<'_> {
             .find(|c| !c.is_empty());
         let (signal, signal_en) = match label {
             None => ("tanpa label".to_owned(), "without a label".to_owned()),
+            // A label repeating the row above's is not a total of the rows above (nearly every row).
+            Some(label) if label == self.last_label => return false,
             Some(label) => {
                 let Some(level) = self.label_level(label) else {
                     return false;
