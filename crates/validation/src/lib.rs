@@ -1,10 +1,16 @@
 //! Satu Data Indonesia rules as pure functions over tables.
 //!
 //! This crate knows nothing of databases, HTTP or object stores: it is fed bytes and returns
-//! facts about them. [`validate`] reads a table (CSV in any encoding and delimiter OPDs use, XLSX,
-//! or JSON records), checks it against a Table Schema and the Satu Data conventions, and returns
-//! a [`Report`] of findings per cell in Bahasa Indonesia and English; [`clean`] rewrites it as a
-//! clean CSV with a change log; [`score`] judges the four Satu Data principles.
+//! facts about them. [`validate`] reads a table by its content, whatever its name (CSV in any
+//! encoding and delimiter OPDs use, XLSX, old binary XLS, Excel 2003 XML, an HTML table saved as
+//! `.xls`, or JSON records; a PDF or an image is refused with a message that says so), within
+//! the [`Limits`] of [`Options`]; it finds the header (over several rows if need be), learns what
+//! each column holds ([`ColumnRole`]: region codes of either code system, names, years, units,
+//! measures), checks the table against a Table Schema and the Satu Data conventions, and returns
+//! a [`Report`] of findings in Bahasa Indonesia and English (a rule that fires on most of a
+//! column is one finding), with the metadata the table gives ([`ProposedMetadata`]); [`clean`]
+//! rewrites it as a clean CSV with a change log (in the long layout on request,
+//! [`CleanOptions`]); [`score`] judges the four Satu Data principles.
 //!
 //! ```
 //! use satudata_validation::{Options, validate};

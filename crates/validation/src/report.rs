@@ -252,19 +252,8 @@ impl Findings {
         });
     }
 
-    /// Adds a column-level finding standing for `count` cells.
-    pub(crate) fn add_counted(
-        &mut self,
-        kind: &'static str,
-        field: Option<(&str, usize)>,
-        count: u64,
-        message: String,
-        message_en: String,
-    ) {
-        self.add_counted_at(kind, None, field, count, message, message_en);
-    }
-
-    /// Adds a finding standing for `count` cells or columns, at a row.
+    /// Adds a finding standing for `count` cells or columns (a column finding: `row` is the
+    /// first of them, or the header row).
     pub(crate) fn add_counted_at(
         &mut self,
         kind: &'static str,

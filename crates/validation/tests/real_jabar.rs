@@ -217,3 +217,41 @@ fn other_files_of_the_same_classes() {
     assert!(text.contains("35.76.01.1003,Mentikan,87.5,2024"), "{text}");
     assert!(text.contains("35.76.01.1004,Pulorejo,,2024"), "{text}");
 }
+
+/// Codes of every kind in one column: unknown, BPS-shaped, dotless, named as another region,
+/// and a spelling variant of the right name.
+#[test]
+fn one_column_of_every_kind_of_code() {
+    let Some(reference) = reference() else {
+        return;
+    };
+    let options = Options {
+        reference: Some(&reference),
+        ..Options::default()
+    };
+    let csv = "kode_kelurahan,nama_kelurahan,jumlah,satuan,tahun\n\
+35.76.01.1003,Mentikan,10,Kunjungan,2024\n\
+35.76.01.1001,Tidak Ada,11,Kunjungan,2024\n\
+3576010003,Mentikan,12,Kunjungan,2024\n\
+3576011003,Mentikan,13,Kunjungan,2024\n\
+35.76.03.1001,Magersari,14,Kunjungan,2024\n\
+35.76.01.1006,PRAJURIT KULON,15,Kunjungan,2024\n";
+    let report = validate(csv.as_bytes(), &options).expect("readable");
+    let listed = found(&report);
+    for expected in [
+        ("unknown-region-code", Some(3)),
+        ("bps-region-code", Some(4)),
+        ("undotted-region-code", Some(5)),
+        ("region-name-mismatch", Some(6)),
+    ] {
+        assert!(
+            listed.iter().any(|(k, r, _)| (*k, *r) == expected),
+            "{expected:?} in {listed:?}"
+        );
+    }
+    assert!(
+        !listed.iter().any(|(_, row, _)| *row == Some(7)),
+        "a spelling variant is not a mismatch: {listed:?}"
+    );
+    assert_eq!(finding(&report, "undotted-region-code").count, Some(1));
+}

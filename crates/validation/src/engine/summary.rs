@@ -69,11 +69,11 @@ pub(super) fn summarise(findings: &mut Findings, filled: &[u64], header_row: u64
     kinds.sort_unstable();
     kinds.dedup();
     for kind in kinds {
+        // A column's finding: at the header row, or standing for the column's cells.
         let column_level = |f: &Finding| {
             f.kind == kind
                 && f.field_number.is_some()
-                && f.row_number.is_none_or(|r| r == header_row)
-                && f.count.is_none_or(|_| f.row_number.is_none())
+                && (f.row_number.is_none_or(|r| r == header_row) || f.count.is_some())
         };
         let listed = findings.items.iter().filter(|f| f.kind == kind).count();
         let mut n = findings.items.iter().filter(|f| column_level(f)).count();
@@ -103,7 +103,7 @@ pub(super) fn summarise(findings: &mut Findings, filled: &[u64], header_row: u64
         findings.items.push(Finding {
             kind,
             severity: first.severity,
-            row_number: first.row_number,
+            row_number: moved.iter().filter_map(|f| f.row_number).min(),
             field_name: None,
             field_number: None,
             cell: None,

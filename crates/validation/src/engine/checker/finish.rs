@@ -86,8 +86,13 @@ impl Checker<'_> {
                 } else {
                     example(INDONESIAN)
                 };
-                findings.add_counted(
+                let first = column.examples[GROUPED]
+                    .as_ref()
+                    .or(column.examples[INDONESIAN].as_ref())
+                    .map(|(row, _)| *row);
+                findings.add_counted_at(
                     "indonesian-number",
+                    first,
                     field,
                     indonesian,
                     format!(
@@ -105,8 +110,9 @@ impl Checker<'_> {
             let floats = column.notes[FLOAT];
             if floats > 0 {
                 let e = example(FLOAT);
-                findings.add_counted(
+                findings.add_counted_at(
                     "float-formatted",
+                    column.examples[FLOAT].as_ref().map(|(row, _)| *row),
                     field,
                     floats,
                     format!(
@@ -140,8 +146,9 @@ impl Checker<'_> {
                             .to_owned(),
                     )
                 };
-                findings.add_counted(
+                findings.add_counted_at(
                     "undotted-region-code",
+                    column.examples[UNDOTTED].as_ref().map(|(row, _)| *row),
                     field,
                     undotted,
                     format!(
@@ -157,8 +164,9 @@ impl Checker<'_> {
             let placeholders = column.notes[PLACEHOLDER];
             if placeholders > 0 {
                 let e = example(PLACEHOLDER);
-                findings.add_counted(
+                findings.add_counted_at(
                     "placeholder-value",
+                    column.examples[PLACEHOLDER].as_ref().map(|(row, _)| *row),
                     field,
                     placeholders,
                     format!(
