@@ -26,6 +26,8 @@ pub const FINDING_TYPES: &[(&str, Severity)] = &[
     ("placeholder-zero", Severity::Warning),
     ("totals-mismatch", Severity::Warning),
     ("empty-columns", Severity::Warning),
+    ("repeated-values", Severity::Warning),
+    ("ambiguous-region-name", Severity::Warning),
     ("region-not-checked", Severity::Warning),
     ("totals-row", Severity::Warning),
     ("missing-sdi-column", Severity::Warning),

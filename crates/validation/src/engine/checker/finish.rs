@@ -63,6 +63,7 @@ impl Checker<'_> {
         self.notes(findings);
         self.placeholder_zeros(findings);
         self.report_triples(findings);
+        self.report_plausibility(findings);
         self.unlabelled_columns(header_row, findings);
     }
 

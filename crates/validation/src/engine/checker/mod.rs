@@ -6,6 +6,7 @@ mod cell;
 mod finish;
 mod pairs;
 mod plan;
+mod plausible;
 mod totals;
 
 use std::collections::{BTreeSet, HashMap};
@@ -111,6 +112,12 @@ pub(super) struct Checker<'o> {
     /// Measure columns labelled in male/female pairs, and the rows whose values are shifted.
     pairs: Vec<usize>,
     shifted: Vec<(u64, String)>,
+    /// Measure columns, rows repeating a value across them, and (in a table without codes)
+    /// the region name column and its names by loose form (plausible.rs).
+    measures: usize,
+    runs: Vec<(u64, f64, String)>,
+    name_column: Option<usize>,
+    names: plausible::Names,
     pub(super) seen: Seen2,
     /// Data rows kept so far.
     kept: u64,
@@ -189,6 +196,8 @@ impl<'o> Checker<'o> {
         self.series = None;
         self.pairs.clear();
         self.regions.clear();
+        self.measures = 0;
+        self.name_column = None;
     }
 
     /// What the reader thread can work out for a row ahead of [`Checker::row`].
@@ -293,6 +302,8 @@ impl<'o> Checker<'o> {
         }
         self.after_cells(row);
         self.check_triples(row.number);
+        self.check_runs(row.number);
+        self.note_names(row);
         for (k, key) in self.keys.iter_mut().enumerate() {
             let hash = if k < KEYS {
                 prep.keys[k]

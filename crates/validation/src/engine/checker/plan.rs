@@ -168,6 +168,7 @@ impl<'o> Checker<'o> {
             .into_iter()
             .map(|p| measures[p].0)
             .collect();
+        let measure_count = names.len();
         Self {
             width: labels.len(),
             labels: labels.to_vec(),
@@ -200,10 +201,24 @@ impl<'o> Checker<'o> {
             series,
             pairs,
             shifted: Vec::new(),
+            measures: measure_count,
+            runs: Vec::new(),
+            name_column: if plan.regions.is_empty() {
+                plan.roles
+                    .iter()
+                    .position(|r| matches!(r, ColumnRole::RegionName { .. }))
+            } else {
+                None
+            },
+            names: plausible_names(),
             seen: Seen2::default(),
             kept: 0,
         }
     }
+}
+
+fn plausible_names() -> super::plausible::Names {
+    super::plausible::Names::new()
 }
 
 /// Each region's series of each measure, when the table has a region, a year and measures.
