@@ -72,6 +72,8 @@ pub(crate) struct Utf8Fallback<R> {
     at: usize,
     /// Raw bytes read but not yet decoded (an incomplete character at the end of a chunk).
     carry: Vec<u8>,
+    /// The buffer the next chunk is read into.
+    spare: Vec<u8>,
     eof: bool,
     /// Stray bytes passed on so far.
     pub(crate) strays: u64,
@@ -84,6 +86,7 @@ impl<R: Read> Utf8Fallback<R> {
             out: Vec::with_capacity(CHUNK),
             at: 0,
             carry: Vec::new(),
+            spare: Vec::with_capacity(CHUNK),
             eof: false,
             strays: 0,
         }
@@ -91,7 +94,11 @@ impl<R: Read> Utf8Fallback<R> {
 
     /// Decodes the next chunk into `out`; false at the end of the input.
     fn refill(&mut self) -> io::Result<bool> {
-        let mut raw = std::mem::take(&mut self.carry);
+        // The chunk is read into the spare buffer; valid UTF-8 (nearly always) is handed out as
+        // it is, the buffers swapped instead of copied.
+        let mut raw = std::mem::take(&mut self.spare);
+        raw.clear();
+        raw.append(&mut self.carry);
         let before = raw.len();
         raw.resize(before + CHUNK, 0);
         let n = loop {
@@ -105,11 +112,22 @@ impl<R: Read> Utf8Fallback<R> {
         if n == 0 {
             self.eof = true;
         }
-        self.out.clear();
         self.at = 0;
         if raw.is_empty() {
+            self.out.clear();
+            self.spare = raw;
             return Ok(false);
         }
+        let valid_to = match std::str::from_utf8(&raw) {
+            Ok(_) => raw.len(),
+            Err(e) => e.valid_up_to(),
+        };
+        if valid_to == raw.len() {
+            std::mem::swap(&mut self.out, &mut raw);
+            self.spare = raw;
+            return Ok(true);
+        }
+        self.out.clear();
         let mut rest = raw.as_slice();
         loop {
             match std::str::from_utf8(rest) {
@@ -141,6 +159,7 @@ impl<R: Read> Utf8Fallback<R> {
                 }
             }
         }
+        self.spare = raw;
         Ok(true)
     }
 }
