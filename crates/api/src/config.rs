@@ -83,6 +83,22 @@ pub struct Config {
     pub signin_lockout_secs: u64,
     /// Longest token lifetime a client may ask for, in days (`SATUDATA_TOKEN_MAX_DAYS`, 365).
     pub token_max_days: u32,
+    /// Columns of an uploaded table (`SATUDATA_UPLOAD_MAX_COLUMNS`, 1000).
+    pub upload_max_columns: usize,
+    /// Cells of a workbook, HTML or JSON upload, which is read whole; counted over the
+    /// bounding box of its filled cells (`SATUDATA_UPLOAD_MAX_CELLS`, 10,000,000).
+    pub upload_max_cells: u64,
+    /// Bytes of a workbook, HTML or JSON upload, which is read whole (CSV streams)
+    /// (`SATUDATA_UPLOAD_MAX_WHOLE_BYTES`, 256 MiB).
+    pub upload_max_whole_bytes: u64,
+    /// Decompressed bytes of all parts of an XLSX workbook (`SATUDATA_UPLOAD_MAX_DECOMPRESSED_BYTES`,
+    /// 512 MiB).
+    pub upload_max_decompressed_bytes: u64,
+    /// Decompressed/compressed ratio of a workbook part over 1 MiB, against zip bombs
+    /// (`SATUDATA_UPLOAD_MAX_COMPRESSION_RATIO`, 200).
+    pub upload_max_compression_ratio: u64,
+    /// Distinct keys of a JSON upload (`SATUDATA_UPLOAD_MAX_JSON_KEYS`, 1000).
+    pub upload_max_json_keys: usize,
 }
 
 impl Default for Config {
@@ -119,6 +135,12 @@ impl Default for Config {
             signin_window_secs: 900,
             signin_lockout_secs: 900,
             token_max_days: 365,
+            upload_max_columns: 1_000,
+            upload_max_cells: 10_000_000,
+            upload_max_whole_bytes: 256 * 1024 * 1024,
+            upload_max_decompressed_bytes: 512 * 1024 * 1024,
+            upload_max_compression_ratio: 200,
+            upload_max_json_keys: 1_000,
         }
     }
 }
@@ -203,6 +225,10 @@ impl Config {
             ("signin_window_secs", self.signin_window_secs),
             ("token_max_days", u64::from(self.token_max_days)),
             ("signin_max_failures", u64::from(self.signin_max_failures)),
+            ("upload_max_cells", self.upload_max_cells),
+            ("upload_max_whole_bytes", self.upload_max_whole_bytes),
+            ("upload_max_decompressed_bytes", self.upload_max_decompressed_bytes),
+            ("upload_max_compression_ratio", self.upload_max_compression_ratio),
         ];
         let counts = [
             ("max_connections", self.max_connections),
@@ -213,6 +239,8 @@ impl Config {
             ("query_max_words", self.query_max_words),
             ("query_concurrency", self.query_concurrency),
             ("password_min_chars", self.password_min_chars),
+            ("upload_max_columns", self.upload_max_columns),
+            ("upload_max_json_keys", self.upload_max_json_keys),
         ];
         let zero = positive
             .iter()
@@ -235,6 +263,18 @@ impl Config {
             max_words: self.query_max_words,
             timeout: std::time::Duration::from_secs(self.query_timeout_secs),
             concurrency: self.query_concurrency,
+        }
+    }
+
+    /// The limits on reading uploads these settings name.
+    pub fn read_limits(&self) -> satudata_catalog::validation::Limits {
+        satudata_catalog::validation::Limits {
+            max_columns: self.upload_max_columns,
+            max_cells: self.upload_max_cells,
+            max_file_bytes: self.upload_max_whole_bytes,
+            max_decompressed_bytes: self.upload_max_decompressed_bytes,
+            max_compression_ratio: self.upload_max_compression_ratio,
+            max_json_keys: self.upload_max_json_keys,
         }
     }
 

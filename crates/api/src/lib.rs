@@ -46,6 +46,7 @@ pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> 
             feed_cache_bytes: config.feed_cache_mb.saturating_mul(1024 * 1024),
             query_limits: config.query_limits(),
             sign_in: config.sign_in_limits(),
+            read_limits: config.read_limits(),
         },
     );
     catalog.portal().await?;

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use satudata_catalog::RegionReference;
-use satudata_catalog::validation::{Options, Report, Severity, TableSchema, clean, validate};
+use satudata_catalog::validation::{
+    CleanOptions, Options, Report, Severity, TableSchema, clean_with, validate,
+};
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,6 +41,10 @@ pub struct ValidateArgs {
     /// Also write the cleaned table (UTF-8, comma, RFC 4180) here; the change log goes to stderr.
     #[arg(long)]
     pub clean_out: Option<PathBuf>,
+    /// With --clean-out: write a wide table (years, months or groups as columns) in the Satu
+    /// Data long layout, one row per observation.
+    #[arg(long, requires = "clean_out")]
+    pub long: bool,
 }
 
 /// Runs the command: standard output and the exit status (0 valid, 1 invalid, 2 cannot read).
@@ -67,11 +73,16 @@ fn report(args: &ValidateArgs) -> Result<Report, String> {
             .map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
         let output = std::fs::File::create(out)
             .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-        let log = clean(
+        let options = CleanOptions {
+            long: args.long,
+            ..CleanOptions::default()
+        };
+        let log = clean_with(
             std::io::BufReader::new(input),
             &report,
             reference.as_ref(),
             std::io::BufWriter::new(output),
+            &options,
         )
         .map_err(|e| format!("cleaning {}: {e}", args.file.display()))?;
         eprintln!(
@@ -118,9 +129,9 @@ fn validate_file(args: &ValidateArgs) -> Result<(Report, Option<RegionReference>
     let options = Options {
         schema: schema.as_ref(),
         reference: reference.as_ref(),
-        coverage: None,
         max_findings_per_type: args.max_findings,
         sheet: args.sheet.as_deref(),
+        ..Options::default()
     };
     let report = validate(
         std::io::BufReader::with_capacity(256 * 1024, file),

@@ -72,14 +72,26 @@ impl Catalog {
         object_key: &str,
         table: &TableInfo,
         schema: &TableSchema,
+        long: bool,
     ) -> Result<CleanTable> {
         let scratch = self.storage().scratch_dir("clean-")?;
         let reader = self.storage().blocking_reader(object_key).await?;
         let reference = self.regions();
         let path = scratch.path().join("data.csv");
         let (table, schema, target) = (table.clone(), schema.clone(), path.clone());
+        let options = satudata_validation::CleanOptions {
+            long,
+            limits: self.settings().read_limits.clone(),
+        };
         let (sha256, size, log) = tokio::task::spawn_blocking(move || {
-            formats::clean(reader, &table, &schema, reference.as_deref(), &target)
+            formats::clean(
+                reader,
+                &table,
+                &schema,
+                reference.as_deref(),
+                &target,
+                &options,
+            )
         })
         .await??;
         // Put even when the same blob exists: an old unreferenced copy could be removed by gc

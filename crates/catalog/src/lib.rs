@@ -68,6 +68,8 @@ pub struct Settings {
     pub query_limits: dataquery::Limits,
     /// Bounds on signing in and on tokens.
     pub sign_in: accounts::SignInLimits,
+    /// What reading an uploaded file may cost (columns, cells, decompressed bytes ...).
+    pub read_limits: satudata_validation::Limits,
 }
 
 impl Default for Settings {
@@ -79,6 +81,7 @@ impl Default for Settings {
             feed_cache_bytes: 64 * 1024 * 1024,
             query_limits: dataquery::Limits::default(),
             sign_in: accounts::SignInLimits::default(),
+            read_limits: satudata_validation::Limits::default(),
         }
     }
 }

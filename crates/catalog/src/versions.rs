@@ -41,6 +41,8 @@ pub struct Upload<S> {
     pub filename: Option<String>,
     /// The declared length, when known; rejected early when above the limit.
     pub declared_len: Option<u64>,
+    /// Clean a wide table (years or months as columns) into the Satu Data long layout.
+    pub long: bool,
     /// The bytes.
     pub body: S,
 }
@@ -101,7 +103,7 @@ impl Catalog {
         // A valid table is cleaned now: review sees the clean table, and publication serves it.
         if report.valid {
             match self
-                .store_clean_table(&object_key, &report.table, &report.schema)
+                .store_clean_table(&object_key, &report.table, &report.schema, upload.long)
                 .await
             {
                 Ok(clean) => table.clean = Some(clean),
@@ -140,22 +142,19 @@ impl Catalog {
     ) -> Result<Report> {
         let reader = self.storage().blocking_reader(key).await?;
         let reference = self.regions();
+        let limits = self.settings().read_limits.clone();
         tokio::task::spawn_blocking(move || {
             let options = Options {
                 schema: schema.as_ref(),
                 reference: reference.as_deref(),
                 coverage,
+                limits,
                 ..Options::default()
             };
             satudata_validation::validate(reader, &options)
         })
         .await?
-        .map_err(|e| {
-            Error::Unreadable(Message::new(
-                format!("Tabel tidak dapat dibaca: {e}"),
-                e.to_string(),
-            ))
-        })
+        .map_err(|e| unreadable(&e))
     }
 
     /// The validation report of a version.
@@ -439,4 +438,15 @@ mod tests {
         assert_eq!(clean_filename(Some("..")), None);
         assert_eq!(clean_filename(None), None);
     }
+}
+
+/// Why a file is not a table, for the steward: the reader's messages carry both languages
+/// (`id / en`); a file over a limit names the limit and what to do.
+fn unreadable(error: &satudata_validation::ReadError) -> Error {
+    let text = error.to_string();
+    let (id, en) = text.split_once(" / ").unwrap_or((&text, &text));
+    Error::Unreadable(Message::new(
+        format!("Tabel tidak dapat dibaca: {id}"),
+        format!("The table cannot be read: {en}"),
+    ))
 }

@@ -28,7 +28,7 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::Duration;
 
 use satudata_validation::{
-    CleanColumn, CleanLog, RegionReference, TableInfo, TableSchema, clean_table,
+    CleanColumn, CleanLog, CleanOptions, RegionReference, TableInfo, TableSchema, clean_table_with,
 };
 
 use batch::{Batch, csv_batches};
@@ -92,17 +92,19 @@ pub struct BuiltFile {
     pub size: u64,
 }
 
-/// Cleans `source` (a stored upload, as its report read it) into a new file at `path`. Returns
-/// the file's SHA-256 and size, and what cleaning changed.
+/// Cleans `source` (a stored upload, as its report read it) into a new file at `path`, in the
+/// long layout when `options` asks for it. Returns the file's SHA-256 and size, and what
+/// cleaning changed.
 pub fn clean(
     source: impl Read + Send,
     table: &TableInfo,
     schema: &TableSchema,
     reference: Option<&RegionReference>,
     path: &Path,
+    options: &CleanOptions,
 ) -> Result<(String, u64, CleanLog)> {
     let mut out = hashed_file(path)?;
-    let log = clean_table(source, table, schema, reference, &mut out)?;
+    let log = clean_table_with(source, table, schema, reference, &mut out, options)?;
     let (sha256, size) = finish_hashed(out)?;
     Ok((sha256, size, log))
 }

@@ -17,8 +17,17 @@ pub const FINDING_TYPES: &[(&str, Severity)] = &[
     ("primary-key", Severity::Error),
     ("unknown-region-code", Severity::Error),
     ("bps-region-code", Severity::Error),
+    ("invalid-bps-code", Severity::Error),
+    ("region-code-mismatch", Severity::Error),
+    ("misaligned-values", Severity::Error),
     ("region-name-mismatch", Severity::Warning),
-    ("undotted-region-code", Severity::Warning),
+    ("float-formatted", Severity::Warning),
+    ("placeholder-value", Severity::Warning),
+    ("placeholder-zero", Severity::Warning),
+    ("totals-mismatch", Severity::Warning),
+    ("empty-columns", Severity::Warning),
+    ("repeated-values", Severity::Warning),
+    ("ambiguous-region-name", Severity::Warning),
     ("region-not-checked", Severity::Warning),
     ("totals-row", Severity::Warning),
     ("missing-sdi-column", Severity::Warning),
@@ -26,7 +35,11 @@ pub const FINDING_TYPES: &[(&str, Severity)] = &[
     ("wide-layout", Severity::Warning),
     ("year-out-of-coverage", Severity::Warning),
     ("non-snake-case-header", Severity::Warning),
+    ("encoding-error", Severity::Warning),
+    ("formula-cell", Severity::Warning),
     ("title-row", Severity::Info),
+    ("undotted-region-code", Severity::Info),
+    ("index-column", Severity::Info),
     ("footnote-row", Severity::Info),
     ("indonesian-number", Severity::Info),
 ];
@@ -75,43 +88,25 @@ fn is_snake_case(label: &str) -> bool {
         && !label.ends_with('_')
 }
 
-fn is_year_label(label: &str) -> bool {
-    let year = label
-        .trim()
-        .trim_start_matches("tahun")
-        .trim_start_matches(['_', ' ']);
-    year.len() == 4
-        && (year.starts_with("19") || year.starts_with("20"))
-        && year.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Checks the header labels; `row` is the header's physical row.
+/// Checks the header labels; `row` is the header's physical row. Columns without a label are
+/// judged at the end, by what they hold (finish.rs).
 pub(crate) fn header(labels: &[String], row: u64, findings: &mut Findings) {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, label) in labels.iter().enumerate() {
         let field = Some((label.as_str(), i));
         if label.is_empty() {
-            findings.add(
-                "blank-header",
-                Some(row),
-                Some(("", i)),
-                None,
-                format!("Kolom {} tidak memiliki judul", i + 1),
-                format!("Column {} has no label", i + 1),
-            );
             continue;
         }
-        if seen.contains(&label.as_str()) {
+        if !seen.insert(label.as_str()) {
             findings.add(
                 "duplicate-label",
                 Some(row),
                 field,
                 Some(label),
-                format!("Judul kolom '{label}' muncul lebih dari sekali"),
-                format!("Label '{label}' appears more than once"),
+                format!("Judul kolom '{label}' muncul lebih dari sekali; beri judul yang berbeda"),
+                format!("Label '{label}' appears more than once; give each column its own label"),
             );
         }
-        seen.push(label);
         if !is_snake_case(label) {
             let suggestion = snake_case(label);
             findings.add(
@@ -123,49 +118,6 @@ pub(crate) fn header(labels: &[String], row: u64, findings: &mut Findings) {
                 format!("Label '{label}' should be snake_case: '{suggestion}'"),
             );
         }
-    }
-    let normal: Vec<String> = labels.iter().map(|l| snake_case(l)).collect();
-    for (column, what_id, what_en) in [
-        (
-            "satuan",
-            "satuan (unit pengukuran)",
-            "satuan (unit of measure)",
-        ),
-        ("tahun", "tahun (periode data)", "tahun (the data's year)"),
-    ] {
-        if !normal
-            .iter()
-            .any(|l| l == column || l.starts_with(&format!("{column}_")))
-        {
-            findings.add(
-                "missing-sdi-column",
-                Some(row),
-                None,
-                None,
-                format!("Tabel tidak memiliki kolom {what_id} yang diwajibkan konvensi Satu Data"),
-                format!(
-                    "The table has no {what_en} column, which the Satu Data convention requires"
-                ),
-            );
-        }
-    }
-    let years: Vec<&String> = labels.iter().filter(|l| is_year_label(l)).collect();
-    if years.len() >= 2 {
-        let list = years
-            .iter()
-            .map(|y| y.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        findings.add(
-            "wide-layout",
-            Some(row),
-            None,
-            None,
-            format!(
-                "Tahun menjadi kolom ({list}); gunakan tata letak panjang: satu kolom 'tahun' dan satu baris per tahun"
-            ),
-            format!("Years are columns ({list}); use the long layout: one 'tahun' column and one row per year"),
-        );
     }
 }
 

@@ -214,7 +214,22 @@ fn counts_stay_exact_when_listing_is_capped() {
     let report = validate(text.as_bytes(), &options).expect("readable");
     assert_eq!(report.counts["type-error"], 500);
     assert_eq!(report.error_count, 500);
-    assert_eq!(report.findings.len(), 10);
+    // A rule that fires on every cell of a column is one column finding; the cells are in
+    // the details, capped like the findings.
+    let summary: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == "type-error")
+        .collect();
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].count, Some(500));
+    assert_eq!(summary[0].field_name.as_deref(), Some("jumlah"));
+    assert!(
+        summary[0].message.contains("500 dari 500"),
+        "{}",
+        summary[0].message
+    );
+    assert_eq!(report.details.len(), 10);
     assert!(report.truncated);
 }
 
@@ -226,6 +241,10 @@ fn unreadable_files_are_errors_not_reports() {
     ));
     assert!(matches!(
         validate(&b"\x89PNG\r\n\x1a\n\x00\x00"[..], &Options::default()),
+        Err(ReadError::NotATable(crate::FileKind::Image))
+    ));
+    assert!(matches!(
+        validate(&b"a,b\n\x00\x01\x02,3\n"[..], &Options::default()),
         Err(ReadError::Binary)
     ));
     assert!(matches!(
@@ -371,111 +390,6 @@ fn the_published_report_schema_lists_every_finding_type() {
     assert_eq!(published, ours);
 }
 
-const WORKBOOK: &[u8] = include_bytes!("../fixtures/penduduk-merged-header.xlsx");
-
-#[test]
-fn xlsx_with_a_merged_two_row_header() {
-    let schema: TableSchema = serde_json::from_str(
-        r#"{"fields": [{"name": "Kode Kecamatan"}, {"name": "Kecamatan"},
-            {"name": "Jenis Kelamin Laki-laki", "type": "integer"},
-            {"name": "Jenis Kelamin Perempuan", "type": "integer"},
-            {"name": "Satuan"}, {"name": "Tahun", "type": "integer"}]}"#,
-    )
-    .expect("schema");
-    let options = Options {
-        schema: Some(&schema),
-        ..Options::default()
-    };
-    let report = validate(WORKBOOK, &options).expect("readable");
-    assert_eq!(report.table.format, "xlsx");
-    assert_eq!(report.table.sheet.as_deref(), Some("Penduduk"));
-    assert_eq!(report.table.delimiter, None);
-    assert_eq!(
-        report.table.header,
-        [
-            "Kode Kecamatan",
-            "Kecamatan",
-            "Jenis Kelamin Laki-laki",
-            "Jenis Kelamin Perempuan",
-            "Satuan",
-            "Tahun"
-        ]
-    );
-    assert_eq!(report.table.header_row, 2);
-    assert_eq!(report.table.row_count, 4);
-    let found: Vec<(&str, Option<u64>)> = report
-        .findings
-        .iter()
-        .map(|f| (f.kind, f.row_number))
-        .collect();
-    assert!(found.contains(&("title-row", Some(1))), "{found:?}");
-    assert!(
-        found.contains(&("type-error", Some(5))),
-        "Excel row numbers: {found:?}"
-    );
-    assert!(found.contains(&("totals-row", Some(7))), "{found:?}");
-    assert_eq!(report.error_count, 1, "{:?}", report.findings);
-}
-
-#[test]
-fn xlsx_named_sheet_and_dates() {
-    let options = Options {
-        sheet: Some("Catatan"),
-        ..Options::default()
-    };
-    let report = validate(WORKBOOK, &options).expect("readable");
-    assert_eq!(report.table.sheet.as_deref(), Some("Catatan"));
-    let schema_kinds: Vec<_> = report
-        .schema
-        .fields
-        .iter()
-        .map(|f| (f.name.as_str(), f.kind))
-        .collect();
-    assert_eq!(
-        schema_kinds[3],
-        ("tahun", crate::schema::FieldType::Integer)
-    );
-    // The Excel date cell comes out as an ISO date.
-    let mut cleaned = Vec::new();
-    crate::clean(WORKBOOK, &report, None, &mut cleaned).expect("cleans");
-    let cleaned = String::from_utf8(cleaned).expect("utf-8");
-    assert!(
-        cleaned.starts_with("tanggal,catatan,satuan,tahun\r\n2024-12-31,"),
-        "{cleaned}"
-    );
-    let options = Options {
-        sheet: Some("Tidak Ada"),
-        ..Options::default()
-    };
-    let missing = validate(WORKBOOK, &options)
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(
-        missing.contains("Tidak Ada") && missing.contains("Penduduk"),
-        "{missing}"
-    );
-}
-
-#[test]
-fn json_records_keep_their_key_order() {
-    let json = br#"[{"kode_kecamatan": "35.76.01", "jumlah": 5, "satuan": "Jiwa", "tahun": 2024},
-                     {"kode_kecamatan": "35.76.02", "jumlah": "lima", "satuan": "Jiwa", "tahun": 2024, "catatan": null}]"#;
-    let report = check(json);
-    assert_eq!(report.table.format, "json");
-    assert_eq!(
-        report.table.header,
-        ["kode_kecamatan", "jumlah", "satuan", "tahun", "catatan"]
-    );
-    assert_eq!(report.table.empty_columns, ["catatan"]);
-    let bad = validate(&b"{\"not\": \"an array\"}"[..], &Options::default());
-    assert!(bad.is_err(), "a lone object is not a table");
-    assert!(matches!(
-        validate(&b"[1, 2]"[..], &Options::default()),
-        Err(ReadError::Json(_))
-    ));
-}
-
 #[test]
 fn schema_and_header_disagree() {
     let schema: TableSchema = serde_json::from_str(
@@ -523,3 +437,52 @@ fn grouped_integers_must_fit_64_bits() {
     assert_eq!(errors, [Some(3)], "{:?}", report.findings);
     assert!(has(&report, "indonesian-number"));
 }
+
+/// Every key a report serialises is a property of the published JSON Schema (which forbids
+/// others), down to the table, the findings and the proposed metadata.
+#[test]
+fn the_published_report_schema_has_every_report_key() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/validation-report.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).expect("schema file")).expect("json");
+    let table = "Jumlah Penduduk (Jiwa)\nkode_kecamatan,Persentase,jumlah,satuan,tahun\n\
+35.76.01,\"87,5 %\",1,Jiwa,2024\n35.76.02,-,2,Jiwa,2025\n";
+    let report = check(table.as_bytes());
+    let value = serde_json::to_value(&report).expect("serialises");
+    let keys = |v: &serde_json::Value| -> BTreeSet<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let declared = |s: &serde_json::Value| keys(&s["properties"]);
+    let pairs = [
+        (&value, &schema),
+        (&value["table"], &schema["properties"]["table"]),
+        (
+            &value["proposed_metadata"],
+            &schema["properties"]["proposed_metadata"],
+        ),
+    ];
+    for (v, s) in pairs {
+        let extra: Vec<String> = keys(v).difference(&declared(s)).cloned().collect();
+        assert!(extra.is_empty(), "not in the schema: {extra:?}");
+    }
+    for finding in value["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(value["details"].as_array().into_iter().flatten())
+    {
+        let extra: Vec<String> = keys(finding)
+            .difference(&declared(&schema["$defs"]["finding"]))
+            .cloned()
+            .collect();
+        assert!(extra.is_empty(), "not in the schema: {extra:?}");
+    }
+    assert!(report.findings.iter().any(|f| f.count.is_some()));
+}
+
+#[cfg(test)]
+#[path = "formats_tests.rs"]
+mod formats;

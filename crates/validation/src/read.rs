@@ -6,7 +6,10 @@ use std::io::{Cursor, Read};
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 
-use crate::sniff::sniff_delimiter;
+use crate::decode::{Evidence, StrayByte, Utf8Fallback, take_markers, weigh};
+use crate::limits::{LimitExceeded, Limits};
+pub use crate::sniff::FileKind;
+use crate::sniff::{Sniffed, sniff, sniff_delimiter};
 
 /// Bytes looked at before deciding on encoding and delimiter.
 const SAMPLE: usize = 64 * 1024;
@@ -15,10 +18,13 @@ const SAMPLE: usize = 64 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// No bytes.
-    #[error("the file is empty")]
+    #[error("berkas kosong / the file is empty")]
     Empty,
-    /// NUL bytes without a UTF-16 byte-order mark: a spreadsheet, image, PDF ...
-    #[error("the file is binary, not a delimited text table (for Excel files, save as CSV)")]
+    /// NUL bytes without a UTF-16 byte-order mark, in a file of no kind recognised here.
+    #[error(
+        "berkas biner, bukan tabel teks; unggah CSV, XLSX atau JSON / the file is binary, not a \
+         delimited text table; upload CSV, XLSX or JSON"
+    )]
     Binary,
     /// Reading failed.
     #[error("cannot read the file: {0}")]
@@ -32,13 +38,23 @@ pub enum ReadError {
     /// JSON that is not an array of records.
     #[error("cannot read the JSON: {0}")]
     Json(String),
-    /// A workbook or JSON file larger than can be read into memory.
+    /// A workbook or JSON file larger than can be read into memory (no longer returned: see
+    /// [`ReadError::Limit`]).
     #[error("the {0} file is larger than {1} MB; save it as CSV")]
     TooLarge(&'static str, u64),
+    /// Reading the file would exceed a [`Limits`] field; the error names it.
+    #[error("{0}")]
+    Limit(Box<LimitExceeded>),
+    /// A file of another kind than a table: a PDF, an image, a Word document ...
+    #[error("{0}")]
+    NotATable(FileKind),
 }
 
-/// Largest XLSX or JSON file read (they are read whole; CSV streams without limit).
-const WHOLE_FILE_LIMIT: u64 = 256 * 1024 * 1024;
+impl From<LimitExceeded> for ReadError {
+    fn from(e: LimitExceeded) -> Self {
+        Self::Limit(Box::new(e))
+    }
+}
 
 /// One row as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +63,23 @@ pub(crate) struct Row {
     pub number: u64,
     /// Cells as written (not trimmed), in one allocation.
     pub cells: csv::StringRecord,
+    /// Bytes that were not valid UTF-8 in a UTF-8 file, read as Windows-1252 (decode.rs).
+    pub strays: Vec<StrayByte>,
+}
+
+impl Row {
+    pub(crate) fn new(number: u64, cells: csv::StringRecord) -> Self {
+        Self {
+            number,
+            cells,
+            strays: Vec::new(),
+        }
+    }
+
+    /// Cells holding something other than whitespace.
+    pub fn filled(&self) -> usize {
+        self.cells.iter().filter(|c| is_filled(c)).count()
+    }
 }
 
 /// `str::trim`, with a fast path for cells that start and end in ASCII (nearly all of them).
@@ -62,13 +95,6 @@ pub(crate) fn trim(cell: &str) -> &str {
     }
 }
 
-impl Row {
-    /// Cells holding something other than whitespace.
-    pub fn filled(&self) -> usize {
-        self.cells.iter().filter(|c| is_filled(c)).count()
-    }
-}
-
 /// Whether a cell holds something other than ASCII white space (what [`Row::filled`] counts).
 pub(crate) fn is_filled(cell: &str) -> bool {
     cell.bytes().any(|b| !b.is_ascii_whitespace())
@@ -77,8 +103,34 @@ pub(crate) fn is_filled(cell: &str) -> bool {
 /// Row buffers kept for reuse (enough for the batches in flight between reader and checker).
 const MAX_SPARES: usize = 4096;
 
-/// The input with its sample put back in front, decoded to UTF-8.
-type Decoded<R> = DecodeReaderBytes<std::io::Chain<Cursor<Vec<u8>>, R>, Vec<u8>>;
+/// The input with its sample put back in front.
+type Replayed<R> = std::io::Chain<Cursor<Vec<u8>>, R>;
+
+/// The input decoded to UTF-8.
+enum Decoded<R: Read> {
+    /// UTF-8 (with or without BOM), stray bytes passed as markers.
+    Utf8(Utf8Fallback<Replayed<R>>),
+    /// UTF-16 or Windows-1252 through encoding_rs.
+    Other(DecodeReaderBytes<Replayed<R>, Vec<u8>>),
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Self::Utf8(r) => r.read(buf),
+            Self::Other(r) => r.read(buf),
+        }
+    }
+}
+
+impl<R: Read> Decoded<R> {
+    fn strays(&self) -> u64 {
+        match self {
+            Self::Utf8(r) => r.strays,
+            Self::Other(_) => 0,
+        }
+    }
+}
 
 /// A table being read row by row.
 pub(crate) struct Rows<R: Read> {
@@ -87,9 +139,9 @@ pub(crate) struct Rows<R: Read> {
     pub encoding: &'static str,
     /// Detected delimiter (CSV only).
     pub delimiter: Option<u8>,
-    /// `csv`, `xlsx` or `json`.
+    /// `csv`, `xlsx`, `xls`, `xml`, `html` or `json`.
     pub format: &'static str,
-    /// The worksheet read (XLSX only).
+    /// The worksheet read (workbooks only).
     pub sheet: Option<String>,
 }
 
@@ -107,6 +159,9 @@ struct Text<R: Read> {
     stash: Option<csv::StringRecord>,
     /// Row buffers given back by the engine, reused by the next reads.
     spares: Vec<csv::StringRecord>,
+    /// Stray bytes already found in parsed records (the decoder reads ahead of the parser).
+    strays_seen: u64,
+    max_columns: usize,
 }
 
 impl<R: Read> std::fmt::Debug for Rows<R> {
@@ -118,41 +173,77 @@ impl<R: Read> std::fmt::Debug for Rows<R> {
     }
 }
 
-/// Opens a table: an XLSX workbook (by its zip signature), a JSON array of records (by its
-/// leading `[`), or delimited text, whose encoding (BOM, UTF-8, else Windows-1252) and delimiter
-/// are detected.
-pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>, ReadError> {
+/// A whole file as text: BOM stripped, UTF-8 if the evidence says so, else Windows-1252.
+fn whole_text(bytes: &[u8]) -> (String, &'static str) {
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    match weigh(body, true) {
+        Evidence::Utf8 => (String::from_utf8_lossy(body).into_owned(), "utf-8"),
+        Evidence::Windows1252 => {
+            let (text, _) = WINDOWS_1252.decode_without_bom_handling(body);
+            (text.into_owned(), "windows-1252")
+        }
+    }
+}
+
+/// Opens a table by its content, whatever its name: an XLSX workbook or old binary XLS, an
+/// Excel 2003 XML workbook, an HTML table, a JSON array of records, or delimited text whose
+/// encoding and delimiter are detected. A PDF, an image, a Word document ... is refused with a
+/// message that says what it is.
+pub(crate) fn open<R: Read>(
+    mut input: R,
+    sheet: Option<&str>,
+    limits: &Limits,
+) -> Result<Rows<R>, ReadError> {
     let mut sample = Vec::with_capacity(SAMPLE);
     (&mut input).take(SAMPLE as u64).read_to_end(&mut sample)?;
     let complete = sample.len() < SAMPLE;
     if sample.is_empty() {
         return Err(ReadError::Empty);
     }
-    let first = sample.iter().copied().find(|b| !b.is_ascii_whitespace());
-    let whole = if sample.starts_with(b"PK\x03\x04") {
-        Some("xlsx")
-    } else if matches!(first, Some(b'[' | b'{')) || sample.starts_with(b"\xEF\xBB\xBF[") {
-        Some("json")
-    } else {
-        None
+    let sniffed = sniff(&sample);
+    let format = match sniffed {
+        Sniffed::Not(kind) => return Err(ReadError::NotATable(kind)),
+        Sniffed::Text => None,
+        Sniffed::Zip => Some("xlsx"),
+        Sniffed::Compound => Some("xls"),
+        Sniffed::Json => Some("json"),
+        Sniffed::Html => Some("html"),
+        Sniffed::Xml2003 => Some("xml"),
     };
-    if let Some(format) = whole {
+    if let Some(format) = format {
         let mut bytes = sample;
-        input.take(WHOLE_FILE_LIMIT + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > WHOLE_FILE_LIMIT {
-            return Err(ReadError::TooLarge(format, WHOLE_FILE_LIMIT / 1024 / 1024));
+        input
+            .take(limits.max_file_bytes.saturating_sub(bytes.len() as u64) + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limits.max_file_bytes {
+            return Err(LimitExceeded::file_bytes(format, limits.max_file_bytes).into());
         }
-        let table = if format == "xlsx" {
-            crate::sheets::xlsx(bytes, sheet)?
-        } else {
-            let body = bytes
-                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-                .unwrap_or(&bytes);
-            crate::sheets::json(body)?
+        let mut encoding = "utf-8";
+        let table = match format {
+            "xlsx" => crate::sheets::xlsx(bytes, sheet, limits)?,
+            "xls" => crate::sheets::xls(bytes, sheet, limits)?,
+            "json" => {
+                let body = bytes
+                    .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                    .unwrap_or(&bytes);
+                crate::sheets::json(body, limits)?
+            }
+            _ => {
+                let (text, label) = whole_text(&bytes);
+                drop(bytes);
+                encoding = label;
+                if format == "html" {
+                    crate::sheets::html(&text, limits)?
+                } else {
+                    crate::sheets::xml2003(&text, sheet, limits)?
+                }
+            }
         };
         return Ok(Rows {
             source: Source::Whole(table.rows.into_iter()),
-            encoding: "utf-8",
+            encoding,
             delimiter: None,
             format,
             sheet: table.name,
@@ -167,7 +258,7 @@ pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>
             (UTF_16BE, "utf-16be", 2)
         } else if sample.contains(&0) {
             return Err(ReadError::Binary);
-        } else if is_utf8(&sample, complete) {
+        } else if weigh(&sample, complete) == Evidence::Utf8 {
             (UTF_8, "utf-8", 0)
         } else {
             // Older Excel "CSV" exports: Windows-1252, a superset of Latin-1 for printable text.
@@ -175,10 +266,18 @@ pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>
         };
     let (text, _) = encoding.decode_without_bom_handling(&sample[bom..]);
     let delimiter = sniff_delimiter(text.as_bytes(), complete);
-    let decoder = DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding))
-        .bom_override(true)
-        .build(Cursor::new(sample).chain(input));
+    let decoder = if encoding == UTF_8 {
+        let mut replay = Cursor::new(sample);
+        replay.set_position(bom as u64);
+        Decoded::Utf8(Utf8Fallback::new(replay.chain(input)))
+    } else {
+        Decoded::Other(
+            DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_override(true)
+                .build(Cursor::new(sample).chain(input)),
+        )
+    };
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -191,6 +290,8 @@ pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>
         pending_blank: 0,
         stash: None,
         spares: Vec::new(),
+        strays_seen: 0,
+        max_columns: limits.max_columns,
     };
     Ok(Rows {
         source: Source::Text(Box::new(text)),
@@ -199,14 +300,6 @@ pub(crate) fn open<R: Read>(mut input: R, sheet: Option<&str>) -> Result<Rows<R>
         format: "csv",
         sheet: None,
     })
-}
-
-fn is_utf8(sample: &[u8], complete: bool) -> bool {
-    match std::str::from_utf8(sample) {
-        Ok(_) => true,
-        // A multi-byte character cut by the end of the sample is still UTF-8.
-        Err(e) => !complete && e.error_len().is_none(),
-    }
 }
 
 impl<R: Read> Rows<R> {
@@ -232,13 +325,17 @@ impl<R: Read> Text<R> {
     fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
         if self.pending_blank > 0 {
             self.pending_blank -= 1;
-            return Ok(Some(self.numbered(csv::StringRecord::new())));
+            return Ok(Some(self.numbered(csv::StringRecord::new(), Vec::new())));
         }
         if let Some(cells) = self.stash.take() {
-            return Ok(Some(self.numbered(cells)));
+            let strays = self.strays(&mut Some(cells));
+            return Ok(Some(self.numbered(strays.0, strays.1)));
         }
         if !self.reader.read_record(&mut self.record)? {
             return Ok(None);
+        }
+        if self.record.len() > self.max_columns {
+            return Err(LimitExceeded::columns(self.record.len() as u64, self.max_columns).into());
         }
         // The parser folds empty lines into the next record's span: a record starting on line
         // `start` and ending before line `after` covers its own lines plus the empty ones.
@@ -259,19 +356,36 @@ impl<R: Read> Text<R> {
         let mut cells = self.spares.pop().unwrap_or_default();
         std::mem::swap(&mut cells, &mut self.record);
         if skipped == 0 {
-            return Ok(Some(self.numbered(cells)));
+            let (cells, strays) = self.strays(&mut Some(cells));
+            return Ok(Some(self.numbered(cells, strays)));
         }
         // Empty lines the parser stepped over come first, each as its own blank row.
         self.pending_blank = skipped - 1;
         self.stash = Some(cells);
-        Ok(Some(self.numbered(csv::StringRecord::new())))
+        Ok(Some(self.numbered(csv::StringRecord::new(), Vec::new())))
     }
 
-    fn numbered(&mut self, cells: csv::StringRecord) -> Row {
+    /// The record with its stray bytes taken out, while the decoder has passed some that no
+    /// parsed record held yet (nothing to do for nearly every file).
+    fn strays(
+        &mut self,
+        cells: &mut Option<csv::StringRecord>,
+    ) -> (csv::StringRecord, Vec<StrayByte>) {
+        let mut record = cells.take().unwrap_or_default();
+        if self.reader.get_ref().strays() <= self.strays_seen {
+            return (record, Vec::new());
+        }
+        let strays = take_markers(&mut record);
+        self.strays_seen += strays.len() as u64;
+        (record, strays)
+    }
+
+    fn numbered(&mut self, cells: csv::StringRecord, strays: Vec<StrayByte>) -> Row {
         self.number += 1;
         Row {
             number: self.number,
             cells,
+            strays,
         }
     }
 }

@@ -10,6 +10,9 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 
 use flate2::read::GzDecoder;
+
+use crate::names::loose_chars;
+pub(crate) use crate::names::{loose_name, names_close};
 use serde::Serialize;
 
 /// File names inside the package's `data` folder and their headers, in level order.
@@ -21,12 +24,11 @@ const FILES: [(&str, &str); 4] = [
 ];
 /// Digits in each dot-separated part of a Kemendagri code (`35.76.01.1003`).
 const PART_LEN: [usize; 4] = [2, 2, 2, 4];
-/// Name prefixes ignored by [`RegionReference::name_matches`] (stripped repeatedly).
-const NAME_PREFIXES: &str =
-    "KABUPATEN KAB. KAB KOTA DESA KELURAHAN KEL. KECAMATAN KEC. ADMINISTRASI ADM.";
 
 /// Level of a region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum RegionLevel {
     /// Province, code `35`.
@@ -265,6 +267,29 @@ impl RegionReference {
         list.get(index)
     }
 
+    /// Province and kabupaten/kota names, compared loosely ([`loose_name`]), with their level.
+    pub(crate) fn upper_names(&self) -> std::collections::HashMap<String, RegionLevel> {
+        let mut names = std::collections::HashMap::new();
+        for region in self.levels[..2].iter().flatten() {
+            // A province named like a kota (Bengkulu, Jambi) is the province.
+            names
+                .entry(loose_name(&region.name))
+                .or_insert(region.level);
+        }
+        names
+    }
+
+    /// Province and kabupaten/kota names, compared loosely, with their dotted code.
+    pub(crate) fn upper_codes(&self) -> std::collections::HashMap<String, String> {
+        let mut codes = std::collections::HashMap::new();
+        for region in self.levels[..2].iter().flatten() {
+            codes
+                .entry(loose_name(&region.name))
+                .or_insert_with(|| region.code.clone());
+        }
+        codes
+    }
+
     /// Number of regions per level: provinsi, kabupaten/kota, kecamatan, desa/kelurahan.
     pub fn counts(&self) -> [usize; 4] {
         self.levels.each_ref().map(Vec::len)
@@ -332,7 +357,7 @@ impl RegionReference {
     /// the code (trimmed) is not in the list.
     pub fn name_matches(&self, code: &str, name: &str) -> Option<bool> {
         let region = self.get(code.trim())?;
-        Some(loose_name(&region.name).eq(loose_name(name)))
+        Some(loose_chars(&region.name).eq(loose_chars(name)))
     }
 }
 
@@ -346,6 +371,13 @@ fn data_file_index(path: &Path) -> Option<usize> {
         .filter(|c| matches!(c, Component::Normal(_)))
         .count();
     (in_data && depth <= 1).then_some(index)
+}
+
+/// The dotted Kemendagri form of an all-digit code (`3204252001` → `32.04.25.2001`), by its
+/// shape alone.
+pub(crate) fn dotted(digits: &str) -> Option<String> {
+    let mut buf = [0; 13];
+    add_dots(digits, &mut buf).map(str::to_owned)
 }
 
 /// Dotted form of an all-digit value of length 2, 4, 6 or 10, written into `buf`.
@@ -367,22 +399,6 @@ fn add_dots<'a>(digits: &str, buf: &'a mut [u8; 13]) -> Option<&'a str> {
         return None;
     }
     std::str::from_utf8(buf.get(..len)?).ok()
-}
-
-/// Letters and digits of a name, uppercased, after the [`NAME_PREFIXES`].
-fn loose_name(name: &str) -> impl Iterator<Item = char> + '_ {
-    let punctuation = |c: char| !c.is_alphanumeric();
-    let mut rest = name.trim_start_matches(punctuation);
-    while let Some(stripped) = NAME_PREFIXES.split(' ').find_map(|prefix| {
-        let after = rest.get(prefix.len()..)?;
-        let whole_word = prefix.ends_with('.') || after.starts_with(|c: char| !c.is_alphanumeric());
-        (whole_word && rest.get(..prefix.len())?.eq_ignore_ascii_case(prefix)).then_some(after)
-    }) {
-        rest = stripped.trim_start_matches(punctuation);
-    }
-    rest.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
 }
 
 /// Reads one level's CSV, checking every row against `parents` (the level above, sorted).

@@ -1,6 +1,8 @@
 //! Frictionless Table Schema (the subset Satu Data uses): reading, inferring and checking cells.
 
-use crate::engine::is_region_column;
+use crate::cells::{indonesian_number, is_placeholder};
+use crate::engine::strip_float_zero;
+use crate::roles::ColumnRole;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -233,13 +235,18 @@ pub(crate) fn enum_text(value: &Value) -> String {
 /// field confidence): a stray `n/a` among numbers becomes a type error, not a text column.
 const CONFIDENCE: f64 = 0.9;
 
-/// Infers a schema from sample rows: the narrowest of integer (thousand dots allowed), number and
-/// string that at least 90% of the non-empty values fit. Codes are identifiers, so two kinds of
-/// code column are text whatever their values look like: a region code column (a Kemendagri
-/// kabupaten code such as `35.10` read as a number would be published as 35.1, and an undotted
-/// `3510` could not be dotted by cleaning), and any other `kode_*` column whose sample has a
-/// value a number would change (`1.02`, `007`).
-pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
+/// Infers a schema from sample rows: the narrowest of integer (thousand dots, `2019.0` and
+/// `Rp 1.500.000` allowed), number (Indonesian notation `87,5 %` allowed) and string that at
+/// least 90% of the values fit, placeholders (`-`, `tidak ada data`) not counted. Codes are
+/// identifiers, so two kinds of code column are text whatever their values look like: a region
+/// code column (a Kemendagri kabupaten code such as `35.10` read as a number would be published
+/// as 35.1, and an undotted `3510` could not be dotted by cleaning), and any other code column
+/// whose sample has a value a number would change (`1.02`, `007`).
+pub(crate) fn infer(
+    header: &[String],
+    sample: &[Vec<String>],
+    roles: &[ColumnRole],
+) -> TableSchema {
     let fields = header
         .iter()
         .enumerate()
@@ -249,25 +256,38 @@ pub(crate) fn infer(header: &[String], sample: &[Vec<String>]) -> TableSchema {
                     .iter()
                     .filter_map(move |row| row.get(i))
                     .map(|v| v.trim())
-                    .filter(|v| !v.is_empty())
+                    .filter(|v| !v.is_empty() && !is_placeholder(v))
             };
-            if is_region_column(name)
-                || (name.starts_with("kode") && values().any(|v| !plain_number_text(v)))
+            let role = roles.get(i).copied().unwrap_or(ColumnRole::Other);
+            if role.is_region_code()
+                || role == ColumnRole::Unit
+                || (role.is_code() && values().any(|v| !plain_number_text(v)))
             {
                 return Field::text(name);
             }
             let (mut total, mut whole, mut numeric) = (0usize, 0usize, 0usize);
             for value in values() {
                 total += 1;
-                if FieldType::Integer.read(value).is_some() || is_grouped_integer(value) {
+                let indonesian = indonesian_number(value);
+                if FieldType::Integer.read(value).is_some()
+                    || is_grouped_integer(value)
+                    || strip_float_zero(value).is_some()
+                    || indonesian.is_some_and(|(n, _)| n.fract() == 0.0 && !value.contains(','))
+                {
                     whole += 1;
                     numeric += 1;
-                } else if FieldType::Number.read(value).is_some() {
+                } else if FieldType::Number.read(value).is_some() || indonesian.is_some() {
                     numeric += 1;
                 }
             }
             let share = |n: usize| total > 0 && n as f64 >= CONFIDENCE * total as f64;
-            let kind = if share(whole) {
+            // A column of nothing but placeholders (BPS writes `-` for a number not available).
+            let only_placeholders = total == 0
+                && sample
+                    .iter()
+                    .filter_map(|row| row.get(i))
+                    .any(|v| is_placeholder(v.trim()));
+            let kind = if share(whole) || only_placeholders {
                 FieldType::Integer
             } else if share(numeric) {
                 FieldType::Number
@@ -380,131 +400,5 @@ mod one_or_many {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_frictionless_schemas() -> Result<(), serde_json::Error> {
-        let schema: TableSchema = serde_json::from_str(
-            r#"{"fields": [{"name": "id", "type": "integer", "constraints": {"required": true}},
-                           {"name": "geo", "type": "geopoint"}], "primaryKey": "id"}"#,
-        )?;
-        assert_eq!(schema.primary_key, ["id"]);
-        assert_eq!(schema.fields[1].kind, FieldType::Any);
-        assert_eq!(schema.missing_values, [""]);
-        Ok(())
-    }
-
-    #[test]
-    fn types_read_strictly() {
-        assert!(FieldType::Integer.read("1234").is_some());
-        assert!(FieldType::Integer.read("1.234").is_none());
-        assert!(FieldType::Integer.read("n/a").is_none());
-        assert!(FieldType::Number.read("12.5").is_some());
-        assert!(FieldType::Number.read("12,5").is_none());
-        assert!(FieldType::Number.read("inf").is_none());
-        assert!(FieldType::Year.read("2024").is_some());
-        assert!(FieldType::Date.read("2024-02-30").is_some());
-        assert!(FieldType::Date.read("2024-13-01").is_none());
-    }
-
-    #[test]
-    fn inference_tolerates_a_stray_value() {
-        let header = vec!["jumlah".to_owned()];
-        let mut rows: Vec<Vec<String>> = (0..19).map(|i| vec![format!("{i}.000")]).collect();
-        rows.push(vec!["n/a".to_owned()]);
-        assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::Integer);
-        rows.push(vec!["-".to_owned()]);
-        rows.push(vec!["?".to_owned()]);
-        assert_eq!(infer(&header, &rows).fields[0].kind, FieldType::String);
-    }
-
-    #[test]
-    fn proposes_the_smallest_natural_key() {
-        let header: Vec<String> = [
-            "id",
-            "kode_kecamatan",
-            "nama_kecamatan",
-            "jenis_kelamin",
-            "jumlah",
-            "satuan",
-            "tahun",
-        ]
-        .map(String::from)
-        .to_vec();
-        let rows: Vec<Vec<String>> = [
-            ["1", "35.76.01", "Prajuritkulon", "L", "10", "Jiwa", "2024"],
-            ["2", "35.76.01", "Prajuritkulon", "P", "11", "Jiwa", "2024"],
-            ["3", "35.76.02", "Magersari", "L", "12", "Jiwa", "2024"],
-            ["4", "35.76.02", "Magersari", "P", "13", "Jiwa", "2024"],
-            ["5", "35.76.02", "Magersari", "P", "14", "Jiwa", "2025"],
-        ]
-        .iter()
-        .map(|r| r.map(String::from).to_vec())
-        .collect();
-        let schema = infer(&header, &rows);
-        assert_eq!(
-            propose_key(&schema, &header, &rows),
-            ["kode_kecamatan", "jenis_kelamin", "tahun"]
-        );
-        let mut repeated = rows.clone();
-        repeated.push(rows[0].clone());
-        assert!(
-            propose_key(&schema, &header, &repeated).is_empty(),
-            "no key when a row repeats"
-        );
-    }
-
-    fn inferred_kinds(header: &[String], rows: &[Vec<String>]) -> Vec<FieldType> {
-        infer(header, rows).fields.iter().map(|f| f.kind).collect()
-    }
-
-    #[test]
-    fn code_columns_are_inferred_as_text() {
-        let header: Vec<String> = [
-            "kode_kabupaten_kota",
-            "kode_provinsi",
-            "kode_rekening",
-            "kode_barang",
-            "kodepos",
-            "jumlah",
-        ]
-        .map(String::from)
-        .to_vec();
-        let rows: Vec<Vec<String>> = [
-            ["35.10", "35", "5.1", "1001", "61311", "10"],
-            ["35.76", "35", "007", "1002", "61312", "12"],
-        ]
-        .iter()
-        .map(|r| r.map(String::from).to_vec())
-        .collect();
-        let kinds = inferred_kinds(&header, &rows);
-        // Region codes are text even when they look like integers; other codes only when a
-        // number would change them; `kodepos` is not a code column.
-        assert_eq!(
-            kinds,
-            [
-                FieldType::String,
-                FieldType::String,
-                FieldType::String,
-                FieldType::Integer,
-                FieldType::Integer,
-                FieldType::Integer
-            ]
-        );
-    }
-
-    #[test]
-    fn inference_picks_the_narrowest_type() {
-        let header = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        let rows = vec![
-            vec!["1".to_owned(), "1.5".to_owned(), "x".to_owned()],
-            vec!["2".to_owned(), "2".to_owned(), "3".to_owned()],
-        ];
-        let kinds = inferred_kinds(&header, &rows);
-        assert_eq!(
-            kinds,
-            [FieldType::Integer, FieldType::Number, FieldType::String]
-        );
-    }
-}
+#[path = "schema_tests.rs"]
+mod tests;

@@ -164,6 +164,7 @@ fn validate_exits_0_1_2_and_prints_json() {
         max_findings: 100,
         sheet: None,
         clean_out: None,
+        long: false,
     };
     let (text, code) = validate(&args(&good, Format::Text));
     assert_eq!(code, 0, "{text}");
@@ -176,7 +177,11 @@ fn validate_exits_0_1_2_and_prints_json() {
     assert_eq!(code, 1);
     let report: serde_json::Value = serde_json::from_str(&json).expect("json report");
     assert_eq!(report["counts"]["missing-cell"], 1);
-    assert_eq!(report["findings"][0]["row_number"], 3);
+    let missing = report["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["type"] == "missing-cell"))
+        .expect("missing-cell");
+    assert_eq!(missing["row_number"], 3);
     let cleaned = dir.path().join("bersih.csv");
     let messy = dir.path().join("kotor.csv");
     std::fs::write(

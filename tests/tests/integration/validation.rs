@@ -20,7 +20,7 @@ kode_kelurahan;nama_kelurahan;jumlah_penduduk;satuan;tahun\r\n\
 35.76.01.1007;Surodinawan;998;Jiwa;2024\r\n\
 35.76.01.1008;Blooto;1.500;Jiwa;2024\r\n\
 35.76.02.1001;Gununggedangan;2.000;Jiwa;2024\r\n\
-35.76.02.1003;Magersari;n/a;Jiwa;2024\r\n\
+35.76.02.1003;Magersari;banyak;Jiwa;2024\r\n\
 35.76.02.1004;Gedongan;3.300;Jiwa;2024\r\n\
 35.76.03.1001;Kr\xE4nggan;2.900;Jiwa;2024\r\n\
 ;Jumlah;21.245;Jiwa;\r\n";
@@ -48,7 +48,8 @@ async fn uploads_carry_a_validation_report(app: TestApp) {
         .upload(&slug, p, "text/csv", MESSY)
         .await
         .expect(StatusCode::CREATED);
-    // The integer column is inferred from the whole-number sample; "n/a" is the one error.
+    // The integer column is inferred from the whole-number sample; "banyak" (a word, not a
+    // missing-value marker such as "n/a") is the one error.
     assert_eq!(
         version.json["validation"],
         json!({"valid": false, "error_count": 1, "warning_count": 2})
@@ -85,7 +86,7 @@ async fn uploads_carry_a_validation_report(app: TestApp) {
         .expect("type-error");
     assert_eq!(type_error["field_name"], "jumlah_penduduk");
     assert_eq!(type_error["field_number"], 3);
-    assert_eq!(type_error["cell"], "n/a");
+    assert_eq!(type_error["cell"], "banyak");
     assert!(
         type_error["message"]
             .as_str()

@@ -34,6 +34,7 @@ pub struct UploadForm {
     params(
         ("slug" = String, Path, description = "Slug or id of the dataset"),
         ("X-Filename" = Option<String>, Header, description = "Original file name for a raw upload"),
+        ("layout" = Option<String>, Query, description = "`long`: clean a wide table (years or months as columns) into the Satu Data long layout, one row per observation"),
     ),
     request_body(
         description = "The table",
@@ -65,6 +66,7 @@ pub async fn create_version(
 )> {
     let headers = request.headers().clone();
     let content_type = media_type(&headers)?;
+    let long = wants_long_layout(request.uri().query())?;
     let version = if content_type == "multipart/form-data" {
         let mut form = Multipart::from_request(request, &state)
             .await
@@ -95,6 +97,7 @@ pub async fn create_version(
                 .map_or_else(|| "text/csv".to_owned(), base_type),
             filename: field.file_name().map(str::to_owned),
             declared_len: None,
+            long,
             body: field.boxed(),
         };
         state.catalog.upload_version(&actor, &slug, upload).await?
@@ -112,6 +115,7 @@ pub async fn create_version(
             media_type: content_type,
             filename,
             declared_len,
+            long,
             body: body.into_data_stream(),
         };
         state.catalog.upload_version(&actor, &slug, upload).await?
@@ -273,4 +277,23 @@ pub async fn diff_versions(
     Ok(Json(
         state.catalog.diff_versions(&actor, &slug, a, b).await?,
     ))
+}
+
+/// `?layout=long` (or `wide`, the default).
+fn wants_long_layout(query: Option<&str>) -> ApiResult<bool> {
+    let mut long = false;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match (key.as_ref(), value.as_ref()) {
+            ("layout", "long") => long = true,
+            ("layout", "wide") => long = false,
+            ("layout", other) => {
+                return Err(ApiError::bad_request(
+                    format!("layout harus 'long' atau 'wide', bukan '{other}'"),
+                    format!("layout must be 'long' or 'wide', not '{other}'"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(long)
 }

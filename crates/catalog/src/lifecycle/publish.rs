@@ -180,7 +180,7 @@ impl Catalog {
         let clean = match stored {
             Some(clean) => clean,
             None => {
-                self.store_clean_table(&version.object_key, &table, &schema)
+                self.store_clean_table(&version.object_key, &table, &schema, false)
                     .await?
             }
         };

@@ -2,23 +2,29 @@
 //! uniqueness needs (8 bytes and a row number per distinct key).
 
 mod checker;
+mod header;
 mod keys;
+mod layout;
 mod memo;
+mod metadata;
 mod prep;
 mod region;
+mod summary;
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use crate::checks;
+use crate::limits::Limits;
 use crate::read::{self, ReadError, Row};
 use crate::reference::RegionReference;
 use crate::report::{Findings, Report, Severity, Suggestions, TableInfo};
-use crate::schema::{self, TableSchema};
+use crate::roles::ColumnRole;
+use crate::schema::{self, FieldType, TableSchema};
 
 use checker::Checker;
+pub(crate) use layout::{month_in, wide_groups, year_in};
 use prep::{Prep, Preparer};
-pub(crate) use region::is_region_column;
+pub(crate) use region::{RegionColumn, is_region_column, strip_float_zero};
 
 /// Rows looked at to find the header under title lines.
 const HEAD_ROWS: usize = 25;
@@ -51,6 +57,8 @@ pub struct Options<'a> {
     pub max_findings_per_type: usize,
     /// The worksheet of an XLSX workbook to read; the first when `None`.
     pub sheet: Option<&'a str>,
+    /// What reading one file may cost (each field a configuration key of the service).
+    pub limits: Limits,
 }
 
 impl Default for Options<'_> {
@@ -61,6 +69,7 @@ impl Default for Options<'_> {
             coverage: None,
             max_findings_per_type: 100,
             sheet: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -88,7 +97,7 @@ pub(crate) fn run<R: Read + Send>(
     pass: Pass,
     sink: &mut dyn FnMut(&Row),
 ) -> Result<Report, ReadError> {
-    let mut rows = read::open(input, options.sheet)?;
+    let mut rows = read::open(input, options.sheet, &options.limits)?;
     let mut findings = Findings::new(options.max_findings_per_type.max(1));
     let mut head = Vec::new();
     while head.len() < HEAD_ROWS {
@@ -97,10 +106,10 @@ pub(crate) fn run<R: Read + Send>(
             None => break,
         }
     }
-    let Some(header_at) = find_header(&head) else {
+    let Some(block) = header::find(&head) else {
         return Err(ReadError::Empty);
     };
-    for row in head.iter().take(header_at).filter(|r| r.filled() > 0) {
+    for row in head.iter().take(block.first).filter(|r| r.filled() > 0) {
         let text = row
             .cells
             .iter()
@@ -117,39 +126,78 @@ pub(crate) fn run<R: Read + Send>(
             "Title line above the table skipped".into(),
         );
     }
-    let header_row = head[header_at].number;
-    let labels: Vec<String> = head[header_at]
-        .cells
-        .iter()
-        .map(|c| c.trim().trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
+    for row in head.iter().take(block.last + 1) {
+        report_strays(row, &block.labels, &mut findings);
+    }
+    let header_row = head[block.first].number;
+    let header_rows = (block.last - block.first + 1) as u64;
+    let labels = block.labels;
     checks::header(&labels, header_row, &mut findings);
 
-    let mut pending: Vec<Row> = head.split_off(header_at + 1);
+    let titles: Vec<String> = head
+        .iter()
+        .take(block.first)
+        .flat_map(|r| {
+            r.cells
+                .iter()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+        })
+        .collect();
+    let mut pending: Vec<Row> = head.split_off(block.last + 1);
+    while pending.len() < INFER_ROWS {
+        match rows.next_row()? {
+            Some(row) => pending.push(row),
+            None => break,
+        }
+    }
+    let sample: Vec<Vec<String>> = pending
+        .iter()
+        .map(|r| r.cells.iter().map(str::to_owned).collect())
+        .collect();
+    let mut roles: Vec<ColumnRole> = labels.iter().map(|l| ColumnRole::of(l)).collect();
+    let regions = region::plan(&labels, &mut roles, &sample, options.reference);
+    let index_columns = index_columns(&labels, &sample);
     let mut suggested_key = Vec::new();
     let (schema, inferred) = match options.schema {
         Some(schema) => (schema.clone(), false),
         None => {
-            while pending.len() < INFER_ROWS {
-                match rows.next_row()? {
-                    Some(row) => pending.push(row),
-                    None => break,
-                }
-            }
-            let sample: Vec<Vec<String>> = pending
-                .iter()
-                .map(|r| r.cells.iter().map(str::to_owned).collect())
-                .collect();
-            let inferred = schema::infer(&labels, &sample);
+            let inferred = schema::infer(&labels, &sample, &roles);
             suggested_key = schema::propose_key(&inferred, &labels, &sample);
             (inferred, true)
         }
+    };
+    let kinds: Vec<FieldType> = labels
+        .iter()
+        .map(|l| {
+            schema
+                .fields
+                .iter()
+                .find(|f| &f.name == l)
+                .map_or(FieldType::String, |f| f.kind)
+        })
+        .collect();
+    let table_unit = titles.iter().find_map(|t| layout::unit_in(t));
+    layout::check(
+        &labels,
+        &kinds,
+        &roles,
+        table_unit.as_deref(),
+        header_row,
+        &mut findings,
+    );
+    let plan = TablePlan {
+        roles,
+        regions,
+        index_columns,
     };
     let mut checker = Checker::new(
         &labels,
         &schema,
         !inferred,
         options,
+        &plan,
         header_row,
         &mut findings,
     );
@@ -161,6 +209,9 @@ pub(crate) fn run<R: Read + Send>(
     let mut footnotes: Vec<(Row, Prep)> = Vec::new();
     let mut handle = |row: Row, prep: Prep, done: &mut Batch| {
         data_rows += 1;
+        if !row.strays.is_empty() {
+            report_strays(&row, &labels, &mut findings);
+        }
         if checker.maybe_footnote(&row, &prep) && footnotes.len() < MAX_FOOTNOTES {
             footnotes.push((row, prep));
             return;
@@ -188,19 +239,25 @@ pub(crate) fn run<R: Read + Send>(
             "Footnote below the table skipped".into(),
         );
     }
-    checker.finish(&mut findings);
+    checker.finish(header_row, &mut findings);
+    let details = summary::summarise(&mut findings, &checker.filled, header_row);
     // Key repeats are found at the end (seen.rs): list everything in row order, table-wide
     // findings last. The sort is stable, so findings of one row keep their order.
     findings
         .items
         .sort_by_key(|f| (f.row_number.is_none(), f.row_number));
     // A table without data rows keeps its columns: a clean table always has a header.
-    let empty_columns = labels
-        .iter()
-        .zip(&checker.filled)
-        .filter(|(_, n)| data_rows > 0 && **n == 0)
-        .map(|(l, _)| l.clone())
+    let empty: Vec<usize> = (0..labels.len())
+        .filter(|&i| data_rows > 0 && checker.filled[i] == 0)
         .collect();
+    let empty_columns = empty.iter().map(|&i| labels[i].clone()).collect();
+    let mut drop_columns: Vec<u64> = empty
+        .iter()
+        .chain(&plan.index_columns)
+        .map(|&i| i as u64 + 1)
+        .collect();
+    drop_columns.sort_unstable();
+    drop_columns.dedup();
     let region_reference = options
         .reference
         .map(|_| RegionReference::ATTRIBUTION.to_owned());
@@ -210,6 +267,17 @@ pub(crate) fn run<R: Read + Send>(
         .iter()
         .map(|&i| labels[i].clone())
         .collect();
+    let proposed_metadata = metadata::propose(&metadata::Facts {
+        labels: &labels,
+        roles: &plan.roles,
+        kinds: &kinds,
+        seen: &checker.seen,
+        satuan: checker.satuan_values(),
+        column_units: checker.column_units(),
+        table_unit: table_unit.as_deref(),
+        reference: options.reference,
+        sample: &sample,
+    });
     Ok(Report {
         valid: error_count == 0,
         error_count,
@@ -224,10 +292,14 @@ pub(crate) fn run<R: Read + Send>(
             encoding: rows.encoding.to_owned(),
             delimiter: rows.delimiter.map(|d| char::from(d).to_string()),
             header_row,
+            header_rows,
             column_count: labels.len() as u64,
             header: labels,
             row_count: data_rows,
             empty_columns,
+            index_columns: plan.index_columns.iter().map(|&i| i as u64 + 1).collect(),
+            roles: plan.roles,
+            drop_columns,
         },
         schema,
         schema_inferred: inferred,
@@ -237,7 +309,66 @@ pub(crate) fn run<R: Read + Send>(
             key: suggested_key,
             region_columns,
         },
+        details,
+        proposed_metadata,
     })
+}
+
+/// What the engine decided about the columns before the rows are checked.
+#[derive(Debug)]
+pub(crate) struct TablePlan {
+    /// Each column's role (labels refined by values).
+    pub roles: Vec<ColumnRole>,
+    /// The region code columns.
+    pub regions: Vec<RegionColumn>,
+    /// Columns without a label that number the rows (a pandas index).
+    pub index_columns: Vec<usize>,
+}
+
+/// Columns without a label whose sample values count up by one from 0 or 1 (a pandas index).
+fn index_columns(labels: &[String], sample: &[Vec<String>]) -> Vec<usize> {
+    (0..labels.len())
+        .filter(|&i| labels[i].is_empty())
+        .filter(|&i| {
+            let values: Vec<i64> = sample
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map_while(|v| v.parse::<i64>().ok())
+                .collect();
+            values.len() >= 2
+                && matches!(values.first(), Some(0 | 1))
+                && values.windows(2).all(|w| w[1] == w[0] + 1)
+                && values.len()
+                    == sample
+                        .iter()
+                        .filter(|r| r.get(i).is_some_and(|v| !v.trim().is_empty()))
+                        .count()
+        })
+        .collect()
+}
+
+/// One `encoding-error` per byte that was not valid UTF-8 in a UTF-8 file (decode.rs).
+fn report_strays(row: &Row, labels: &[String], findings: &mut Findings) {
+    for stray in &row.strays {
+        let label = labels.get(stray.column).map_or("", String::as_str);
+        let (byte, read_as) = (stray.byte, stray.read_as);
+        findings.add(
+            "encoding-error",
+            Some(row.number),
+            Some((label, stray.column)),
+            row.cells.get(stray.column),
+            format!(
+                "Bita 0x{byte:02X} bukan UTF-8 yang sah dan dibaca sebagai '{read_as}' \
+                 (Windows-1252); periksa sel ini lalu simpan berkas sebagai UTF-8"
+            ),
+            format!(
+                "Byte 0x{byte:02X} is not valid UTF-8 and was read as '{read_as}' (Windows-1252); \
+                 check this cell and save the file as UTF-8"
+            ),
+        );
+    }
 }
 
 /// Rows handed from the reader thread to the checker at a time.
@@ -303,28 +434,6 @@ fn pipeline<R: Read + Send>(
         }
         Ok(())
     })
-}
-
-/// The header is the first row at least half as wide as the widest common row: title lines
-/// above it have a single filled cell.
-fn find_header(head: &[Row]) -> Option<usize> {
-    let mut widths: HashMap<usize, usize> = HashMap::new();
-    for row in head {
-        let filled = row.filled();
-        if filled >= 2 {
-            *widths.entry(filled).or_default() += 1;
-        }
-    }
-    let modal = widths
-        .iter()
-        .max_by_key(|&(w, n)| (*n, *w))
-        .map(|(w, _)| *w);
-    match modal {
-        Some(width) => head
-            .iter()
-            .position(|r| r.filled() * 2 >= width && r.filled() >= 2),
-        None => head.iter().position(|r| r.filled() > 0),
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! that needs nothing but the row moves here.
 
 use super::keys::Key;
+use crate::cells::may_be_formula;
 use crate::read::{Row, is_filled, trim};
 
 /// Keys hashed ahead; a table with more keys (rare) has the rest hashed by the checker.
@@ -20,6 +21,8 @@ pub(super) struct Prep {
     pub mask: Option<u64>,
     /// The hashes of the first [`KEYS`] keys ([`Key::hash`]).
     pub keys: [Option<u64>; KEYS],
+    /// Some cell starts with a character that may start a formula (`=`, `+`, `-`, `@`).
+    pub formula: bool,
 }
 
 /// The table's shape and key columns, shared with the reader thread.
@@ -38,6 +41,7 @@ impl Preparer {
         };
         let mut mask = 0u64;
         for (i, cell) in row.cells.iter().enumerate() {
+            prep.formula |= may_be_formula(cell);
             if is_filled(cell) {
                 prep.filled += 1;
                 if masked && i < self.width && !trim(cell).is_empty() {

@@ -1,23 +1,32 @@
 //! The per-row checks: one plan per column, the keys, and what the rows teach about the table.
-//! The plan is made in plan.rs.
+//! The plan is made in plan.rs, cells are checked in cell.rs, totals rows and series in
+//! totals.rs, and the column findings are made at the end in finish.rs.
 
+mod cell;
+mod finish;
+mod pairs;
 mod plan;
+mod plausible;
+mod totals;
 
 use std::collections::{BTreeSet, HashMap};
 
 use regex::Regex;
 
 use super::keys::Key;
-use super::memo::{Counters, Memo};
+use super::memo::{Counters, Memo, NOTES};
 use super::prep::{KEYS, Prep, Preparer};
-use super::region::{REGION_CACHE, RegionOutcome, type_id};
+use super::region::{RegionColumn, RegionOutcome};
 use super::{MEASURE_COLUMNS, TOTAL_LABELS};
-use crate::read::Row;
-use crate::read::trim;
-use crate::reference::RegionReference;
+use crate::cells::is_formula;
+use crate::read::{Row, trim};
+use crate::reference::{RegionLevel, RegionReference};
 use crate::report::{Findings, RegionCells};
-use crate::schema::{self, FieldType, Typed};
-use crate::seen::{Repeat, Seen};
+use crate::roles::ColumnRole;
+use crate::schema::FieldType;
+use crate::seen::Seen;
+
+pub(super) use totals::Series;
 
 /// One column's plan: its field, and the checks that apply.
 #[derive(Debug)]
@@ -25,6 +34,7 @@ struct Column {
     index: usize,
     name: String,
     kind: FieldType,
+    role: ColumnRole,
     required: bool,
     minimum: Option<f64>,
     maximum: Option<f64>,
@@ -32,11 +42,38 @@ struct Column {
     max_length: Option<usize>,
     pattern: Option<Regex>,
     values: Option<foldhash::HashSet<String>>,
-    /// For a region code column: the paired name column, if any.
-    region: Option<Option<usize>>,
+    /// For a region code column: its system, level and name column.
+    region: Option<RegionColumn>,
     seen: Option<Seen>,
-    grouped_numbers: u64,
+    /// Cells counted per note (memo.rs), and the first of each.
+    notes: [u64; NOTES],
+    examples: [Option<(u64, String)>; NOTES],
+    /// The unit a notation named (`%` → persen, `Rp` → Rupiah).
+    unit: Option<&'static str>,
+    /// A measure: its values are summed (totals rows) and followed per region (series).
+    measure: bool,
+    /// This row's value, for a numeric column.
+    number: Option<f64>,
+    /// This row's region code raised no finding (codes that did are not compared).
+    region_ok: bool,
+    /// Sum of the values since the table's start or the last totals row.
+    sum: f64,
+    sum_rows: u32,
+    sum_first_row: u64,
+    /// Most decimals seen in a value (the rounding a total may carry).
+    decimals: u8,
     memo: Memo,
+}
+
+/// What the rows say about the table's metadata (metadata.rs).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Seen2 {
+    /// First and last year of the `tahun` column.
+    pub years: Option<(i32, i32)>,
+    /// The longest code every region code shares (digits of a Kemendagri code), and the finest
+    /// level seen.
+    pub common_code: Option<String>,
+    pub finest: Option<RegionLevel>,
 }
 
 pub(super) struct Checker<'o> {
@@ -45,16 +82,45 @@ pub(super) struct Checker<'o> {
     columns: Vec<Column>,
     keys: Vec<Key>,
     missing: Vec<String>,
+    /// Placeholders (`-`, `tidak ada data`) are missing values (the schema was inferred).
+    placeholders: bool,
     reference: Option<&'o RegionReference>,
     coverage: Option<(i32, i32)>,
     tahun: Option<usize>,
     satuan: Option<(usize, BTreeSet<String>)>,
+    regions: Vec<RegionColumn>,
+    /// Columns of row numbers (a pandas index): a row filled only there is blank.
+    index_columns: Vec<usize>,
+    /// Text columns that label a row (for totals rows without a Jumlah label).
+    label_columns: Vec<usize>,
     pub(super) code_columns: Vec<usize>,
     /// Filled cells per column among kept data rows.
     pub(super) filled: Vec<u64>,
     pub(super) region_cells: RegionCells,
     region_cache: HashMap<String, RegionOutcome, foldhash::fast::FixedState>,
     region_key: String,
+    /// A region cell of this row was checked afresh (not repeated from the row above).
+    region_changed: bool,
+    /// The last row's region-code disagreements, replayed while the codes repeat.
+    disagreements: Vec<totals::Disagreement>,
+    /// Province and kabupaten/kota names (loose) with their level, for totals labels.
+    region_names: HashMap<String, RegionLevel>,
+    /// The previous data row's first label, and its number.
+    last_label: String,
+    last_row: u64,
+    series: Option<Series>,
+    /// Measure columns labelled in male/female pairs, and the rows whose values are shifted.
+    pairs: Vec<usize>,
+    shifted: Vec<(u64, String)>,
+    /// Measure columns, rows repeating a value across them, and (in a table without codes)
+    /// the region name column and its names by loose form (plausible.rs).
+    measures: usize,
+    runs: Vec<(u64, f64, String)>,
+    name_column: Option<usize>,
+    names: plausible::Names,
+    pub(super) seen: Seen2,
+    /// Data rows kept so far.
+    kept: u64,
 }
 
 impl<'o> Checker<'o> {
@@ -77,16 +143,20 @@ impl<'o> Checker<'o> {
         }
     }
 
-    fn is_totals(&self, row: &Row, filled: usize) -> bool {
-        // The shape first (cheap): a totals row leaves its codes empty or two cells blank.
+    /// A row labelled `Jumlah`, `Total` ... in a cell that is not a measure's companion.
+    fn is_labelled_totals(&self, row: &Row, filled: usize) -> bool {
+        // The shape first (cheap): a totals row leaves its codes empty or two cells blank;
+        // otherwise only its first two cells may hold the label.
         let empty_codes = self
             .code_columns
             .iter()
             .any(|&i| row.cells.get(i).is_none_or(|c| trim(c).is_empty()));
-        if !empty_codes && filled + 2 > self.width {
-            return false;
-        }
-        row.cells.iter().enumerate().any(|(i, cell)| {
+        let cells = if !empty_codes && filled + 2 > self.width {
+            2
+        } else {
+            self.width
+        };
+        row.cells.iter().take(cells).enumerate().any(|(i, cell)| {
             // Every label is at least five bytes long and starts with j, t or g.
             if cell.len() < 5 {
                 return false;
@@ -105,8 +175,29 @@ impl<'o> Checker<'o> {
     /// From now on rows are only sorted (kept, blank, totals) and handed to the sink: no
     /// cell or key is checked. For the cleaning pass, which follows a validation.
     pub(super) fn sort_only(&mut self) {
-        self.columns.clear();
+        // Only the measures stay: their sums find totals rows without a label.
+        self.columns.retain(|c| c.measure);
+        for column in &mut self.columns {
+            *column = Column {
+                pattern: None,
+                values: None,
+                seen: None,
+                minimum: None,
+                maximum: None,
+                min_length: None,
+                max_length: None,
+                required: false,
+                region: None,
+                ..std::mem::replace(column, Column::placeholder())
+            };
+        }
         self.keys.clear();
+        self.reference = None;
+        self.series = None;
+        self.pairs.clear();
+        self.regions.clear();
+        self.measures = 0;
+        self.name_column = None;
     }
 
     /// What the reader thread can work out for a row ahead of [`Checker::row`].
@@ -117,6 +208,19 @@ impl<'o> Checker<'o> {
         }
     }
 
+    /// Filled cells outside the index columns.
+    fn filled_outside_index(&self, row: &Row, prep: &Prep) -> usize {
+        if self.index_columns.is_empty() {
+            return prep.filled;
+        }
+        let inside = self
+            .index_columns
+            .iter()
+            .filter(|&&i| row.cells.get(i).is_some_and(|c| !trim(c).is_empty()))
+            .count();
+        prep.filled.saturating_sub(inside)
+    }
+
     pub(super) fn row(
         &mut self,
         row: &Row,
@@ -125,19 +229,19 @@ impl<'o> Checker<'o> {
         sink: &mut dyn FnMut(&Row),
     ) {
         let n = Some(row.number);
-        let filled = prep.filled;
+        let filled = self.filled_outside_index(row, prep);
         if filled == 0 {
             findings.add(
                 "blank-row",
                 n,
                 None,
                 None,
-                "Baris kosong".into(),
-                "Blank row".into(),
+                "Baris kosong; hapus baris ini".into(),
+                "Blank row; remove it".into(),
             );
             return;
         }
-        if self.is_totals(row, filled) {
+        if self.is_labelled_totals(row, filled) {
             findings.add(
                 "totals-row",
                 n,
@@ -146,8 +250,14 @@ impl<'o> Checker<'o> {
                 "Baris 'Jumlah'/'Total' di dalam data: hapus, jumlah dihitung dari data".into(),
                 "A 'Jumlah'/'Total' row inside the data: remove it, totals are computed from the data".into(),
             );
+            self.reset_sums(row.number);
             return;
         }
+        if self.is_unlabelled_totals(row, findings) {
+            self.reset_sums(row.number);
+            return;
+        }
+        self.kept += 1;
         for i in row.cells.len()..self.width {
             findings.add(
                 "missing-cell",
@@ -181,9 +291,19 @@ impl<'o> Checker<'o> {
             }
         }
         sink(row);
+        if prep.formula {
+            self.formulas(row, findings);
+        }
         for c in 0..self.columns.len() {
             self.cell(c, row, findings);
         }
+        if self.regions.len() > 1 {
+            self.region_agreement(row, findings);
+        }
+        self.after_cells(row);
+        self.check_triples(row.number);
+        self.check_runs(row.number);
+        self.note_names(row);
         for (k, key) in self.keys.iter_mut().enumerate() {
             let hash = if k < KEYS {
                 prep.keys[k]
@@ -194,22 +314,53 @@ impl<'o> Checker<'o> {
         }
     }
 
+    /// Cells that a spreadsheet would run as formulas.
+    fn formulas(&self, row: &Row, findings: &mut Findings) {
+        for (i, raw) in row.cells.iter().enumerate() {
+            if !is_formula(raw) {
+                continue;
+            }
+            let label = self.labels.get(i).map_or("", String::as_str);
+            let first = raw.chars().next().unwrap_or('=');
+            findings.add(
+                "formula-cell",
+                Some(row.number),
+                Some((label, i)),
+                Some(raw),
+                format!(
+                    "Sel diawali '{first}' sehingga dijalankan sebagai rumus bila CSV dibuka di \
+                     spreadsheet; periksa isinya, dan bila memang teks awali dengan tanda petik (')"
+                ),
+                format!(
+                    "The cell starts with '{first}', so a spreadsheet opening the CSV runs it as a \
+                     formula; check it, and if it is text prefix it with an apostrophe (')"
+                ),
+            );
+        }
+    }
+
     /// Checks one cell, or replays the counts of the identical cell above it (memo.rs).
     fn cell(&mut self, c: usize, row: &Row, findings: &mut Findings) {
-        let column = &self.columns[c];
+        let column = &mut self.columns[c];
+        column.number = None;
+        column.region_ok = true;
         let Some(raw) = row.cells.get(column.index) else {
             return;
         };
         let value = trim(raw);
-        let name = match column.region {
-            Some(Some(i)) => row.cells.get(i).map_or("", trim),
-            _ => "",
+        let name = match column.region.and_then(|r| r.name) {
+            Some(i) => row.cells.get(i).map_or("", trim),
+            None => "",
         };
         if column.memo.repeats(value, name) {
-            let column = &mut self.columns[c];
-            if column.memo.grouped {
-                column.grouped_numbers += 1;
+            if column.memo.notes != 0 {
+                for (i, count) in column.notes.iter_mut().enumerate() {
+                    if column.memo.notes & (1 << i) != 0 {
+                        *count += 1;
+                    }
+                }
             }
+            column.number = column.memo.number;
             if let Some(known) = column.memo.region {
                 self.region_cells.checked += 1;
                 if known {
@@ -218,227 +369,87 @@ impl<'o> Checker<'o> {
             }
             return;
         }
+        if column.region.is_some() {
+            self.region_changed = true;
+        }
         let before = self.counters(c, findings);
         self.check_cell(c, row, findings);
         let after = self.counters(c, findings);
+        if after.findings > before.findings {
+            self.columns[c].region_ok = false;
+        }
         let column = &mut self.columns[c];
         if column.seen.is_none() {
-            column.memo.remember(value, name, before, after);
+            column
+                .memo
+                .remember(value, name, before, after, column.number);
         }
     }
 
     fn counters(&self, c: usize, findings: &Findings) -> Counters {
         Counters {
             findings: findings.total,
-            grouped: self.columns[c].grouped_numbers,
+            notes: self.columns[c].notes,
             region_checked: self.region_cells.checked,
             region_known: self.region_cells.known,
         }
     }
+}
 
-    fn check_cell(&mut self, c: usize, row: &Row, findings: &mut Findings) {
-        let column = &mut self.columns[c];
-        let Some(raw) = row.cells.get(column.index) else {
-            return;
-        };
-        let value = trim(raw);
-        let n = Some(row.number);
-        let field = Some((column.name.as_str(), column.index));
-        if self.missing.iter().any(|m| m == value) {
-            if column.required {
-                findings.add(
-                    "constraint-error",
-                    n,
-                    field,
-                    Some(raw),
-                    format!("Kolom '{}' wajib diisi", column.name),
-                    format!("Column '{}' requires a value", column.name),
-                );
-            }
-            return;
-        }
-        let read = column.kind.read(value).or_else(|| {
-            // Indonesian thousand separators in whole numbers (1.234.567) are clean-able, not wrong.
-            // They must fit the same 64 bits as any other integer cell.
-            let grouped = column.kind == FieldType::Integer && schema::is_grouped_integer(value);
-            let n = grouped
-                .then(|| value.replace('.', "").parse::<i64>().ok())
-                .flatten()?;
-            column.grouped_numbers += 1;
-            Some(Typed::Number(n as f64))
-        });
-        let Some(typed) = read else {
-            findings.add(
-                "type-error",
-                n,
-                field,
-                Some(raw),
-                format!(
-                    "Nilai '{value}' bukan {} (kolom '{}')",
-                    type_id(column.kind),
-                    column.name
-                ),
-                format!(
-                    "'{value}' is not a valid {} (column '{}')",
-                    column.kind.label(),
-                    column.name
-                ),
-            );
-            return;
-        };
-        let mut region_reported = false;
-        if let (Some(name_column), Some(reference)) = (column.region, self.reference) {
-            let name = name_column
-                .and_then(|i| row.cells.get(i))
-                .map(trim)
-                .filter(|s| !s.is_empty());
-            self.region_key.clear();
-            self.region_key.push_str(value);
-            self.region_key.push('\u{1}');
-            self.region_key.push_str(name.unwrap_or_default());
-            let outcome = match self.region_cache.get(self.region_key.as_str()) {
-                Some(outcome) => outcome.clone(),
-                None => {
-                    let outcome = RegionOutcome::of(reference, value, name);
-                    if self.region_cache.len() < REGION_CACHE {
-                        self.region_cache
-                            .insert(self.region_key.clone(), outcome.clone());
-                    }
-                    outcome
-                }
-            };
-            self.region_cells.checked += 1;
-            if outcome.known() {
-                self.region_cells.known += 1;
-            }
-            let text = matches!(column.kind, FieldType::String | FieldType::Any);
-            region_reported = outcome.report(value, name, n, field, text, findings);
-        }
-        let mut broken: Option<(String, String)> = None;
-        if let Typed::Number(number) = typed {
-            if column.minimum.is_some_and(|min| number < min) {
-                let min = column.minimum.unwrap_or_default();
-                broken = Some((
-                    format!("kurang dari minimum {min}"),
-                    format!("below the minimum {min}"),
-                ));
-            } else if column.maximum.is_some_and(|max| number > max) {
-                let max = column.maximum.unwrap_or_default();
-                broken = Some((
-                    format!("lebih dari maksimum {max}"),
-                    format!("above the maximum {max}"),
-                ));
-            }
-        }
-        let limited = column.min_length.is_some() || column.max_length.is_some();
-        let chars = if limited { value.chars().count() } else { 0 };
-        if limited
-            && (column.min_length.is_some_and(|min| chars < min)
-                || column.max_length.is_some_and(|max| chars > max))
-        {
-            broken = Some((
-                "panjangnya di luar batas".into(),
-                "has a length outside the limits".into(),
-            ));
-        }
-        if column.pattern.as_ref().is_some_and(|p| !p.is_match(value)) {
-            broken = Some((
-                "tidak sesuai pola".into(),
-                "does not match the pattern".into(),
-            ));
-        }
-        if !region_reported && column.values.as_ref().is_some_and(|v| !v.contains(value)) {
-            broken = Some((
-                "tidak termasuk nilai yang diizinkan".into(),
-                "is not one of the allowed values".into(),
-            ));
-        }
-        if let Some((id, en)) = broken {
-            findings.add(
-                "constraint-error",
-                n,
-                field,
-                Some(raw),
-                format!("Nilai '{value}' {id} (kolom '{}')", column.name),
-                format!("'{value}' {en} (column '{}')", column.name),
-            );
-        }
-        if let Some(seen) = &mut column.seen {
-            let earlier = match seen.insert([value], row.number) {
-                Repeat::New => None,
-                Repeat::Of(first) => Some((format!("baris {first}"), format!("row {first}"))),
-                Repeat::Earlier => {
-                    Some(("baris sebelumnya".to_owned(), "an earlier row".to_owned()))
-                }
-            };
-            if let Some((earlier_id, earlier_en)) = earlier {
-                findings.add(
-                    "unique-error",
-                    n,
-                    field,
-                    Some(raw),
-                    format!(
-                        "Nilai '{value}' di kolom '{}' sama dengan {earlier_id}",
-                        column.name
-                    ),
-                    format!("'{value}' in column '{}' repeats {earlier_en}", column.name),
-                );
-            }
-        }
-        if Some(column.index) == self.tahun
-            && let (Some((from, to)), Typed::Number(year)) = (self.coverage, typed)
-            && (year < f64::from(from) || year > f64::from(to))
-        {
-            findings.add(
-                "year-out-of-coverage",
-                n,
-                field,
-                Some(raw),
-                format!("Tahun {value} di luar cakupan waktu dataset ({from}-{to})"),
-                format!("Year {value} is outside the dataset's temporal coverage ({from}-{to})"),
-            );
-        }
-        if let Some((i, units)) = &mut self.satuan
-            && *i == column.index
-            && units.len() < 10
-            && !units.contains(value)
-        {
-            units.insert(value.to_owned());
+impl Checker<'_> {
+    /// The values of the `satuan` column (up to ten).
+    pub(super) fn satuan_values(&self) -> Vec<String> {
+        self.satuan
+            .as_ref()
+            .map(|(_, units)| units.iter().filter(|u| !u.is_empty()).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The units notations named per column (`%` → persen).
+    pub(super) fn column_units(&self) -> Vec<(String, &'static str)> {
+        self.columns
+            .iter()
+            .filter_map(|c| c.unit.map(|u| (c.name.clone(), u)))
+            .collect()
+    }
+}
+
+impl Column {
+    /// A column with nothing to check (what `sort_only` leaves behind).
+    fn placeholder() -> Self {
+        Self {
+            index: 0,
+            name: String::new(),
+            kind: FieldType::String,
+            role: ColumnRole::Other,
+            required: false,
+            minimum: None,
+            maximum: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            values: None,
+            region: None,
+            seen: None,
+            notes: [0; NOTES],
+            examples: Default::default(),
+            unit: None,
+            measure: false,
+            number: None,
+            region_ok: false,
+            sum: 0.0,
+            sum_rows: 0,
+            sum_first_row: 0,
+            decimals: 0,
+            memo: Memo::default(),
         }
     }
 
-    pub(super) fn finish(&mut self, findings: &mut Findings) {
-        Key::finish(&mut self.keys, findings);
-        if let Some((i, units)) = &self.satuan
-            && units.len() > 1
-        {
-            let list = units.iter().cloned().collect::<Vec<_>>().join(", ");
-            findings.add(
-                "mixed-units",
-                None,
-                Some(("satuan", *i)),
-                None,
-                format!(
-                    "Satuan berbeda dalam satu tabel: {list}; satu tabel sebaiknya satu satuan"
-                ),
-                format!("Different units in one table: {list}; a table should use one unit"),
-            );
-        }
-        for column in self.columns.iter().filter(|c| c.grouped_numbers > 0) {
-            findings.add(
-                "indonesian-number",
-                None,
-                Some((&column.name, column.index)),
-                None,
-                format!(
-                    "{} angka di kolom '{}' memakai titik ribuan (1.234); pembersihan mengubahnya menjadi 1234",
-                    column.grouped_numbers, column.name
-                ),
-                format!(
-                    "{} numbers in column '{}' use thousand dots (1.234); cleaning turns them into 1234",
-                    column.grouped_numbers, column.name
-                ),
-            );
+    /// Counts a note, remembering the first cell it was made on.
+    fn note(&mut self, note: usize, row: u64, value: &str) {
+        self.notes[note] += 1;
+        if self.examples[note].is_none() {
+            self.examples[note] = Some((row, value.chars().take(40).collect()));
         }
     }
 }

@@ -7,12 +7,19 @@ use std::io::{Read, Write};
 
 use serde::Serialize;
 
+mod cell;
+mod melt;
+
 use crate::checks::snake_case;
 use crate::engine::{Options, Pass, is_region_column, run};
-use crate::read::{ReadError, Row, trim};
-use crate::reference::{CodeClass, RegionReference};
+use crate::limits::Limits;
+use crate::read::{ReadError, Row};
+use crate::reference::RegionReference;
 use crate::report::{Report, TableInfo};
-use crate::schema::{FieldType, TableSchema, is_grouped_integer};
+use crate::roles::ColumnRole;
+use crate::schema::{FieldType, TableSchema};
+use cell::{Source, clean_cell};
+use melt::Melt;
 
 /// Examples kept per change.
 const EXAMPLES: usize = 3;
@@ -54,12 +61,12 @@ pub struct CleanColumn {
 }
 
 #[derive(Default)]
-struct Tally {
+pub(crate) struct Tally {
     changes: BTreeMap<&'static str, Change>,
 }
 
 impl Tally {
-    fn note(&mut self, rule: &'static str, count: u64, before: &str, after: &str) {
+    pub(crate) fn note(&mut self, rule: &'static str, count: u64, before: &str, after: &str) {
         let (description, description_en) = describe(rule);
         let change = self.changes.entry(rule).or_insert_with(|| Change {
             rule,
@@ -95,9 +102,17 @@ fn describe(rule: &str) -> (&'static str, &'static str) {
         "totals-rows" => ("Baris Jumlah/Total dihapus", "Jumlah/Total rows removed"),
         "blank-rows" => ("Baris kosong dihapus", "Blank rows removed"),
         "empty-columns" => ("Kolom tanpa isi dihapus", "Columns without values removed"),
+        "invalid-bytes" => (
+            "Bita yang bukan UTF-8 dibaca sebagai Windows-1252 (periksa sel yang disebut)",
+            "Bytes that were not UTF-8 read as Windows-1252 (check the cells named)",
+        ),
         "trim" => (
             "Spasi di awal/akhir sel dihapus",
             "Leading/trailing spaces removed",
+        ),
+        "control-characters" => (
+            "Karakter kendali (mis. NUL) dihapus dari sel",
+            "Control characters (such as NUL) removed from cells",
         ),
         "missing-value" => (
             "Penanda nilai kosong dari skema (missingValues) dikosongkan",
@@ -107,6 +122,22 @@ fn describe(rule: &str) -> (&'static str, &'static str) {
             "Angka format Indonesia (1.234; 12,5; Rp; %) diubah ke bentuk baku",
             "Indonesian-format numbers (1.234; 12,5; Rp; %) made canonical",
         ),
+        "placeholder-value" => (
+            "Penanda nilai kosong (-, .., N/A, tidak ada data) di kolom angka/satuan dikosongkan",
+            "Missing-value markers (-, .., N/A, tidak ada data) in number/unit columns emptied",
+        ),
+        "float-formatted" => (
+            "Bilangan bulat dan kode yang diekspor sebagai desimal (32.0) dipulihkan",
+            "Integers and codes exported as decimals (32.0) restored",
+        ),
+        "index-column" => (
+            "Kolom indeks pandas tanpa judul dihapus",
+            "Unlabelled pandas index columns removed",
+        ),
+        "wide-to-long" => (
+            "Tata letak lebar diubah ke tata letak panjang (kolom yang dilebur disebut)",
+            "Wide layout turned into the long layout (melted columns named)",
+        ),
         _ => (
             "Kode wilayah Kemendagri diberi titik",
             "Kemendagri region codes given their dots",
@@ -114,10 +145,23 @@ fn describe(rule: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// Choices for a cleaning run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CleanOptions {
+    /// Turn a wide table (years, months or groups as columns) into the Satu Data long layout:
+    /// one row per observation, with `kategori`, `tahun`, `bulan`, `satuan` and `nilai` columns
+    /// as the melted labels call for. A table that is not wide is cleaned as usual.
+    pub long: bool,
+    /// What reading the file may cost (the limits the validation used).
+    pub limits: Limits,
+}
+
 /// Cleans `input` (read again after [`validate`](crate::validate) produced `report`) into
-/// `output`. Title lines, footnotes, totals rows, blank rows and empty columns are dropped;
-/// labels become snake_case; cells are trimmed; Indonesian numbers in integer and number columns
-/// become canonical; undotted Kemendagri codes are dotted when the dotted code exists.
+/// `output`. Title lines, footnotes, totals rows (labelled or confirmed by their sums), blank
+/// rows, empty columns and a pandas index are dropped; labels become snake_case; cells are
+/// trimmed (a tab defusing a formula stays); placeholders in number and unit columns are
+/// emptied; Indonesian numbers and integers exported as decimals become canonical; undotted
+/// Kemendagri codes are dotted when the dotted code exists.
 pub fn clean<R: Read + Send, W: Write>(
     input: R,
     report: &Report,
@@ -127,38 +171,86 @@ pub fn clean<R: Read + Send, W: Write>(
     clean_table(input, &report.table, &report.schema, reference, output)
 }
 
+/// [`clean`] with choices (the long layout, the limits).
+pub fn clean_with<R: Read + Send, W: Write>(
+    input: R,
+    report: &Report,
+    reference: Option<&RegionReference>,
+    output: W,
+    options: &CleanOptions,
+) -> Result<CleanLog, ReadError> {
+    clean_table_with(
+        input,
+        &report.table,
+        &report.schema,
+        reference,
+        output,
+        options,
+    )
+}
+
 /// The columns the clean table of `table` will have (labels in snake_case, empty columns
 /// dropped), with the type `schema` gives each; known before cleaning starts.
 pub fn clean_columns(table: &TableInfo, schema: &TableSchema) -> Vec<CleanColumn> {
+    clean_columns_with(table, schema, &CleanOptions::default())
+}
+
+/// [`clean_columns`] for a cleaning run with `options` (the long layout has other columns).
+pub fn clean_columns_with(
+    table: &TableInfo,
+    schema: &TableSchema,
+    options: &CleanOptions,
+) -> Vec<CleanColumn> {
     let plan = ColumnPlan::new(table, schema);
+    if options.long
+        && let Some(melt) = Melt::plan(table, &plan)
+    {
+        return melt.columns(&plan);
+    }
     plan.header
         .into_iter()
-        .zip(plan.keep.iter().map(|&i| plan.kinds[i]))
+        .zip(plan.keep.iter().map(|&i| plan.sources[i].kind))
         .map(|(name, kind)| CleanColumn { name, kind })
         .collect()
 }
 
-/// Which source columns are kept, their clean labels and every source column's type.
+/// Which source columns are kept, their clean labels and what cleaning knows of every source
+/// column.
 struct ColumnPlan {
     keep: Vec<usize>,
     header: Vec<String>,
-    kinds: Vec<FieldType>,
+    sources: Vec<Source>,
+    /// Source columns dropped as a pandas index.
+    index: usize,
 }
 
 impl ColumnPlan {
     fn new(table: &TableInfo, schema: &TableSchema) -> Self {
         let labels = &table.header;
-        let keep: Vec<usize> = (0..labels.len())
-            .filter(|i| !table.empty_columns.contains(&labels[*i]))
-            .collect();
-        let kinds = labels
+        let dropped = |i: usize| {
+            if table.drop_columns.is_empty() {
+                table.empty_columns.contains(&labels[i])
+            } else {
+                table.drop_columns.contains(&(i as u64 + 1))
+            }
+        };
+        let keep: Vec<usize> = (0..labels.len()).filter(|&i| !dropped(i)).collect();
+        let sources = labels
             .iter()
-            .map(|l| {
-                schema
+            .enumerate()
+            .map(|(i, l)| Source {
+                kind: schema
                     .fields
                     .iter()
                     .find(|f| &f.name == l)
-                    .map_or(FieldType::String, |f| f.kind)
+                    .map_or(FieldType::String, |f| f.kind),
+                role: table.roles.get(i).copied().unwrap_or_else(|| {
+                    if is_region_column(l) {
+                        ColumnRole::of(l)
+                    } else {
+                        ColumnRole::Other
+                    }
+                }),
             })
             .collect();
         let mut header: Vec<String> = Vec::new();
@@ -173,9 +265,10 @@ impl ColumnPlan {
             header.push(name);
         }
         Self {
+            index: table.index_columns.len(),
             keep,
             header,
-            kinds,
+            sources,
         }
     }
 }
@@ -189,24 +282,47 @@ pub fn clean_table<R: Read + Send, W: Write>(
     reference: Option<&RegionReference>,
     output: W,
 ) -> Result<CleanLog, ReadError> {
+    clean_table_with(
+        input,
+        table,
+        schema,
+        reference,
+        output,
+        &CleanOptions::default(),
+    )
+}
+
+/// [`clean_table`] with choices (the long layout, the limits).
+pub fn clean_table_with<R: Read + Send, W: Write>(
+    input: R,
+    table: &TableInfo,
+    schema: &TableSchema,
+    reference: Option<&RegionReference>,
+    output: W,
+    clean_options: &CleanOptions,
+) -> Result<CleanLog, ReadError> {
     let mut tally = Tally::default();
     let labels = &table.header;
-    let ColumnPlan {
-        keep,
-        header,
-        kinds,
-    } = ColumnPlan::new(table, schema);
-    let region: Vec<bool> = labels.iter().map(|l| is_region_column(l)).collect();
+    let plan = ColumnPlan::new(table, schema);
+    let melt = clean_options
+        .long
+        .then(|| Melt::plan(table, &plan))
+        .flatten();
+    let columns = match &melt {
+        Some(melt) => melt.columns(&plan),
+        None => clean_columns_with(table, schema, &CleanOptions::default()),
+    };
     let missing = &schema.missing_values;
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(output);
-    for (&i, name) in keep.iter().zip(&header) {
+    for (&i, name) in plan.keep.iter().zip(&plan.header) {
         if *name != labels[i] {
             tally.note("snake-case-header", 1, &labels[i], name);
         }
     }
-    writer.write_record(&header).map_err(ReadError::from)?;
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    writer.write_record(&names).map_err(ReadError::from)?;
     let mut rows_written = 0u64;
     let mut failure: Option<csv::Error> = None;
     // Read the same worksheet the report describes.
@@ -214,48 +330,43 @@ pub fn clean_table<R: Read + Send, W: Write>(
         schema: Some(schema),
         reference,
         sheet: table.sheet.as_deref(),
+        limits: clean_options.limits,
         ..Options::default()
     };
+    let mut values: Vec<String> = vec![String::new(); labels.len()];
     let mut sink = |row: &Row| {
         if failure.is_some() {
             return;
         }
-        for &i in &keep {
+        for stray in &row.strays {
+            let place = format!(
+                "0x{:02X} (baris/row {}, kolom/column {})",
+                stray.byte,
+                row.number,
+                stray.column + 1
+            );
+            tally.note("invalid-bytes", 1, &place, &stray.read_as.to_string());
+        }
+        for &i in &plan.keep {
             let raw = row.cells.get(i).unwrap_or("");
-            let trimmed = trim(raw);
-            if trimmed.len() != raw.len() {
-                tally.note("trim", 1, raw, trimmed);
-            }
-            let changed = if !trimmed.is_empty() && missing.iter().any(|m| m == trimmed) {
-                // The schema declares this marker a missing value: every format writes null.
-                tally.note("missing-value", 1, trimmed, "");
-                Some(String::new())
-            } else if let Some(number) = canonical_number(trimmed, kinds[i]) {
-                tally.note("indonesian-number", 1, trimmed, &number);
-                Some(number)
-            } else if region[i]
-                && matches!(kinds[i], FieldType::String | FieldType::Any)
-                && !trimmed.is_empty()
-                && trimmed.bytes().all(|b| b.is_ascii_digit())
-                && let Some(CodeClass::UndottedKemendagri(dotted)) =
-                    reference.map(|r| r.classify(trimmed))
-            {
-                tally.note("dotted-region-code", 1, trimmed, &dotted);
-                Some(dotted)
-            } else {
-                None
-            };
-            let value = changed.as_deref().unwrap_or(trimmed);
-            if let Err(e) = writer.write_field(value) {
-                failure = Some(e);
-                return;
-            }
+            let value = clean_cell(raw, plan.sources[i], missing, reference, &mut tally);
+            values[i].clear();
+            values[i].push_str(&value);
         }
-        // An empty record ends the one whose fields were written above.
-        if let Err(e) = writer.write_record(None::<&[u8]>) {
-            failure = Some(e);
+        let written = match &melt {
+            Some(melt) => melt.write(&values, &mut writer),
+            None => plan
+                .keep
+                .iter()
+                .try_for_each(|&i| writer.write_field(&values[i]))
+                // An empty record ends the one whose fields were written above.
+                .and_then(|()| writer.write_record(None::<&[u8]>))
+                .map(|()| 1),
+        };
+        match written {
+            Ok(n) => rows_written += n,
+            Err(e) => failure = Some(e),
         }
-        rows_written += 1;
     };
     // The rows were checked when the report was made: this pass only sorts them.
     let second = run(input, &options, Pass::Clean, &mut sink)?;
@@ -273,12 +384,23 @@ pub fn clean_table<R: Read + Send, W: Write>(
             tally.note(rule, *n, "", "");
         }
     }
-    let dropped = labels.len() - keep.len();
-    if dropped > 0 {
+    let dropped = labels.len() - plan.keep.len();
+    if dropped > plan.index {
         tally.note(
             "empty-columns",
-            dropped as u64,
+            (dropped - plan.index) as u64,
             &table.empty_columns.join(", "),
+            "",
+        );
+    }
+    if plan.index > 0 {
+        tally.note("index-column", plan.index as u64, "", "");
+    }
+    if let Some(melt) = &melt {
+        tally.note(
+            "wide-to-long",
+            melt.melted.len() as u64,
+            &melt.describe(labels),
             "",
         );
     }
@@ -294,26 +416,27 @@ pub fn clean_table<R: Read + Send, W: Write>(
     let order = [
         "to-csv",
         "utf-8",
+        "invalid-bytes",
         "comma",
         "title-rows",
         "footnote-rows",
         "totals-rows",
         "blank-rows",
         "empty-columns",
+        "index-column",
         "snake-case-header",
+        "wide-to-long",
         "trim",
+        "control-characters",
         "missing-value",
+        "placeholder-value",
+        "float-formatted",
         "indonesian-number",
         "dotted-region-code",
     ];
     let changes = order
         .iter()
         .filter_map(|rule| tally.changes.remove(rule))
-        .collect();
-    let columns = header
-        .into_iter()
-        .zip(keep.iter().map(|&i| kinds[i]))
-        .map(|(name, kind)| CleanColumn { name, kind })
         .collect();
     Ok(CleanLog {
         changes,
@@ -322,44 +445,5 @@ pub fn clean_table<R: Read + Send, W: Write>(
     })
 }
 
-/// The canonical form of an Indonesian-formatted number in a numeric column, when it differs.
-fn canonical_number(value: &str, kind: FieldType) -> Option<String> {
-    if !matches!(kind, FieldType::Integer | FieldType::Number) || value.is_empty() {
-        return None;
-    }
-    let mut v = value.trim();
-    for prefix in ["Rp.", "Rp", "rp.", "rp", "IDR"] {
-        if let Some(rest) = v.strip_prefix(prefix) {
-            v = rest.trim_start();
-        }
-    }
-    let v = v.strip_suffix('%').map_or(v, str::trim_end);
-    // A Number column reads `2.500` as 2.5 (as the validator did): only Integer columns group.
-    let grouped = kind == FieldType::Integer && is_grouped_integer(v);
-    // Nearly every cell: nothing stripped, no thousand dots, no decimal comma.
-    if !grouped && v.len() == value.len() && !v.contains(',') {
-        return None;
-    }
-    let out = if grouped {
-        v.replace('.', "")
-    } else if let Some((whole, fraction)) = v.rsplit_once(',') {
-        // 12,5 or 1.234,5: the comma is the decimal mark, dots group thousands.
-        let whole = if is_grouped_integer(whole) {
-            whole.replace('.', "")
-        } else {
-            whole.to_owned()
-        };
-        format!("{whole}.{fraction}")
-    } else {
-        v.to_owned()
-    };
-    let valid = match kind {
-        FieldType::Integer => out.parse::<i64>().is_ok(),
-        _ => out.parse::<f64>().is_ok_and(f64::is_finite),
-    };
-    (valid && out != value).then_some(out)
-}
-
 #[cfg(test)]
-#[path = "clean_tests.rs"]
 mod tests;

@@ -1,6 +1,7 @@
-//! Tests of clean.rs.
+//! Tests of cleaning.
 
-use super::{FieldType, canonical_number, clean, clean_columns};
+use super::cell::canonical_number;
+use super::{FieldType, clean, clean_columns};
 use crate::{Options, validate};
 
 #[test]
