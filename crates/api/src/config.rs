@@ -227,8 +227,14 @@ impl Config {
             ("signin_max_failures", u64::from(self.signin_max_failures)),
             ("upload_max_cells", self.upload_max_cells),
             ("upload_max_whole_bytes", self.upload_max_whole_bytes),
-            ("upload_max_decompressed_bytes", self.upload_max_decompressed_bytes),
-            ("upload_max_compression_ratio", self.upload_max_compression_ratio),
+            (
+                "upload_max_decompressed_bytes",
+                self.upload_max_decompressed_bytes,
+            ),
+            (
+                "upload_max_compression_ratio",
+                self.upload_max_compression_ratio,
+            ),
         ];
         let counts = [
             ("max_connections", self.max_connections),

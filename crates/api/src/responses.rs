@@ -73,6 +73,13 @@ error_responses! {
     RangeNotSatisfiable = [("416", "Range not satisfiable")];
     /// 422: a value is invalid.
     Invalid = [("422", "A value is invalid")];
+    /// 400, 413 and 415: a JSON body that is malformed, over 1 MB, or not sent as
+    /// `application/json`.
+    JsonBody = [
+        ("400", "Malformed request"),
+        ("413", "Body larger than allowed"),
+        ("415", "Send JSON with Content-Type: application/json"),
+    ];
     /// 429: too many failed attempts; `Retry-After` says how long to wait.
     TooManyRequests = [("429", "Too many failed attempts; wait Retry-After seconds")];
     /// 503: the data service is busy or the query ran too long; `Retry-After` is set.

@@ -81,7 +81,7 @@ impl Catalog {
         let (table, schema, target) = (table.clone(), schema.clone(), path.clone());
         let options = satudata_validation::CleanOptions {
             long,
-            limits: self.settings().read_limits.clone(),
+            limits: self.settings().read_limits,
         };
         let (sha256, size, log) = tokio::task::spawn_blocking(move || {
             formats::clean(

@@ -142,7 +142,7 @@ impl Catalog {
     ) -> Result<Report> {
         let reader = self.storage().blocking_reader(key).await?;
         let reference = self.regions();
-        let limits = self.settings().read_limits.clone();
+        let limits = self.settings().read_limits;
         tokio::task::spawn_blocking(move || {
             let options = Options {
                 schema: schema.as_ref(),
@@ -421,6 +421,17 @@ fn clean_filename(name: Option<&str>) -> Option<String> {
     (!clean.is_empty() && clean != "." && clean != "..").then_some(clean)
 }
 
+/// Why a file is not a table, for the steward: the reader's messages carry both languages
+/// (`id / en`); a file over a limit names the limit and what to do.
+fn unreadable(error: &satudata_validation::ReadError) -> Error {
+    let text = error.to_string();
+    let (id, en) = text.split_once(" / ").unwrap_or((&text, &text));
+    Error::Unreadable(Message::new(
+        format!("Tabel tidak dapat dibaca: {id}"),
+        format!("The table cannot be read: {en}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::clean_filename;
@@ -438,15 +449,4 @@ mod tests {
         assert_eq!(clean_filename(Some("..")), None);
         assert_eq!(clean_filename(None), None);
     }
-}
-
-/// Why a file is not a table, for the steward: the reader's messages carry both languages
-/// (`id / en`); a file over a limit names the limit and what to do.
-fn unreadable(error: &satudata_validation::ReadError) -> Error {
-    let text = error.to_string();
-    let (id, en) = text.split_once(" / ").unwrap_or((&text, &text));
-    Error::Unreadable(Message::new(
-        format!("Tabel tidak dapat dibaca: {id}"),
-        format!("The table cannot be read: {en}"),
-    ))
 }

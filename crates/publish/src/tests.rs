@@ -63,16 +63,15 @@ fn built(source: &str, dir: &Path) -> Published {
         }
     }
     let csv = dir.join("data.csv");
-    let (sha256, size, log) =
-        clean(
-            source.as_bytes(),
-            &report.table,
-            &report.schema,
-            None,
-            &csv,
-            &satudata_validation::CleanOptions::default(),
-        )
-        .expect("clean");
+    let (sha256, size, log) = clean(
+        source.as_bytes(),
+        &report.table,
+        &report.schema,
+        None,
+        &csv,
+        &satudata_validation::CleanOptions::default(),
+    )
+    .expect("clean");
     let files = build(&csv, &log.columns, report.table.row_count, size, dir).expect("build");
     Published {
         csv,

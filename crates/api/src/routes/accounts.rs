@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppPath, Auth, ClientAddr};
 use crate::responses::{
-    BadRequest, Conflict, Invalid, NotFound, SignedIn, TooManyRequests, Unauthenticated,
+    BadRequest, Conflict, Invalid, JsonBody, NotFound, SignedIn, TooManyRequests, Unauthenticated,
     WriteErrors,
 };
 use crate::state::AppState;
@@ -75,7 +75,9 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Created", body = AccountResponse),
         WriteErrors,
+        NotFound,
         Conflict,
+        JsonBody,
     )
 )]
 pub async fn create_user(
@@ -120,6 +122,7 @@ pub struct SignInRequest {
         Unauthenticated,
         Invalid,
         TooManyRequests,
+        JsonBody,
     )
 )]
 pub async fn sign_in(

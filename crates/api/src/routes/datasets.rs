@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppPath, AppQuery, Auth};
 use crate::responses::{
-    BadRequest, Conflict, Invalid, NotFound, SignedIn, Unauthenticated, WriteErrors,
+    BadRequest, Conflict, Invalid, JsonBody, NotFound, SignedIn, Unauthenticated, WriteErrors,
 };
 use crate::state::AppState;
 use crate::views::{DatasetListResponse, DatasetResponse, json_document};
@@ -88,6 +88,7 @@ pub async fn list_datasets(
         (status = 201, description = "Created", body = DatasetResponse),
         WriteErrors,
         Conflict,
+        JsonBody,
     )
 )]
 pub async fn create_dataset(
@@ -141,6 +142,7 @@ pub async fn show_dataset(
         (status = 200, description = "OK", body = DatasetResponse),
         WriteErrors,
         NotFound,
+        JsonBody,
     )
 )]
 pub async fn update_dataset(

@@ -49,6 +49,7 @@ pub struct DownloadQuery {
         (status = 200, description = "The file", content_type = "text/csv"),
         (status = 206, description = "Part of the file"),
         (status = 304, description = "Not modified"),
+        BadRequest,
         PublishedOnly,
         RangeNotSatisfiable,
     )
@@ -82,6 +83,7 @@ pub async fn latest(
         (status = 200, description = "The file", content_type = "text/csv"),
         (status = 206, description = "Part of the file"),
         (status = 304, description = "Not modified"),
+        BadRequest,
         PublishedOnly,
         RangeNotSatisfiable,
     )

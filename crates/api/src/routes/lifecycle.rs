@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppJson, AppPath, Auth};
-use crate::responses::{BadRequest, Gone, NotFound, SignedIn, WriteErrors};
+use crate::responses::{BadRequest, Gone, JsonBody, NotFound, SignedIn, WriteErrors};
 use crate::state::AppState;
 use crate::views::{DatasetResponse, VersionResponse};
 
@@ -190,6 +190,7 @@ fn optional_note(body: &[u8]) -> ApiResult<Option<String>> {
         (status = 409, description = "Not waiting for review", body = ErrorEnvelope),
         WriteErrors,
         NotFound,
+        JsonBody,
     )
 )]
 pub async fn review(
@@ -255,6 +256,7 @@ pub async fn publish(
         (status = 409, description = "Not published", body = ErrorEnvelope),
         WriteErrors,
         NotFound,
+        JsonBody,
     )
 )]
 pub async fn unpublish(

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use crate::error::ApiResult;
 use crate::extract::{AppJson, AppPath, AppQuery, Auth};
-use crate::responses::{BadRequest, Conflict, NotFound, WriteErrors};
+use crate::responses::{BadRequest, Conflict, JsonBody, NotFound, WriteErrors};
 use crate::state::AppState;
 use crate::views::{OrganizationListResponse, OrganizationResponse};
 
@@ -54,6 +54,7 @@ pub async fn list_organizations(
         (status = 201, description = "Created", body = OrganizationResponse),
         WriteErrors,
         Conflict,
+        JsonBody,
     )
 )]
 pub async fn create_organization(
@@ -104,6 +105,7 @@ pub async fn show_organization(
         (status = 200, description = "OK", body = OrganizationResponse),
         WriteErrors,
         NotFound,
+        JsonBody,
     )
 )]
 pub async fn update_organization(

@@ -6,7 +6,7 @@ use satudata_catalog::portal::PortalPatch;
 
 use crate::error::ApiResult;
 use crate::extract::{AppJson, Auth};
-use crate::responses::{Invalid, SignedIn};
+use crate::responses::{Invalid, JsonBody, SignedIn};
 use crate::state::AppState;
 use crate::views::PortalResponse;
 
@@ -34,6 +34,7 @@ pub async fn show_portal(State(state): State<AppState>) -> ApiResult<Json<Portal
         (status = 200, description = "OK", body = PortalResponse),
         SignedIn,
         Invalid,
+        JsonBody,
     )
 )]
 pub async fn update_portal(

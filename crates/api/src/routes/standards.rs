@@ -9,8 +9,9 @@ use satudata_catalog::standards::{CodeItem, CodeListInput, StandardInput};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiResult, ErrorEnvelope};
+use crate::error::ApiResult;
 use crate::extract::{AppJson, AppPath, Auth};
+use crate::responses::{Conflict, Invalid, JsonBody, NotFound, SignedIn};
 use crate::state::AppState;
 use crate::views::json_document;
 
@@ -111,10 +112,10 @@ pub async fn list_code_lists(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = CodeListResponse),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
-        (status = 409, description = "Conflicts with what is stored", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        SignedIn,
+        Conflict,
+        Invalid,
+        JsonBody,
     ))]
 pub async fn create_code_list(
     State(state): State<AppState>,
@@ -132,7 +133,7 @@ pub async fn create_code_list(
     params(("slug" = String, Path, description = "Slug of the code list")),
     responses(
         (status = 200, description = "OK", body = CodeListResponse),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        NotFound,
     ))]
 pub async fn show_code_list(
     State(state): State<AppState>,
@@ -147,10 +148,10 @@ pub async fn show_code_list(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = CodeListResponse),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        SignedIn,
+        NotFound,
+        Invalid,
+        JsonBody,
     ))]
 pub async fn replace_code_list(
     State(state): State<AppState>,
@@ -185,10 +186,10 @@ pub async fn list_standards(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = StandardResponse),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
-        (status = 409, description = "Conflicts with what is stored", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        SignedIn,
+        Conflict,
+        Invalid,
+        JsonBody,
     ))]
 pub async fn create_standard(
     State(state): State<AppState>,
@@ -207,7 +208,7 @@ pub async fn create_standard(
     params(("kode" = String, Path, description = "Kode of the variable")),
     responses(
         (status = 200, description = "OK", body = StandardResponse),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        NotFound,
     ))]
 pub async fn show_standard(
     State(state): State<AppState>,
@@ -223,10 +224,10 @@ pub async fn show_standard(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = StandardResponse),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        SignedIn,
+        NotFound,
+        Invalid,
+        JsonBody,
     ))]
 pub async fn replace_standard(
     State(state): State<AppState>,
@@ -245,7 +246,7 @@ pub async fn replace_standard(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = Object),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
+        NotFound,
     ))]
 pub async fn show_dataset_schema(
     State(state): State<AppState>,
@@ -273,10 +274,10 @@ pub async fn show_dataset_schema(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "OK", body = Object),
-        (status = 401, description = "Not signed in or bad token", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed for this role", body = ErrorEnvelope),
-        (status = 404, description = "Not found or not visible", body = ErrorEnvelope),
-        (status = 422, description = "A value is invalid", body = ErrorEnvelope),
+        SignedIn,
+        NotFound,
+        Invalid,
+        JsonBody,
     ))]
 pub async fn set_dataset_schema(
     State(state): State<AppState>,

@@ -7,6 +7,7 @@ mod numbers;
 mod queries;
 mod server;
 mod sign_in;
+mod uploads;
 
 use axum::http::StatusCode;
 
