@@ -435,6 +435,20 @@ mod tests {
         assert!(parse(&"x".repeat(31), &limits).is_err());
     }
 
+    #[test]
+    fn the_kept_corpus_parses_or_is_refused() {
+        let corpus = include_str!("../../fuzz/fq-corpus.txt");
+        let queries: Vec<String> = corpus
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.replace("\\n", "\n"))
+            .collect();
+        assert!(queries.len() > 15);
+        for query in &queries {
+            let _ = parse_default(query);
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 300,
