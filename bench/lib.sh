@@ -49,6 +49,22 @@ api() { # method path [curl args...]
     curl -fsS -X "$method" -H "Authorization: Bearer $TOKEN" "$URL$path" "$@"
 }
 
+# finish ANSWER: an upload or publish answer (JSON); when it is 202 with a job still running,
+# waits for the job to end (uploads and publications are background jobs). Fails if it failed.
+finish() {
+    local url state
+    url=$(printf '%s' "$1" | python3 -c 'import json,sys; j=json.load(sys.stdin).get("job") or {}; print("" if j.get("state") in (None, "done") else j["url"])')
+    [ -z "$url" ] && return 0
+    while :; do
+        state=$(api GET "/api/v1/jobs/${url##*/}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+        case $state in
+            done) return 0 ;;
+            failed) echo "job $url failed" >&2; return 1 ;;
+        esac
+        sleep 0.2
+    done
+}
+
 # publish_table SLUG CSV: upload, submit, approve; prints seconds the publish call took,
 # appends the seconds the upload call took (stored, validated, cleaned) to $WORK/upload_times
 # and the CPU seconds the server spent publishing to $WORK/publish_cpu.
@@ -58,7 +74,7 @@ publish_table() {
         -d "{\"title\": \"$slug\", \"slug\": \"$slug\", \"organization\": \"dinkes\"}" >/dev/null
     local up_start up_end
     up_start=$(date +%s.%N)
-    api POST "/api/v1/datasets/$slug/versions" -H 'Content-Type: text/csv' -T "$csv" >/dev/null
+    finish "$(api POST "/api/v1/datasets/$slug/versions" -H 'Content-Type: text/csv' -T "$csv")"
     up_end=$(date +%s.%N)
     echo "$up_end - $up_start" | bc -l >>"$WORK/upload_times"
     api POST "/api/v1/datasets/$slug/versions/1/submit" >/dev/null
@@ -75,7 +91,7 @@ publish_table() {
     pid=$(pgrep -n -f -- "$BIN serve")
     ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     start=$(date +%s.%N)
-    api POST "/api/v1/datasets/$slug/versions/1/publish" >/dev/null
+    finish "$(api POST "/api/v1/datasets/$slug/versions/1/publish")"
     end=$(date +%s.%N)
     # CPU seconds the server spent on the publish (user + system, all threads).
     echo "($(awk '{print $14 + $15}' "/proc/$pid/stat") - $ticks_before) / $(getconf CLK_TCK)" | bc -l >>"$WORK/publish_cpu"

@@ -16,4 +16,8 @@ if [ ! -f "$REF" ]; then
     fi
 fi
 if [ -f "$REF" ]; then export SATUDATA_REFERENCE="${SATUDATA_REFERENCE:-$REF}"; fi
+# Plain http on loopback: the workspace's session cookie must not be marked Secure here. Open
+# the portal at its base URL (http://127.0.0.1:8080 unless SATUDATA_BASE_URL says else): forms
+# sent from another origin (even http://localhost:8080) are refused as cross-site.
+export SATUDATA_COOKIE_SECURE="${SATUDATA_COOKIE_SECURE:-false}"
 exec cargo run --quiet --manifest-path "$HERE/Cargo.toml" --bin satudata -- serve "$@"

@@ -15,6 +15,8 @@ mod m20261128_000006_add_portal_extent;
 mod m20261128_000007_create_catalogue_generation;
 mod m20261128_000008_add_mskeg;
 mod m20261129_000009_add_clean_table;
+mod m20261204_000010_create_download_counts;
+mod m20261204_000020_create_jobs;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_create_catalogue_generation::Migration),
             Box::new(m20261128_000008_add_mskeg::Migration),
             Box::new(m20261129_000009_add_clean_table::Migration),
+            Box::new(m20261204_000010_create_download_counts::Migration),
+            Box::new(m20261204_000020_create_jobs::Migration),
         ]
     }
 }

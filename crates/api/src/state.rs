@@ -7,9 +7,11 @@ use satudata_catalog::Catalog;
 use satudata_harvest::Harvest;
 
 use crate::cache::{Cached, ResponseCache};
+use crate::metrics::Metrics;
+use crate::server::Draining;
 
-/// What handlers need: the catalog, the public base URL for links and the harvest response
-/// cache.
+/// What handlers need: the catalog, the public base URL for links, the harvest response cache
+/// and the portal's pages.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The catalog.
@@ -20,29 +22,51 @@ pub struct AppState {
     pub base_url: String,
     /// Responses to anonymous harvest requests (`Settings::feed_cache_bytes`).
     pub cache: Arc<ResponseCache>,
+    /// The public portal's pages (`satudata-web`), which answer every path the API does not.
+    pub web: axum::Router,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// How long a request body may pause between two chunks.
     pub body_timeout: std::time::Duration,
+    /// The metrics served at `/metrics` (the catalog reports to them too).
+    pub metrics: Arc<Metrics>,
+    /// Set once the service shuts down: `/readyz` then answers 503.
+    pub draining: Draining,
 }
 
 impl AppState {
-    /// State from a catalog and a base URL.
+    /// State from a catalog and a base URL; the catalog reports to the state's metrics.
     pub fn new(catalog: Catalog, base_url: &str) -> Self {
         let cache = Arc::new(ResponseCache::new(catalog.settings().feed_cache_bytes));
+        let metrics = Arc::new(Metrics::new());
+        let catalog = catalog.observed_by(metrics.clone());
+        let harvest = Harvest::new(catalog.clone());
+        let web = satudata_web::router(satudata_web::WebState::new(
+            catalog.clone(),
+            harvest.clone(),
+            base_url,
+        ));
         Self {
-            harvest: Harvest::new(catalog.clone()),
+            harvest,
             catalog,
             base_url: base_url.trim_end_matches('/').to_owned(),
             cache,
+            web,
             trusted_proxies: Arc::from([]),
             body_timeout: std::time::Duration::from_secs(60),
+            metrics,
+            draining: Draining::default(),
         }
     }
 
     /// The same state with the HTTP settings of `config`.
     pub fn configured(mut self, config: &crate::Config) -> Self {
         self.trusted_proxies = Arc::from(config.trusted_proxies.clone());
+        self.web = satudata_web::router(
+            satudata_web::WebState::new(self.catalog.clone(), self.harvest.clone(), &self.base_url)
+                .with_cookie_secure(config.cookie_secure)
+                .with_trusted_proxies(&config.trusted_proxies),
+        );
         self.body_timeout = std::time::Duration::from_secs(config.body_timeout_secs);
         self
     }
@@ -65,13 +89,16 @@ impl AppState {
             }
         };
         if let Some(hit) = self.cache.get(generation, &key) {
+            self.metrics.feed_cache(true);
             return Ok(hit);
         }
         // Concurrent misses compute once; the others find the answer after their wait.
         let _flight = self.cache.flight(&key).await;
         if let Some(hit) = self.cache.get(generation, &key) {
+            self.metrics.feed_cache(true);
             return Ok(hit);
         }
+        self.metrics.feed_cache(false);
         let fresh = compute.await?;
         self.cache.put(generation, key, fresh.clone());
         Ok(fresh)

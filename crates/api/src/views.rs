@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::state::AppState;
 
+pub mod jobs;
 mod versions;
 
 pub use versions::{FileResponse, ValidationSummary, VersionListResponse, VersionResponse};
@@ -381,7 +382,8 @@ pub struct AccountListResponse {
 /// Health of the service.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthResponse {
-    /// `ok` when the database answers.
+    /// `ok` (`/healthz`: the database answers; `/livez`: the process answers) or `ready`
+    /// (`/readyz`).
     pub status: &'static str,
     /// Version of satudata.
     pub version: &'static str,

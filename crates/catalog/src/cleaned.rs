@@ -95,7 +95,8 @@ impl Catalog {
         })
         .await??;
         // Put even when the same blob exists: an old unreferenced copy could be removed by gc
-        // before this version's row points at it; putting it makes the stored copy young.
+        // before this version's row points at it; pinning and putting it makes it young.
+        self.pin_blob(&blob_key(&sha256)).await?;
         let put = self.storage().put_file(&blob_key(&sha256), &path).await?;
         self.storage().drop_scratch(scratch, &[put]);
         let log = serde_json::to_value(&log).map_err(Error::json("the cleaning log"))?;

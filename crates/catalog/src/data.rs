@@ -28,6 +28,7 @@ impl Catalog {
         let page_key = format!("{}|{query:?}", file.sha256);
         let caches = &self.data_caches;
         if let Some(page) = caches.pages.get(&page_key) {
+            self.observer().data_cache(true);
             return Ok(page);
         }
         // Single flight: concurrent misses of one page compute it once and the others find it
@@ -39,8 +40,10 @@ impl Catalog {
             None
         };
         if let Some(page) = caches.pages.get(&page_key) {
+            self.observer().data_cache(true);
             return Ok(page);
         }
+        self.observer().data_cache(false);
         let path = self.local_copy(&file).await?;
         let total_key = format!("{}|{}", file.sha256, satudata_dataquery::total_key(query));
         // A new total is a scan of every matching row: counted once for all the pages and

@@ -26,10 +26,40 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     Ok(db)
 }
 
-/// Runs every pending migration.
+/// A PostgreSQL advisory lock key of its own ("satudata" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7361_7475_6461_7461;
+
+/// Runs every pending migration. On PostgreSQL, nodes that start together take turns (an
+/// advisory lock held on one pooled connection while the migrations run on others); the
+/// later ones find nothing pending.
 pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
-    Migrator::up(db, None).await?;
+    if db.get_database_backend() != DbBackend::Postgres {
+        Migrator::up(db, None).await?;
+        return Ok(());
+    }
+    use sea_orm::sqlx;
+    let pool = db.get_postgres_connection_pool();
+    let mut holder = pool.acquire().await.map_err(lock_error)?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await
+        .map_err(lock_error)?;
+    let result = Migrator::up(db, None).await;
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await
+        .map_err(lock_error)?;
+    result?;
     Ok(())
+}
+
+fn lock_error(source: sea_orm::sqlx::Error) -> Error {
+    Error::Internal {
+        context: "the migration lock",
+        source: Box::new(source),
+    }
 }
 
 /// Creates an empty database file readable by its owner only (0600) when there is none:

@@ -121,6 +121,9 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A backup, restore or verification cannot go on; the text says why and what to do.
+    #[error("{0}")]
+    Backup(String),
     /// Stored data broke an assumption of the catalog (a bug, or a row changed under us).
     #[error("{0}")]
     Invariant(String),
@@ -135,6 +138,23 @@ impl From<satudata_dataquery::Error> for Error {
             },
             other => Self::Query(other),
         }
+    }
+}
+
+/// An error with its whole chain of causes, for the log: `publishing files: writing the
+/// Parquet file: No space left on device (os error 28)`.
+#[derive(Debug)]
+pub struct Chain<'a>(pub &'a dyn std::error::Error);
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 

@@ -1,15 +1,26 @@
 //! Housekeeping: objects no database row points at are leftovers of interrupted uploads or
 //! publishes, and are removed once they are older than a grace period (so that an upload or a
 //! publish still in flight on another process is never touched).
+//!
+//! Coordinated through the database, so that it is safe with several nodes on one store:
+//! nothing is removed while a backup holds its lease, and a content-addressed blob (which a
+//! writer may store again at any moment) is removed only under a lock on its `blob_pin` row,
+//! which every writer renews before it stores the blob ([`Catalog::pin_blob`]). A blob pinned
+//! after the cutoff is young; one pinned while gc holds the row waits for gc and is stored
+//! again after it.
 
 use std::collections::HashSet;
 
 use chrono::Utc;
-use sea_orm::{EntityTrait, QuerySelect};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
 
 use crate::Catalog;
 use crate::cleaned::blob_key;
-use crate::entity::{dataset_version, distribution};
+use crate::entity::{blob_pin, dataset_version, distribution};
 use crate::error::Result;
 
 /// Prefixes the catalog writes to; nothing else in the store is touched.
@@ -29,12 +40,34 @@ pub struct GcReport {
 }
 
 impl Catalog {
+    /// Records that a content-addressed blob is about to be stored (committed before the
+    /// store is written). Waits while gc holds the blob's pin row.
+    pub(crate) async fn pin_blob(&self, key: &str) -> Result<()> {
+        blob_pin::Entity::insert(blob_pin::ActiveModel {
+            object_key: Set(key.to_owned()),
+            pinned_at: Set(Utc::now()),
+        })
+        .on_conflict(
+            OnConflict::column(blob_pin::Column::ObjectKey)
+                .update_column(blob_pin::Column::PinnedAt)
+                .to_owned(),
+        )
+        .exec(self.db())
+        .await?;
+        Ok(())
+    }
+
     /// Removes unreferenced objects older than `min_age`. With `dry_run`, only reports them.
+    /// Removes nothing while a backup runs.
     pub async fn collect_garbage(
         &self,
         min_age: std::time::Duration,
         dry_run: bool,
     ) -> Result<GcReport> {
+        if self.backup_running().await? {
+            tracing::info!("a backup is running; garbage collection waits for the next time");
+            return Ok(GcReport::default());
+        }
         // Read the references first: an object written after this point is younger than any
         // sensible grace period, and one referenced after it was listed is young as well.
         let mut referenced: HashSet<String> = dataset_version::Entity::find()
@@ -72,12 +105,7 @@ impl Catalog {
                 report.scanned += 1;
                 if referenced.contains(&key) {
                     report.referenced += 1;
-                } else if modified > cutoff
-                    || !self
-                        .storage()
-                        .remove_if_older(&key, cutoff, dry_run)
-                        .await?
-                {
+                } else if modified > cutoff || !self.remove_leftover(&key, cutoff, dry_run).await? {
                     // Stored again since it was listed (an upload or publish of the same
                     // bytes), or gone.
                     report.too_young += 1;
@@ -102,5 +130,47 @@ impl Catalog {
             );
         }
         Ok(report)
+    }
+
+    /// Removes one unreferenced object unless it was stored (or, for a blob, pinned) after
+    /// `cutoff`; returns whether it was (or, with `dry_run`, would be) removed.
+    async fn remove_leftover(
+        &self,
+        key: &str,
+        cutoff: chrono::DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<bool> {
+        if !key.starts_with("blobs/") {
+            // Upload sources have keys of their own, never stored twice.
+            return Ok(self.storage().remove_if_older(key, cutoff, dry_run).await?);
+        }
+        let txn = self.db().begin().await?;
+        // A row to lock, even for a blob never pinned (stored before pins existed): a writer's
+        // pin then waits for this transaction.
+        blob_pin::Entity::insert(blob_pin::ActiveModel {
+            object_key: Set(key.to_owned()),
+            pinned_at: Set(chrono::DateTime::<Utc>::UNIX_EPOCH),
+        })
+        .on_conflict_do_nothing_on([blob_pin::Column::ObjectKey])
+        .exec(&txn)
+        .await?;
+        let mut pin = blob_pin::Entity::find_by_id(key.to_owned());
+        if self.db().get_database_backend() == DbBackend::Postgres {
+            pin = pin.lock_exclusive();
+        }
+        let pinned_at = pin.one(&txn).await?.map(|p| p.pinned_at);
+        if pinned_at.is_some_and(|at| at > cutoff) {
+            txn.commit().await?;
+            return Ok(false);
+        }
+        let removed = self.storage().remove_if_older(key, cutoff, dry_run).await?;
+        if removed && !dry_run {
+            blob_pin::Entity::delete_many()
+                .filter(blob_pin::Column::ObjectKey.eq(key))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(removed)
     }
 }

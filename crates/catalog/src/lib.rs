@@ -14,11 +14,13 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod backup;
 pub mod cleaned;
 pub mod data;
 pub mod datasets;
 pub mod db;
 pub mod diff;
+pub mod download_counts;
 pub mod downloads;
 pub mod entity;
 pub mod error;
@@ -26,9 +28,13 @@ pub mod fields;
 pub mod flights;
 pub mod gc;
 pub mod generation;
+pub mod jobs;
 pub mod lifecycle;
+pub mod maintenance;
 pub mod national;
+pub mod observe;
 pub mod organizations;
+pub mod pages;
 pub mod paging;
 pub mod portal;
 pub mod regions;
@@ -70,6 +76,8 @@ pub struct Settings {
     pub sign_in: accounts::SignInLimits,
     /// What reading an uploaded file may cost (columns, cells, decompressed bytes ...).
     pub read_limits: satudata_validation::Limits,
+    /// How this node runs background jobs.
+    pub jobs: jobs::JobSettings,
 }
 
 impl Default for Settings {
@@ -82,6 +90,7 @@ impl Default for Settings {
             query_limits: dataquery::Limits::default(),
             sign_in: accounts::SignInLimits::default(),
             read_limits: satudata_validation::Limits::default(),
+            jobs: jobs::JobSettings::default(),
         }
     }
 }
@@ -96,8 +105,16 @@ pub struct Catalog {
     reference: Arc<RwLock<Option<Arc<RegionReference>>>>,
     /// Data API pages and totals, shared by all clones.
     data_caches: Arc<data::DataCaches>,
+    /// Downloads counted and not yet written, shared by all clones.
+    downloads: Arc<download_counts::Tally>,
+    /// What the portal's pages read, per catalogue generation, shared by all clones.
+    pages: Arc<pages::PageCaches>,
     /// Sign-in failures and password hashing slots, shared by all clones.
     sign_in_guard: Arc<accounts::Guard>,
+    /// This node's job runtime (its name in leases, wake-ups), shared by all clones.
+    jobs: Arc<jobs::Runtime>,
+    /// Where the services report their work ([`observe`]).
+    observer: Arc<dyn observe::Observer>,
 }
 
 impl Catalog {
@@ -111,7 +128,11 @@ impl Catalog {
                 settings.page_cache_entries,
                 settings.query_limits.concurrency,
             )),
+            downloads: Arc::default(),
+            pages: Arc::default(),
             sign_in_guard: Arc::new(accounts::Guard::new(&settings.sign_in)),
+            jobs: Arc::new(jobs::Runtime::new()),
+            observer: Arc::new(observe::Unobserved),
             settings,
         }
     }

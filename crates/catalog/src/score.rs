@@ -4,6 +4,7 @@ use satudata_validation::{Facts, RegionCells, Score, TableFacts, UNTIDY, score};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
+use crate::datasets::DatasetRecord;
 use crate::entity::dataset_version;
 use crate::error::Result;
 use crate::{Actor, Catalog};
@@ -17,10 +18,32 @@ impl Catalog {
             .order_by_desc(dataset_version::Column::Number)
             .one(self.db())
             .await?;
+        Ok(self.score_of(&record, latest.as_ref()).await?.1)
+    }
+
+    /// The facts and the score of a dataset with one of its versions (the walidata's review
+    /// page scores the version under review).
+    pub async fn version_score(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+    ) -> Result<(Facts, Score)> {
+        let record = self.dataset(actor, key).await?;
+        let version = self.version_of(actor, &record.dataset, number).await?;
+        self.score_of(&record, Some(&version)).await
+    }
+
+    /// The facts the score is made of and the score, for a dataset and one of its versions
+    /// (the public portal scores the published version, the API the latest upload).
+    pub(crate) async fn score_of(
+        &self,
+        record: &DatasetRecord,
+        latest: Option<&dataset_version::Model>,
+    ) -> Result<(Facts, Score)> {
         let d = &record.dataset;
         // Columns of the latest table that the dataset's schema binds to a Standar Data variable.
         let header: Vec<String> = latest
-            .as_ref()
             .and_then(|v| v.table_info.get("header"))
             .and_then(|h| serde_json::from_value(h.clone()).ok())
             .unwrap_or_default();
@@ -45,7 +68,7 @@ impl Catalog {
             text(&m.kegiatan_penghasil),
             text(&m.level_estimasi),
         ];
-        let format = latest.as_ref().map(|v| {
+        let format = latest.map(|v| {
             v.table_info
                 .get("format")
                 .and_then(Value::as_str)
@@ -68,11 +91,9 @@ impl Catalog {
             msind_total: msind.len(),
             columns_bound,
         };
-        let table = latest
-            .as_ref()
-            .and_then(|v| v.report.as_ref())
-            .map(table_facts);
-        Ok(score(&facts, table.as_ref()))
+        let table = latest.and_then(|v| v.report.as_ref()).map(table_facts);
+        let score = score(&facts, table.as_ref());
+        Ok((facts, score))
     }
 }
 

@@ -109,7 +109,7 @@ impl Harvest {
             "id": format!("{base_url}/datasets/{}", d.slug),
             "title": d.title,
             "version": version.number.to_string(),
-            "homepage": format!("{base_url}/api/v1/datasets/{}", d.slug),
+            "homepage": format!("{base_url}/dataset/{}", d.slug),
             "licenses": [license],
             "contributors": [{"title": record.organization.name, "roles": ["publisher"]}],
             "keywords": record.tags,

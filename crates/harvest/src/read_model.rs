@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use satudata_catalog::datasets::DatasetRecord;
+use satudata_catalog::download_counts::DownloadSummary;
 use satudata_catalog::entity::{dataset, dataset_version, distribution, portal};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -40,11 +41,13 @@ pub(crate) struct PackageRow {
     pub version: Option<CurrentVersion>,
     /// That version's files.
     pub files: Vec<distribution::Model>,
+    /// Its downloads (CKAN's `tracking_summary`).
+    pub downloads: DownloadSummary,
 }
 
-/// The landing page of a dataset.
+/// The landing page of a dataset: its page on the portal.
 pub(crate) fn landing_page(site: Site<'_>, slug: &str) -> String {
-    format!("{}/api/v1/datasets/{slug}", site.base_url)
+    format!("{}/dataset/{slug}", site.base_url)
 }
 
 /// CKAN's format labels.
@@ -88,6 +91,8 @@ impl Harvest {
             })
             .collect();
         let mut files = self.catalog.files_of(&version_ids).await?;
+        let ids: Vec<i32> = rows.iter().map(|d| d.id).collect();
+        let mut downloads = self.catalog.download_summaries(&ids).await?;
         Ok(self
             .catalog
             .records(rows)
@@ -96,6 +101,7 @@ impl Harvest {
             .map(|record| {
                 let current = record.dataset.current_version_id;
                 PackageRow {
+                    downloads: downloads.remove(&record.dataset.id).unwrap_or_default(),
                     version: current.and_then(|id| versions.remove(&id)),
                     files: current.and_then(|id| files.remove(&id)).unwrap_or_default(),
                     record,

@@ -7,6 +7,8 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use tokio_util::task::TaskTracker;
+
 use object_store::{
     GetOptions, GetResultPayload, ObjectStore, ObjectStoreExt, WriteMultipart,
     aws::AmazonS3Builder, local::LocalFileSystem, memory::InMemory, path::Path,
@@ -36,6 +38,8 @@ pub struct Storage {
     description: String,
     /// The folder of a `file://` store.
     root: Option<std::path::PathBuf>,
+    /// Aborts of uploads whose writer was dropped unfinished, still running.
+    aborts: TaskTracker,
 }
 
 /// Settings for an S3-compatible store beyond the usual `AWS_*` variables.
@@ -108,6 +112,7 @@ impl Storage {
             store,
             description,
             root,
+            aborts: TaskTracker::new(),
         })
     }
 
@@ -120,7 +125,8 @@ impl Storage {
     pub async fn writer(&self, key: &str) -> Result<ObjectWriter> {
         let upload = self.store.put_multipart(&Path::from(key)).await?;
         Ok(ObjectWriter {
-            inner: WriteMultipart::new_with_chunk_size(upload, PART_SIZE),
+            inner: Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)),
+            aborts: self.aborts.clone(),
             // Folders the store will create for it, counted now, synced with it.
             local: self.local_file(key).map(|path| {
                 let new = path.parent().map_or(0, missing_folders);
@@ -215,6 +221,37 @@ impl Storage {
             .collect())
     }
 
+    /// Checks that the store answers: a `file://` store's folder exists, and any other store
+    /// lists a prefix (an S3 store with a missing bucket or refused credentials fails here).
+    pub async fn check(&self) -> Result<()> {
+        if let Some(root) = &self.root {
+            let meta = tokio::fs::metadata(root)
+                .await
+                .map_err(Error::io("reading the store's folder"))?;
+            if !meta.is_dir() {
+                return Err(Error::Config {
+                    id: format!("{} bukan folder", root.display()),
+                    en: format!("{} is not a folder", root.display()),
+                });
+            }
+            return Ok(());
+        }
+        let probe = Path::from("satudata-probe");
+        self.store.list_with_delimiter(Some(&probe)).await?;
+        Ok(())
+    }
+
+    /// Waits, at most `limit`, for the aborts of uploads whose writer was dropped unfinished
+    /// (a request cancelled mid-upload, e.g. at shutdown); true when none is left running.
+    pub async fn settle(&self, limit: std::time::Duration) -> bool {
+        self.aborts.close();
+        let settled = tokio::time::timeout(limit, self.aborts.wait())
+            .await
+            .is_ok();
+        self.aborts.reopen();
+        settled
+    }
+
     /// Number of objects under a key prefix (for checks and housekeeping).
     pub async fn count(&self, prefix: &str) -> Result<usize> {
         use futures_util::TryStreamExt;
@@ -225,9 +262,17 @@ impl Storage {
 }
 
 /// A streaming write: memory stays bounded by the part size times the parts in flight.
+///
+/// A writer dropped before [`finish`](Self::finish) or [`abort`](Self::abort) (its request
+/// was cancelled) aborts its upload in the background: an S3 store would otherwise keep the
+/// parts of an unfinished multipart upload, invisible and billed. [`Storage::settle`] waits
+/// for those aborts.
 #[derive(Debug)]
 pub struct ObjectWriter {
-    inner: WriteMultipart,
+    /// None once finished or aborted.
+    inner: Option<WriteMultipart>,
+    /// Where a dropped writer's abort runs.
+    aborts: TaskTracker,
     /// The object's file in a `file://` store, synced once complete, and how many folders
     /// above it are new.
     local: Option<(std::path::PathBuf, usize)>,
@@ -236,15 +281,17 @@ pub struct ObjectWriter {
 impl ObjectWriter {
     /// Appends bytes, waiting when too many parts are still uploading.
     pub async fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.inner.wait_for_capacity(PARTS_IN_FLIGHT).await?;
-        self.inner.write(bytes);
+        let inner = self.inner.as_mut().ok_or_else(finished)?;
+        inner.wait_for_capacity(PARTS_IN_FLIGHT).await?;
+        inner.write(bytes);
         Ok(())
     }
 
     /// Completes the object; in a `file://` store, it is on disk when this returns.
-    pub async fn finish(self) -> Result<()> {
-        self.inner.finish().await?;
-        if let Some((path, new_folders)) = self.local {
+    pub async fn finish(mut self) -> Result<()> {
+        let inner = self.inner.take().ok_or_else(finished)?;
+        inner.finish().await?;
+        if let Some((path, new_folders)) = self.local.take() {
             tokio::task::spawn_blocking(move || sync_stored(&path, false, new_folders))
                 .await?
                 .map_err(Error::io("syncing a stored file"))?;
@@ -253,9 +300,35 @@ impl ObjectWriter {
     }
 
     /// Gives up; nothing is left in the store.
-    pub async fn abort(self) {
-        if let Err(e) = self.inner.abort().await {
-            tracing::warn!(error = %e, "aborting an object upload failed");
+    pub async fn abort(mut self) {
+        if let Some(inner) = self.inner.take() {
+            abort(inner).await;
         }
     }
+}
+
+impl Drop for ObjectWriter {
+    fn drop(&mut self) {
+        let Some(inner) = self.inner.take() else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                tracing::info!("an upload was cancelled; aborting its partial object");
+                self.aborts.spawn_on(abort(inner), &runtime);
+            }
+            Err(_) => tracing::warn!("an upload was dropped outside the runtime; not aborted"),
+        }
+    }
+}
+
+async fn abort(inner: WriteMultipart) {
+    if let Err(e) = inner.abort().await {
+        tracing::warn!(error = %e, "aborting an object upload failed");
+    }
+}
+
+/// The error of a writer used after it finished (cannot happen: finishing consumes it).
+fn finished() -> Error {
+    Error::io("writing an object")(std::io::Error::other("the write has already finished"))
 }

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, twin};
 
-twin!(authorisation_matrix, lifecycle_matrix);
+twin!(authorisation_matrix, lifecycle_matrix, workspace_matrix);
 
 /// Callers in the order of every expectation row.
 const CALLERS: [&str; 6] = [
@@ -64,6 +64,38 @@ async fn check(
         );
         if want >= 400 {
             crate::support::assert_envelope(&response.json);
+        }
+    }
+}
+
+/// The workspace's pages (HTML) for the same callers, signed in with their token: anonymous
+/// visitors are sent to the sign-in page (303), roles without the page get the 403 page.
+async fn workspace_matrix(app: TestApp) {
+    let rows: [(&str, [u16; 6]); 5] = [
+        ("/masuk", [200, 303, 303, 303, 303, 303]),
+        ("/kelola", [303; 6]),
+        ("/kelola/token", [303, 200, 200, 200, 200, 200]),
+        ("/kelola/dataset", [303, 200, 200, 200, 200, 403]),
+        ("/kelola/tinjauan", [303, 403, 403, 200, 200, 200]),
+    ];
+    for (uri, expected) in rows {
+        for (caller, want) in expected.into_iter().enumerate() {
+            let token = token(&app, caller);
+            let response = app
+                .call(Method::GET, uri, token.as_deref(), None, Body::empty())
+                .await;
+            assert_eq!(
+                response.status.as_u16(),
+                want,
+                "GET {uri} as {}",
+                CALLERS[caller]
+            );
+            if want >= 400 {
+                let kind = response.headers[axum::http::header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap_or_default();
+                assert!(kind.starts_with("text/html"), "GET {uri}: {kind}");
+            }
         }
     }
 }

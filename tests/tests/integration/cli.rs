@@ -227,3 +227,55 @@ async fn reference_import_from_the_npm_package() {
     let regions = catalog.regions().expect("loaded at start");
     assert_eq!(regions.counts(), [38, 514, 7285, 83762]);
 }
+
+#[tokio::test]
+async fn backup_verify_and_restore_from_the_command_line() {
+    let live = tempfile::tempdir().expect("dir");
+    let copy = tempfile::tempdir().expect("dir");
+    let backups = tempfile::tempdir().expect("dir");
+    let dest = backups.path().join("b");
+    let dest = dest.to_str().expect("utf-8");
+    satudata(
+        live.path(),
+        &[
+            "org",
+            "add",
+            "--slug",
+            "dinkes",
+            "--name",
+            "Dinas Kesehatan",
+        ],
+    )
+    .await
+    .expect("org add");
+    assert_eq!(satudata(live.path(), &["verify"]).await, Ok(String::new()));
+    assert_eq!(
+        satudata(live.path(), &["backup", dest]).await,
+        Ok(String::new())
+    );
+    let again = satudata(live.path(), &["backup", dest]).await;
+    assert!(again.expect_err("not empty").contains("not empty"));
+    // Into the installation it came from: refused, it has an OPD.
+    let refused = satudata(live.path(), &["restore", dest]).await;
+    assert!(refused.expect_err("refused").contains("empty installation"));
+    assert_eq!(
+        satudata(copy.path(), &["restore", dest]).await,
+        Ok(String::new())
+    );
+    // The OPD came along: adding it again is a conflict.
+    let taken = satudata(
+        copy.path(),
+        &[
+            "org",
+            "add",
+            "--slug",
+            "dinkes",
+            "--name",
+            "Dinas Kesehatan",
+        ],
+    )
+    .await;
+    assert!(taken.is_err());
+    let missing = satudata(copy.path(), &["restore", "/nonexistent/backup"]).await;
+    assert!(missing.expect_err("no manifest").contains("manifest.json"));
+}

@@ -119,8 +119,9 @@ fn datasets_of(page: &TestResponse) -> std::collections::BTreeSet<String> {
     text(page)
         .split(['<', '>'])
         .filter(|part| {
+            // The dataset nodes (by UUID), not their landing pages (by slug).
             part.strip_prefix("http://satudata.test/dataset/")
-                .is_some_and(|rest| !rest.contains(['.', '#', '/']))
+                .is_some_and(|rest| uuid::Uuid::parse_str(rest).is_ok())
         })
         .map(str::to_owned)
         .collect()

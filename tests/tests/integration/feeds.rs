@@ -143,10 +143,32 @@ async fn dcat_pages_and_negotiates(app: TestApp) {
                 .expect("request"),
         )
         .await;
-    assert_eq!(html.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        html.headers[header::LOCATION],
-        format!("http://satudata.test/api/v1/datasets/{penduduk}").as_str()
+    // A browser gets the dataset's page, the dcat:landingPage.
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.headers[header::CONTENT_TYPE]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/html")),
+        "{:?}",
+        html.headers
+    );
+    assert!(String::from_utf8_lossy(&html.bytes).contains("<html lang=\"id\">"));
+    let vary = html.headers[header::VARY]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(vary.contains("Accept"), "{vary}");
+    let page = app
+        .send(
+            Request::get(format!("/dataset/{penduduk}.ttl"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(
+        String::from_utf8_lossy(&page.bytes)
+            .contains(&format!("<http://satudata.test/dataset/{penduduk}>")),
+        "dcat:landingPage is the portal's page"
     );
     app.get("/dataset/tidak-ada.ttl", None)
         .await

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod authz;
+mod backup;
 mod bad_input;
 mod cancel;
 mod ckan;
@@ -11,12 +12,17 @@ mod data_api;
 mod feed_cache;
 mod feeds;
 mod hardening;
+mod jobs;
 mod lifecycle;
 mod openapi;
+mod ops;
 mod publishing;
 mod review;
 mod search;
+mod shutdown;
 mod standards;
 mod storage_s3;
 mod support;
+mod upgrade;
 mod validation;
+mod web;

@@ -17,6 +17,7 @@ twin!(
     datapackage_files_and_diff,
     a_version_uploaded_without_a_clean_table_is_cleaned_when_published,
     a_clean_table_missing_from_the_store_is_made_again_at_publish,
+    publication_fills_the_years_and_unit_the_table_gives,
 );
 
 /// A messy export: semicolons, a title line, Indonesian numbers, a totals row.
@@ -530,4 +531,51 @@ Kranggan,Laki-laki,900,Jiwa,2024\n",
         .expect(StatusCode::OK);
     assert_eq!(diff.json["columns_added"], json!(["catatan"]));
     assert_eq!(diff.json["columns_removed"], json!(["satuan"]));
+}
+
+/// A dataset published without its years or unit gets them from its table (the `tahun` and
+/// `satuan` columns), recorded in the history; DCAT then has `dct:temporal`. Metadata the
+/// steward gave is never overwritten.
+async fn publication_fills_the_years_and_unit_the_table_gives(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Jumlah Penduduk", "organization": "dinkes"}))
+        .await;
+    let before = app.get(&format!("/api/v1/datasets/{slug}"), None).await;
+    assert!(before.json["temporal_start"].is_null(), "{}", before.json);
+    app.publish(&slug, CLEAN).await;
+    let after = app
+        .get(&format!("/api/v1/datasets/{slug}"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(after.json["temporal_start"], "2024-01-01", "{}", after.json);
+    assert_eq!(after.json["temporal_end"], "2024-12-31");
+    assert_eq!(after.json["satuan"], "Jiwa");
+    let history = app
+        .get(
+            &format!("/api/v1/datasets/{slug}/history"),
+            Some(&app.tokens.walidata),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let text = history.json.to_string();
+    assert!(text.contains("\"temporal_start\""), "{text}");
+    let ttl = app
+        .get(&format!("/dataset/{slug}.ttl"), None)
+        .await
+        .expect(StatusCode::OK);
+    let ttl = String::from_utf8_lossy(&ttl.bytes);
+    assert!(ttl.contains("temporal"), "{ttl}");
+
+    // Given metadata stays as the steward wrote it.
+    let given = app
+        .dataset(json!({"title": "Penduduk Lain", "organization": "dinkes",
+            "temporal_start": "2020-01-01", "temporal_end": "2024-12-31", "satuan": "Orang"}))
+        .await;
+    app.publish(&given, CLEAN).await;
+    let kept = app
+        .get(&format!("/api/v1/datasets/{given}"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(kept.json["temporal_start"], "2020-01-01");
+    assert_eq!(kept.json["satuan"], "Orang");
 }

@@ -39,9 +39,15 @@ pub struct Tokens {
 /// A running app with seeded OPDs (`dinkes`, `disdik`) and one account per role.
 pub struct TestApp {
     pub router: Router,
+    /// The router's state: its metrics and draining flag.
+    pub state: AppState,
     pub catalog: Catalog,
     pub tokens: Tokens,
     pub dir: TempDir,
+    /// This app's job workers (validation, publication), as `satudata serve` runs them.
+    pub workers: Option<satudata_catalog::jobs::Workers>,
+    /// The database this app runs on.
+    pub database_url: String,
 }
 
 /// A response, with the body parsed as JSON when it is JSON.
@@ -119,26 +125,44 @@ impl TestApp {
             )
         });
         let storage = Storage::open(&objects, &options).expect("storage");
-        let settings = Settings {
-            max_upload_bytes,
-            cache_dir: dir.path().join("cache"),
-            page_cache_entries: 100,
-            // On, so that every test that changes the catalogue and reads a feed again checks
-            // that the cache never answers with what was true before the change.
-            feed_cache_bytes: 8 * 1024 * 1024,
-            ..Settings::default()
-        };
-        let catalog = Catalog::new(conn, storage, settings);
+        let catalog = Catalog::new(conn, storage, test_settings(&dir, max_upload_bytes));
         // As `satudata serve` does at start.
         catalog.portal().await.expect("portal row");
         let tokens = seed(&catalog).await;
-        let router = router(AppState::new(catalog.clone(), "http://satudata.test"));
-        Some(Self {
+        Some(Self::assemble(catalog, tokens, dir, url))
+    }
+
+    fn assemble(catalog: Catalog, tokens: Tokens, dir: TempDir, database_url: String) -> Self {
+        let state = AppState::new(catalog.clone(), "http://satudata.test");
+        let router = router(state.clone());
+        let workers = Some(state.catalog.start_workers());
+        Self {
             router,
+            state,
             catalog,
             tokens,
             dir,
-        })
+            workers,
+            database_url,
+        }
+    }
+
+    /// The backend this app runs on.
+    pub fn backend(&self) -> Backend {
+        if self.database_url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+
+    /// An app over an installation that already has its accounts (restored from a backup, or
+    /// upgraded), using `tokens` for them.
+    pub async fn attach(dir: TempDir, url: String, storage: Storage, tokens: Tokens) -> Self {
+        let conn = db::connect(&url).await.expect("connect");
+        db::migrate(&conn).await.expect("migrate");
+        let catalog = Catalog::new(conn, storage, test_settings(&dir, TEST_UPLOAD_LIMIT));
+        Self::assemble(catalog, tokens, dir, url)
     }
 
     /// Sends a request.
@@ -350,6 +374,31 @@ impl TestApp {
 }
 
 /// Creates an empty database on the server of `TEST_DATABASE_URL` and returns its URL.
+/// An empty installation: a database URL (nothing migrated yet) and a `file://` store in a new
+/// folder. `None` for PostgreSQL when `TEST_DATABASE_URL` is not set.
+pub async fn empty_installation(backend: Backend) -> Option<(TempDir, String, Storage)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}/satudata.db", dir.path().display()),
+        Backend::Postgres => fresh_postgres_database().await?,
+    };
+    let objects = format!("file://{}/objects", dir.path().display());
+    let storage = Storage::open(&objects, &S3Options::default()).expect("storage");
+    Some((dir, url, storage))
+}
+
+fn test_settings(dir: &TempDir, max_upload_bytes: u64) -> Settings {
+    Settings {
+        max_upload_bytes,
+        cache_dir: dir.path().join("cache"),
+        page_cache_entries: 100,
+        // On, so that every test that changes the catalogue and reads a feed again checks
+        // that the cache never answers with what was true before the change.
+        feed_cache_bytes: 8 * 1024 * 1024,
+        ..Settings::default()
+    }
+}
+
 async fn fresh_postgres_database() -> Option<String> {
     let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
         assert!(

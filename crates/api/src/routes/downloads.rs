@@ -1,11 +1,12 @@
 //! `/datasets/{slug}/data.{csv,json,parquet,xlsx}` and the same per version: published files
 //! streamed from the object store with the HTTP semantics download tools rely on: a strong ETag
 //! (the SHA-256), Last-Modified, conditional GET (304), one byte range (206/416), gzip or br for
-//! CSV and JSON when accepted (by the layer in `routes`), and a readable file name.
+//! CSV and JSON when accepted (by the layer in `routes`), and a readable file name. Every GET
+//! that sends a file from its first byte counts as a download of the dataset.
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, TryStreamExt};
@@ -57,11 +58,13 @@ pub struct DownloadQuery {
 pub async fn latest(
     State(state): State<AppState>,
     Auth(actor): Auth,
+    method: Method,
     AppPath((slug, file)): AppPath<(String, String)>,
     AppQuery(query): AppQuery<DownloadQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    serve(&state, &actor, &slug, None, &file, &query, &headers).await
+    let response = serve(&state, &actor, &slug, None, &file, &query, &headers).await?;
+    Ok(count(&state, &method, response))
 }
 
 /// A published version of a dataset as `data.csv`, `data.json`, `data.parquet` or
@@ -91,11 +94,28 @@ pub async fn latest(
 pub async fn of_version(
     State(state): State<AppState>,
     Auth(actor): Auth,
+    method: Method,
     AppPath((slug, number, file)): AppPath<(String, i32, String)>,
     AppQuery(query): AppQuery<DownloadQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    serve(&state, &actor, &slug, Some(number), &file, &query, &headers).await
+    let response = serve(&state, &actor, &slug, Some(number), &file, &query, &headers).await?;
+    Ok(count(&state, &method, response))
+}
+
+/// The dataset whose file a response carries from its first byte: a download to count.
+#[derive(Debug, Clone, Copy)]
+struct Downloaded(i32);
+
+/// Counts a GET that sends a published file from its start (not a HEAD, a 304 or a later
+/// range of a resumed download).
+fn count(state: &AppState, method: &Method, response: Response) -> Response {
+    if *method == Method::GET
+        && let Some(Downloaded(id)) = response.extensions().get::<Downloaded>()
+    {
+        state.catalog.count_download(*id);
+    }
+    response
 }
 
 async fn serve(
@@ -207,7 +227,13 @@ async fn serve(
                 &(range.end - range.start).to_string(),
             );
             let body = Body::from_stream(stream.map_err(std::io::Error::other));
-            (StatusCode::PARTIAL_CONTENT, out, body).into_response()
+            let mut response = (StatusCode::PARTIAL_CONTENT, out, body).into_response();
+            if range.start == 0 {
+                response
+                    .extensions_mut()
+                    .insert(Downloaded(download.dataset.id));
+            }
+            response
         }
         None => {
             let stream = storage.stream_range(key, None).await?;
@@ -219,7 +245,11 @@ async fn serve(
                 (size, Body::from_stream(stream))
             };
             set(&mut out, header::CONTENT_LENGTH, &length.to_string());
-            (StatusCode::OK, out, body).into_response()
+            let mut response = (StatusCode::OK, out, body).into_response();
+            response
+                .extensions_mut()
+                .insert(Downloaded(download.dataset.id));
+            response
         }
     };
     Ok(response)

@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use satudata_catalog::Actor;
 use satudata_harvest::dcat::{CatalogPage, DEFAULT_PAGE_SIZE, RdfFormat};
@@ -153,7 +153,8 @@ pub struct DatasetRdfParams {
 
 /// A dataset as DCAT-AP: `/dataset/{slug}.ttl`, `.rdf`, `.jsonld` (`?profile=schemaorg` for
 /// schema.org), or `/dataset/{slug}` with content negotiation (`Accept: text/turtle`,
-/// `application/rdf+xml`, `application/ld+json`; anything else is redirected to the dataset).
+/// `application/rdf+xml`, `application/ld+json`; anything else gets the portal's HTML page of
+/// the dataset, its `dcat:landingPage`).
 #[utoipa::path(
     get,
     path = "/dataset/{file}",
@@ -161,8 +162,7 @@ pub struct DatasetRdfParams {
     params(("file" = String, Path, description = "slug or id, optionally with .ttl, .rdf or .jsonld"), DatasetRdfParams),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "The dataset in RDF", content_type = "text/turtle"),
-        (status = 303, description = "No RDF asked for: see the dataset"),
+        (status = 200, description = "The dataset in RDF, or its HTML page when no RDF is asked for", content_type = "text/turtle"),
         NotFound,
         Gone,
     )
@@ -173,6 +173,7 @@ pub async fn dataset(
     headers: HeaderMap,
     AppPath(file): AppPath<String>,
     AppQuery(params): AppQuery<DatasetRdfParams>,
+    request: axum::extract::Request,
 ) -> ApiResult<Response> {
     let schema_org = params.profile.as_deref() == Some("schemaorg");
     let (key, format) = match file.rsplit_once('.') {
@@ -184,20 +185,26 @@ pub async fn dataset(
                 .get(header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            let wanted = accept
-                .split(',')
-                .find_map(|part| RdfFormat::from_media_type(part.trim()));
-            (file.clone(), wanted)
+            (file.clone(), negotiate(accept))
         }
     };
     let Some(format) = format.or(schema_org.then_some(RdfFormat::JsonLd)) else {
-        // Make sure it exists (and is visible) before redirecting.
-        let record = state.catalog.dataset(&actor, &key).await?;
-        let mut response = StatusCode::SEE_OTHER.into_response();
-        if let Ok(location) =
-            HeaderValue::from_str(&state.url(&format!("/api/v1/datasets/{}", record.dataset.slug)))
+        // No RDF asked for: the portal's page of the dataset (HTML, or its 404/410 page).
+        use tower::ServiceExt;
+        let mut response = match state.web.clone().oneshot(super::fresh(request)).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let vary = match response
+            .headers()
+            .get(header::VARY)
+            .and_then(|v| v.to_str().ok())
         {
-            response.headers_mut().insert(header::LOCATION, location);
+            Some(page) => format!("{page}, Accept"),
+            None => "Accept".to_owned(),
+        };
+        if let Ok(vary) = HeaderValue::from_str(&vary) {
+            response.headers_mut().insert(header::VARY, vary);
         }
         return Ok(response);
     };
@@ -219,4 +226,47 @@ pub async fn dataset(
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(response)
+}
+
+/// The RDF format an `Accept` header prefers, or `None` when it prefers HTML (or names no RDF
+/// type): the highest `q` wins, the earlier type on a tie.
+fn negotiate(accept: &str) -> Option<RdfFormat> {
+    let mut best: Option<(f32, Option<RdfFormat>)> = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let media = pieces.next().unwrap_or_default().trim();
+        let q = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let choice = match media {
+            "text/html" | "application/xhtml+xml" => None,
+            other => match RdfFormat::from_media_type(other) {
+                Some(format) => Some(format),
+                None => continue,
+            },
+        };
+        if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+            best = Some((q, choice));
+        }
+    }
+    best.and_then(|(_, choice)| choice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RdfFormat, negotiate};
+
+    #[test]
+    fn browsers_get_html_and_rdf_clients_rdf() {
+        let chrome = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        assert_eq!(negotiate(chrome), None);
+        assert_eq!(negotiate("text/turtle"), Some(RdfFormat::Turtle));
+        assert_eq!(
+            negotiate("application/ld+json, text/html;q=0.5"),
+            Some(RdfFormat::JsonLd)
+        );
+        assert_eq!(negotiate("text/html, application/rdf+xml;q=0.9"), None);
+        assert_eq!(negotiate("*/*"), None);
+    }
 }

@@ -12,7 +12,10 @@ use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppJson, AppPath, Auth};
 use crate::responses::{BadRequest, Gone, JsonBody, NotFound, SignedIn, WriteErrors};
 use crate::state::AppState;
+use crate::views::jobs::JobResponse;
 use crate::views::{DatasetResponse, VersionResponse};
+use axum::http::{HeaderMap, StatusCode};
+use satudata_catalog::jobs::JobState;
 
 /// An optional note with a submission.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -223,7 +226,8 @@ pub async fn review(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Published", body = VersionResponse),
-        (status = 409, description = "Not approved, or already published", body = ErrorEnvelope),
+        (status = 202, description = "Publishing runs as a job (see `job`): a large table, or `Prefer: respond-async`", body = VersionResponse),
+        (status = 409, description = "Not approved, already published, or being published", body = ErrorEnvelope),
         SignedIn,
         BadRequest,
         NotFound,
@@ -232,14 +236,25 @@ pub async fn review(
 pub async fn publish(
     State(state): State<AppState>,
     Auth(actor): Auth,
+    headers: HeaderMap,
     AppPath((slug, number)): AppPath<(String, i32)>,
-) -> ApiResult<Json<VersionResponse>> {
-    let version = state.catalog.publish_version(&actor, &slug, number).await?;
-    let mut views = super::versions::with_files(&state, &slug, vec![version]).await?;
-    views
+) -> ApiResult<(StatusCode, Json<VersionResponse>)> {
+    let (version, job) = state.catalog.publish_version(&actor, &slug, number).await?;
+    let size = version.clean_size.unwrap_or(version.byte_size);
+    let large =
+        u64::try_from(size).unwrap_or(u64::MAX) > state.catalog.settings().jobs.wait_max_bytes;
+    let job = super::jobs::settle(&state, &headers, job, large).await?;
+    let done = job.state == JobState::Done;
+    let current = state.catalog.version(&actor, &slug, number).await?;
+    let mut views = super::versions::with_files(&state, &slug, vec![current]).await?;
+    let mut view = views
         .pop()
-        .map(Json)
-        .ok_or_else(|| crate::error::ApiError::invariant("the version vanished"))
+        .ok_or_else(|| crate::error::ApiError::invariant("the version vanished"))?;
+    if done {
+        return Ok((StatusCode::OK, Json(view)));
+    }
+    view.job = Some(JobResponse::new(job, &state));
+    Ok((StatusCode::ACCEPTED, Json(view)))
 }
 
 /// The walidata withdraws a published dataset (TIDAK_DITAYANGKAN); its URLs then answer 410

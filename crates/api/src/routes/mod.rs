@@ -7,7 +7,9 @@ mod datasets;
 mod downloads;
 mod feeds;
 mod health;
+mod jobs;
 mod lifecycle;
+mod ops;
 mod organizations;
 mod portal;
 mod regions;
@@ -46,7 +48,7 @@ const JSON_BODY_LIMIT: usize = 1024 * 1024;
     modifiers(&BearerAuth),
     components(schemas(ErrorEnvelope)),
     tags(
-        (name = "meta", description = "Health"),
+        (name = "meta", description = "Health: /healthz, /livez (process), /readyz (database, object store, not draining)"),
         (name = "portal", description = "The Pemda running the portal"),
         (name = "organizations", description = "OPD (Organisasi Perangkat Daerah)"),
         (name = "datasets", description = "Datasets and their Satu Data metadata"),
@@ -104,6 +106,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .layer(axum::middleware::map_response(weaken_etag));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
+        .routes(routes!(ops::livez))
+        .routes(routes!(ops::readyz))
+        .route("/metrics", axum::routing::get(ops::metrics))
         .routes(routes!(portal::show_portal, portal::update_portal))
         .routes(routes!(
             organizations::list_organizations,
@@ -120,6 +125,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             datasets::delete_dataset
         ))
         .routes(routes!(versions::show_version))
+        .routes(routes!(jobs::show_job))
         .routes(routes!(datasets::show_score))
         .routes(routes!(
             standards::list_code_lists,
@@ -187,6 +193,52 @@ async fn weaken_etag(mut response: Response) -> Response {
     response
 }
 
+/// Paths that belong to machines: unknown ones answer with the JSON envelope. Every other
+/// path is the portal's (`satudata-web`), whose unknown pages are HTML.
+fn is_machine_path(path: &str) -> bool {
+    path == "/api"
+        || path.starts_with("/api/")
+        || path.starts_with("/datasets/")
+        || path.starts_with("/catalog.")
+        || path == "/data.json"
+        || path == "/healthz"
+}
+
+/// A request no API route answers: the JSON 404 for machine paths, the portal otherwise.
+async fn fallback(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+) -> Response {
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+    if is_machine_path(request.uri().path()) {
+        return ApiError::no_route().into_response();
+    }
+    match state.web.clone().oneshot(fresh(request)).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The request without what this router attached to it (matched path parameters), for the
+/// portal's router to route afresh; the peer's address goes along (the sign-in limits count
+/// per client address).
+fn fresh(request: axum::extract::Request) -> axum::extract::Request {
+    let (parts, body) = request.into_parts();
+    let mut again = axum::http::Request::new(body);
+    if let Some(peer) = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+    {
+        again.extensions_mut().insert(*peer);
+    }
+    *again.method_mut() = parts.method;
+    *again.uri_mut() = parts.uri;
+    *again.version_mut() = parts.version;
+    *again.headers_mut() = parts.headers;
+    again
+}
+
 /// The OpenAPI description of the API, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api_router().split_for_parts().1
@@ -206,10 +258,16 @@ pub fn router(state: AppState) -> Router {
             ),
         ));
     let body_timeout = state.body_timeout;
+    let metrics = state.metrics.clone();
     let router = router
         .merge(docs)
-        .fallback(|| async { ApiError::no_route() })
+        .fallback(fallback)
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        // Inside routing, so each request carries its route template (`MatchedPath`).
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::track,
+        ))
         .with_state(state)
         .layer(RequestBodyTimeoutLayer::new(body_timeout))
         .layer(cors());

@@ -13,7 +13,9 @@ use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::extract::{AppPath, Auth};
 use crate::responses::{BadRequest, NotFound, PublishedOnly, WriteErrors};
 use crate::state::AppState;
+use crate::views::jobs::JobResponse;
 use crate::views::{VersionListResponse, VersionResponse};
+use satudata_catalog::jobs::JobState;
 
 /// The multipart form of an upload.
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,7 +49,8 @@ pub struct UploadForm {
     ),
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "Created", body = VersionResponse),
+        (status = 201, description = "Created and validated", body = VersionResponse),
+        (status = 202, description = "Stored; validation runs as a job (see `job`): a large file, or `Prefer: respond-async`", body = VersionResponse),
         (status = 413, description = "Upload larger than the limit", body = ErrorEnvelope),
         (status = 415, description = "Unsupported media type", body = ErrorEnvelope),
         WriteErrors,
@@ -120,15 +123,23 @@ pub async fn create_version(
         };
         state.catalog.upload_version(&actor, &slug, upload).await?
     };
+    let (version, job) = version;
+    let large = u64::try_from(version.byte_size).unwrap_or(u64::MAX)
+        > state.catalog.settings().jobs.wait_max_bytes;
+    let job = super::jobs::settle(&state, &headers, job, large).await?;
     let location = state.url(&format!(
         "/api/v1/datasets/{slug}/versions/{}",
         version.number
     ));
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(version.into()),
-    ))
+    // Finished: the version as validation left it; otherwise the version as stored, and its job.
+    let (status, mut view) = if job.state == JobState::Done {
+        let fresh = state.catalog.version(&actor, &slug, version.number).await?;
+        (StatusCode::CREATED, VersionResponse::from(fresh))
+    } else {
+        (StatusCode::ACCEPTED, VersionResponse::from(version))
+    };
+    view.job = (status == StatusCode::ACCEPTED).then(|| JobResponse::new(job, &state));
+    Ok((status, [(header::LOCATION, location)], Json(view)))
 }
 
 /// A dataset's versions, newest first.

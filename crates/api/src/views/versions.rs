@@ -52,6 +52,10 @@ pub struct VersionResponse {
     pub clean_log: Option<serde_json::Value>,
     /// The published files (empty until published).
     pub files: Vec<FileResponse>,
+    /// The background job still working on this version (validating it, or publishing it),
+    /// when the answer did not wait for it to finish (202).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<super::jobs::JobResponse>,
 }
 
 /// A published file of a version.
@@ -134,6 +138,7 @@ impl From<dataset_version::Model> for VersionResponse {
             published_at: v.published_at,
             clean_log: v.clean_log,
             files: Vec::new(),
+            job: None,
         }
     }
 }

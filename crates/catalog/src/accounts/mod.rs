@@ -45,6 +45,7 @@ mod tokens;
 
 pub(crate) use passwords::Guard;
 pub use passwords::{SignInLimits, check_password};
+pub use tokens::token_hash;
 
 impl Catalog {
     /// Creates an account (admin, or the operator through the CLI).
@@ -90,6 +91,20 @@ impl Catalog {
             ..Default::default()
         };
         Ok(row.insert(self.db()).await?)
+    }
+
+    /// The actor an account id stands for in work done later on its behalf (a job): the
+    /// account as it is now, or the operator when there is none any more.
+    pub(crate) async fn actor_of(&self, account_id: Option<i64>) -> Result<Actor> {
+        let Some(id) = account_id.and_then(|id| i32::try_from(id).ok()) else {
+            return Ok(Actor::Operator);
+        };
+        Ok(
+            match account::Entity::find_by_id(id).one(self.db()).await? {
+                Some(account) => Actor::Account(principal(&account)?),
+                None => Actor::Operator,
+            },
+        )
     }
 
     /// Accounts with their OPDs, for admins and walidata.

@@ -74,6 +74,50 @@ impl Catalog {
         principal(&account)
     }
 
+    /// Creates a token for the calling account (the "my tokens" page): `label` is required,
+    /// `expires_in_days` of `None` means no expiry, else 1 to `max_token_days`.
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        label: &str,
+        expires_in_days: Option<u32>,
+    ) -> Result<IssuedToken> {
+        let me = actor.principal()?;
+        if label.trim().is_empty() {
+            return Err(Error::invalid(
+                "label",
+                "Nama token wajib diisi",
+                "The token needs a label",
+            ));
+        }
+        let max = self.settings().sign_in.max_token_days;
+        if expires_in_days.is_some_and(|d| d == 0 || d > max) {
+            return Err(Error::invalid(
+                "expires_in_days",
+                format!("Masa berlaku token 1 sampai {max} hari"),
+                format!("A token lives 1 to {max} days"),
+            ));
+        }
+        let account = self.account(me).await?;
+        self.issue_token(&account, label.trim(), expires_in_days)
+            .await
+    }
+
+    /// Signs a session out: revokes the token whose secret is `token` (unknown or already
+    /// revoked tokens are left as they are).
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        let found = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(token_hash(token.trim())))
+            .one(self.db())
+            .await?;
+        if let Some(record) = found.filter(|t| t.revoked_at.is_none()) {
+            let mut row = record.into_active_model();
+            row.revoked_at = Set(Some(Utc::now()));
+            row.update(self.db()).await?;
+        }
+        Ok(())
+    }
+
     /// The tokens of the calling account, newest first.
     pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<api_token::Model>> {
         let me = actor.principal()?;
@@ -101,6 +145,8 @@ impl Catalog {
     }
 }
 
-pub(super) fn token_hash(token: &str) -> String {
+/// The stored form of a token: the hex SHA-256 of its secret (what `api_token.token_hash`
+/// holds), so that a caller holding a secret can tell which record is its own.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

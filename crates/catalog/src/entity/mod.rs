@@ -2,12 +2,17 @@
 
 pub mod account;
 pub mod api_token;
+pub mod blob_pin;
 pub mod code_list;
 pub mod dataset;
 pub mod dataset_event;
 pub mod dataset_tag;
 pub mod dataset_version;
 pub mod distribution;
+pub mod download_count;
+pub mod download_day;
+pub mod job;
+pub mod maintenance_lease;
 pub mod organization;
 pub mod portal;
 pub mod region;

@@ -7,13 +7,15 @@ use chrono::Utc;
 use satudata_validation::{TableInfo, TableSchema, clean_columns};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
+    QuerySelect, TransactionTrait,
 };
 
 use super::{EventInput, EventKind, Step, next, record_event};
 use crate::cleaned::{CleanTable, blob_key};
+use crate::entity::job;
 use crate::entity::{dataset_version, distribution};
 use crate::error::{Error, Message, Result};
+use crate::jobs::JobKind;
 use crate::{Actor, Catalog};
 use satudata_publish::{self as formats, BuiltFile, FORMATS};
 
@@ -27,31 +29,84 @@ struct Written {
 
 impl Catalog {
     /// The walidata publishes an approved version (or re-publishes a withdrawn or earlier one).
+    /// Who may and from which status are checked now; writing the files and making the version
+    /// current is a job ([`Catalog::await_job`] waits for it), so a large table never holds
+    /// the request and a crash or restart resumes the work.
     pub async fn publish_version(
         &self,
         actor: &Actor,
         key: &str,
         number: i32,
-    ) -> Result<dataset_version::Model> {
+    ) -> Result<(dataset_version::Model, job::Model)> {
         actor.require_steward()?;
         let dataset = self.dataset_row(actor, key).await?;
         let version = self.version_of(actor, &dataset, number).await?;
-        let status = next(&version, Step::Publish, "ditayangkan", "published")?;
+        next(&version, Step::Publish, "ditayangkan", "published")?;
         if dataset.is_live() && dataset.current_version_id == Some(version.id) {
             return Err(Error::Conflict(Message::new(
                 format!("Versi {number} sudah ditayangkan"),
                 format!("Version {number} is already published"),
             )));
         }
+        if self
+            .pending_job(version.id, JobKind::Publish)
+            .await?
+            .is_some()
+        {
+            return Err(Error::Conflict(Message::new(
+                format!("Versi {number} sedang ditayangkan; tunggu sampai selesai"),
+                format!("Version {number} is being published; wait until it is done"),
+            )));
+        }
+        let payload = serde_json::json!({ "actor_account_id": actor.account_id() });
+        let job = self
+            .enqueue(self.db(), JobKind::Publish, dataset.id, version.id, payload)
+            .await?;
+        self.wake_workers();
+        Ok((version, job))
+    }
+
+    /// The publication job: checks the version may still be published (things may have
+    /// changed since the request), writes its files, and makes it current in one transaction.
+    pub(crate) async fn run_publish(&self, job: &job::Model) -> Result<()> {
+        let Some(version) = self.job_version(job).await? else {
+            return Ok(());
+        };
+        let dataset = crate::entity::dataset::Entity::find_by_id(version.dataset_id)
+            .one(self.db())
+            .await?
+            .ok_or_else(|| Error::Invariant(format!("dataset {} vanished", version.dataset_id)))?;
+        if dataset.is_live() && dataset.current_version_id == Some(version.id) {
+            // Done before a crash that came between the commit and the job's end.
+            return Ok(());
+        }
+        let actor = self
+            .actor_of(job.payload["actor_account_id"].as_i64())
+            .await?;
+        let number = version.number;
+        let status = next(&version, Step::Publish, "ditayangkan", "published")?;
+        let started = std::time::Instant::now();
         let existing = self.distributions(version.id).await?;
         let written = if existing.is_empty() {
+            self.progress(job, "writing", u64::try_from(version.byte_size).ok())
+                .await;
             Some(self.write_files(&version).await?)
         } else {
             None
         };
-
         let now = Utc::now();
         let txn = self.db().begin().await?;
+        // Another worker may have published it meanwhile (this one stalled past its lease and
+        // the job was taken over): the version row, locked, decides.
+        let mut fresh = dataset_version::Entity::find_by_id(version.id);
+        if self.db().get_database_backend() == sea_orm::DbBackend::Postgres {
+            fresh = fresh.lock_exclusive();
+        }
+        let fresh = fresh.one(&txn).await?;
+        if fresh.as_ref().map(|v| v.status) != Some(version.status) {
+            tracing::info!(version = %version.uuid, "published or changed by another worker meanwhile");
+            return Ok(());
+        }
         let mut row = version.clone().into_active_model();
         if let Some(written) = &written {
             let csv = (
@@ -92,10 +147,11 @@ impl Catalog {
         d.withdrawn_at = Set(None);
         d.withdrawn_reason = Set(None);
         d.updated_at = Set(now);
+        let filled = fill_from_table(&mut d, &dataset, version.report.as_ref());
         d.update(&txn).await?;
         record_event(
             &txn,
-            actor,
+            &actor,
             EventInput {
                 dataset_id: dataset.id,
                 version_number: Some(number),
@@ -103,12 +159,14 @@ impl Catalog {
                 from_status: Some(version.status),
                 to_status: Some(status),
                 note: None,
-                changes: None,
+                changes: filled,
             },
         )
         .await?;
         txn.commit().await?;
-        Ok(updated)
+        self.observer().published(started.elapsed());
+        tracing::debug!(version = %updated.uuid, "published");
+        Ok(())
     }
 
     /// The published files of a version.
@@ -186,7 +244,11 @@ impl Catalog {
         };
         let scratch = self.storage().scratch_dir("publish-")?;
         let csv = self.clean_table_file(&clean.sha256, scratch.path()).await?;
-        let columns = clean_columns(&table, &schema);
+        // The clean table's own columns (a long layout has others than the upload's).
+        let columns = match serde_json::from_value(clean.log["columns"].clone()) {
+            Ok(columns) => columns,
+            Err(_) => clean_columns(&table, &schema),
+        };
         let dir = scratch.path().to_owned();
         let (rows, size) = (table.row_count, clean.size);
         let files =
@@ -196,9 +258,12 @@ impl Catalog {
         // not be collected between here and the transaction that references it. All at once:
         // each waits for the disk to sync it.
         let puts = futures_util::future::try_join_all(files.iter().map(|file| async move {
-            self.storage()
-                .put_file(&blob_key(&file.sha256), &file.path)
-                .await
+            self.pin_blob(&blob_key(&file.sha256)).await?;
+            Ok::<_, Error>(
+                self.storage()
+                    .put_file(&blob_key(&file.sha256), &file.path)
+                    .await?,
+            )
         }))
         .await?;
         self.storage().drop_scratch(scratch, &puts);
@@ -208,4 +273,48 @@ impl Catalog {
             files,
         })
     }
+}
+
+/// Metadata the dataset lacks and its published table gives (the validation report's
+/// `proposed_metadata`): the years it covers and its unit. Harvesters then get `dct:temporal`
+/// for every table with a `tahun` column. Returns the changes for the history, as
+/// `{field: {"from", "to"}}`.
+fn fill_from_table(
+    row: &mut crate::entity::dataset::ActiveModel,
+    dataset: &crate::entity::dataset::Model,
+    report: Option<&serde_json::Value>,
+) -> Option<serde_json::Value> {
+    let proposed = report.map(|r| &r["proposed_metadata"])?;
+    let mut changes = serde_json::Map::new();
+    let year = |key: &str| {
+        proposed["temporal"][key]
+            .as_i64()
+            .and_then(|y| i32::try_from(y).ok())
+    };
+    if dataset.temporal_start.is_none() && dataset.temporal_end.is_none() {
+        let start = year("start").and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1));
+        let end = year("end").and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 12, 31));
+        if let (Some(start), Some(end)) = (start, end) {
+            row.temporal_start = Set(Some(start));
+            row.temporal_end = Set(Some(end));
+            changes.insert(
+                "temporal_start".to_owned(),
+                serde_json::json!({"from": null, "to": start}),
+            );
+            changes.insert(
+                "temporal_end".to_owned(),
+                serde_json::json!({"from": null, "to": end}),
+            );
+        }
+    }
+    if dataset.satuan.is_none()
+        && let Some(satuan) = proposed["satuan"].as_str().filter(|s| !s.trim().is_empty())
+    {
+        row.satuan = Set(Some(satuan.to_owned()));
+        changes.insert(
+            "satuan".to_owned(),
+            serde_json::json!({"from": null, "to": satuan}),
+        );
+    }
+    (!changes.is_empty()).then_some(serde_json::Value::Object(changes))
 }

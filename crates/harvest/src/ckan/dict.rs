@@ -64,6 +64,7 @@ pub(crate) fn package(site: Site<'_>, row: &PackageRow) -> Value {
         "state": "active",
         "tags": tags,
         "title": d.title,
+        "tracking_summary": {"total": row.downloads.total, "recent": row.downloads.recent},
         "type": "dataset",
         "url": landing_page(site, &d.slug),
         "version": row.version.as_ref().map(|v| v.number.to_string()),

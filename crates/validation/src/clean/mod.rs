@@ -51,7 +51,7 @@ pub struct CleanLog {
 }
 
 /// A column of the clean table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CleanColumn {
     /// The snake_case label written.
     pub name: String,

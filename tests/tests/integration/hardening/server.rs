@@ -36,6 +36,7 @@ async fn half_sent_requests_cannot_hold_the_service() {
         header_timeout: Duration::from_millis(500),
         max_connections: 8,
         shutdown_grace: Duration::from_secs(1),
+        ..ServeOptions::default()
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(serve(listener, app.router.clone(), options, async {

@@ -1,0 +1,258 @@
+//! What the chart shows: x, y and the aggregate from the URL or, by default, from the column
+//! roles (`tahun` → a line over the years; region names → bars), computed by the data API
+//! (`group_by=x&agg=…:y` over the table's filtered rows), and the context of `_chart.html`.
+
+use satudata_catalog::dataquery::{Agg, DataQuery};
+use satudata_catalog::{Actor, Catalog};
+use serde::Serialize;
+
+use super::Hidden;
+use super::chart::{self, MAX_CATEGORIES, Svg};
+use super::preview::{ColumnInfo, TableState, cell};
+use crate::i18n::Catalogue;
+use crate::lang::Lang;
+use crate::respond::WebError;
+
+/// Columns whose values are points in time: charted as a line.
+const TIME_COLUMNS: [&str; 5] = ["tahun", "bulan", "tanggal", "semester", "triwulan"];
+
+#[derive(Debug, Serialize)]
+struct Row {
+    label: String,
+    value: String,
+}
+
+/// `chart` of `_chart.html`.
+#[derive(Debug, Serialize)]
+pub(crate) struct ChartView {
+    x: String,
+    y: String,
+    agg: &'static str,
+    jenis: &'static str,
+    x_options: Vec<String>,
+    y_options: Vec<String>,
+    title: String,
+    rows: Vec<Row>,
+    truncated: bool,
+    category_count: u64,
+    keep: Vec<Hidden>,
+    svg: Svg,
+}
+
+/// A column of the table with its data API type.
+#[derive(Debug, Clone)]
+pub(crate) struct TypedColumn {
+    pub name: String,
+    /// The Standar Data name of a bound column.
+    pub title: Option<String>,
+    /// `int`, `numeric`, `text`, `bool` or `date`.
+    pub kind: String,
+    pub year: bool,
+}
+
+fn agg_of(name: &str) -> Option<(Agg, &'static str)> {
+    Some(match name {
+        "sum" => (Agg::Sum, "sum"),
+        "mean" => (Agg::Mean, "mean"),
+        "count" => (Agg::Count, "count"),
+        "min" => (Agg::Min, "min"),
+        "max" => (Agg::Max, "max"),
+        _ => return None,
+    })
+}
+
+/// The columns with their kinds, from the preview's answer and the schema.
+pub(crate) fn typed(columns: &[String], kinds: &[&str], info: &[ColumnInfo]) -> Vec<TypedColumn> {
+    columns
+        .iter()
+        .zip(kinds)
+        .map(|(name, kind)| TypedColumn {
+            year: name == "tahun" || info.iter().any(|c| c.name == *name && c.year),
+            title: info
+                .iter()
+                .find(|c| c.name == *name)
+                .and_then(|c| c.title.clone()),
+            name: name.clone(),
+            kind: (*kind).to_owned(),
+        })
+        .collect()
+}
+
+/// The chart of the table, or `None` when the table has no numeric column.
+pub(crate) async fn chart(
+    catalog: &Catalog,
+    actor: &Actor,
+    key: &str,
+    lang: Lang,
+    catalogue: &Catalogue,
+    state: &TableState,
+    columns: &[TypedColumn],
+) -> Result<Option<ChartView>, WebError> {
+    let numeric: Vec<&TypedColumn> = columns
+        .iter()
+        .filter(|c| matches!(c.kind.as_str(), "int" | "numeric") && !c.year)
+        .collect();
+    if numeric.is_empty() {
+        return Ok(None);
+    }
+    let asked = |k: &str| {
+        state
+            .chart
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let x = asked("x")
+        .filter(|x| columns.iter().any(|c| c.name == *x))
+        .map(str::to_owned)
+        .unwrap_or_else(|| default_x(columns));
+    let y = asked("y")
+        .filter(|y| numeric.iter().any(|c| c.name == *y))
+        .map(str::to_owned)
+        .unwrap_or_else(|| default_y(&numeric));
+    let (agg, agg_name) = asked("agg").and_then(agg_of).unwrap_or((Agg::Sum, "sum"));
+    let time = TIME_COLUMNS.contains(&x.as_str())
+        || columns
+            .iter()
+            .any(|c| c.name == x && (c.year || c.kind == "date"));
+    let jenis = match asked("jenis") {
+        Some("batang") => "batang",
+        Some("garis") => "garis",
+        _ if time => "garis",
+        _ => "batang",
+    };
+    let value_column = format!("{agg_name}_{y}");
+    let query = DataQuery {
+        filters: state.api_filters(),
+        group_by: vec![x.clone()],
+        aggs: vec![(agg, Some(y.clone()))],
+        sort: vec![if jenis == "batang" {
+            (value_column, true)
+        } else {
+            (x.clone(), true)
+        }],
+        limit: Some(MAX_CATEGORIES),
+        ..DataQuery::default()
+    };
+    let data = catalog.query_data(actor, key, &query).await?;
+    let mut rows: Vec<(String, f64)> = data
+        .rows
+        .iter()
+        .map(|r| {
+            let label = r.first().map(|v| cell(lang, v, false)).unwrap_or_default();
+            let value = r.get(1).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+            (
+                if label.is_empty() {
+                    "–".to_owned()
+                } else {
+                    label
+                },
+                value,
+            )
+        })
+        .collect();
+    if jenis == "garis" {
+        // The latest categories, drawn in their own order.
+        rows.reverse();
+    }
+    let svg = if jenis == "batang" {
+        chart::bars(lang, &rows)
+    } else {
+        chart::line(lang, &rows)
+    };
+    let agg_label = catalogue.text(&format!("agg.{agg_name}"), &[])?;
+    let (y_label, x_label) = (label(columns, &y), label(columns, &x));
+    let title = catalogue.text(
+        "chart.title",
+        &[("agg", &agg_label), ("y", &y_label), ("x", &x_label)],
+    )?;
+    let keep = [
+        state.filter_pairs(),
+        state.sort_pairs(),
+        if state.page > 1 {
+            vec![("hal".to_owned(), state.page.to_string())]
+        } else {
+            Vec::new()
+        },
+    ]
+    .concat();
+    Ok(Some(ChartView {
+        rows: rows
+            .iter()
+            .map(|(label, v)| Row {
+                label: label.clone(),
+                value: chart::number(lang, *v),
+            })
+            .collect(),
+        truncated: data.total > MAX_CATEGORIES as u64,
+        category_count: data.total,
+        x_options: columns.iter().map(|c| c.name.clone()).collect(),
+        y_options: numeric.iter().map(|c| c.name.clone()).collect(),
+        keep: Hidden::of(&keep),
+        svg,
+        title,
+        x,
+        y,
+        agg: agg_name,
+        jenis,
+    }))
+}
+
+/// `tahun` (or another time column), else the most specific region name, else the first text
+/// column that is not a code, else the first column.
+fn default_x(columns: &[TypedColumn]) -> String {
+    let has = |name: &str| columns.iter().any(|c| c.name == name);
+    for name in TIME_COLUMNS {
+        if has(name) {
+            return name.to_owned();
+        }
+    }
+    for name in [
+        "nama_desa_kelurahan",
+        "nama_kelurahan",
+        "nama_desa",
+        "nama_kecamatan",
+        "nama_kabupaten_kota",
+        "nama_provinsi",
+    ] {
+        if has(name) {
+            return name.to_owned();
+        }
+    }
+    columns
+        .iter()
+        .find(|c| c.kind == "text" && !c.name.starts_with("kode") && c.name != "satuan")
+        .or_else(|| columns.first())
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
+
+/// A measure: `jumlah…`, `nilai…`, `total…`, else the last numeric column that is not an id.
+fn default_y(numeric: &[&TypedColumn]) -> String {
+    numeric
+        .iter()
+        .find(|c| {
+            ["jumlah", "nilai", "total", "persentase"]
+                .iter()
+                .any(|p| c.name.starts_with(p))
+        })
+        .or_else(|| {
+            numeric
+                .iter()
+                .rev()
+                .find(|c| c.name != "id" && !c.name.ends_with("_id"))
+        })
+        .or_else(|| numeric.first())
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
+
+/// How a column is named in a sentence: its Standar Data name, else its name with spaces for
+/// underscores (`jumlah_kunjungan` → `jumlah kunjungan`).
+fn label(columns: &[TypedColumn], name: &str) -> String {
+    columns
+        .iter()
+        .find(|c| c.name == name)
+        .and_then(|c| c.title.clone())
+        .unwrap_or_else(|| name.replace('_', " "))
+}

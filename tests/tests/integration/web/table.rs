@@ -1,0 +1,151 @@
+//! The dataset page's table and chart: paged on the server through the data API, sorted and
+//! filtered by column, with a chart whose defaults follow the column roles.
+
+use axum::http::StatusCode;
+
+use super::{browse, excerpt, html, seed};
+use crate::support::{TestApp, twin};
+
+twin!(preview_pages_sorts_filters_and_charts);
+
+/// The rows of the preview table as text cells (row number first).
+fn rows(html: &str) -> Vec<Vec<String>> {
+    let Some(start) = html.find("id=\"pratinjau-caption\"") else {
+        return Vec::new();
+    };
+    let body = &html[start..];
+    let body =
+        &body[body.find("<tbody>").unwrap_or(0)..body.find("</tbody>").unwrap_or(body.len())];
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("</t")
+                .filter_map(|cell| cell.rsplit('>').next())
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
+    let s = seed(&app).await;
+    let base = format!("/dataset/{}", s.public);
+    let page = html(browse(&app, &base, None).await, StatusCode::OK, &base);
+    let all = rows(&page.html);
+    assert_eq!(all.len(), 7, "{all:?}");
+    // Numbers in Indonesian form, years and codes as they are.
+    assert!(
+        all.iter().any(|r| r.contains(&"1.310".to_owned())),
+        "{all:?}"
+    );
+    assert!(all.iter().any(|r| r.contains(&"2024".to_owned())));
+    assert!(all.iter().any(|r| r.contains(&"35.76.03".to_owned())));
+    // Sorted by jumlah, descending: the largest first; the column says so.
+    let sorted = browse(&app, &format!("{base}?sort=-jumlah"), None)
+        .await
+        .html;
+    assert_eq!(rows(&sorted)[0][4], "1.310", "{:?}", rows(&sorted));
+    assert!(sorted.contains("aria-sort=\"descending\""));
+    // Filtered on a year range and a name.
+    let filtered = browse(
+        &app,
+        &format!("{base}?filter%5Btahun%5D%5Bgte%5D=2024"),
+        None,
+    )
+    .await
+    .html;
+    assert_eq!(rows(&filtered).len(), 3, "{:?}", rows(&filtered));
+    assert!(
+        filtered.contains("Baris 1–3 dari 3 yang cocok (seluruh tabel: 7 baris)"),
+        "{}",
+        excerpt(&filtered)
+    );
+    let named = browse(
+        &app,
+        &format!("{base}?filter%5Bnama_kecamatan%5D=Magersari"),
+        None,
+    )
+    .await
+    .html;
+    assert_eq!(rows(&named).len(), 2);
+    // Empty form fields and unknown columns are ignored, not errors.
+    let empty = browse(
+        &app,
+        &format!("{base}?filter%5Bjumlah%5D%5Bgte%5D=&filter%5Bnope%5D=1&sort=nope"),
+        None,
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(rows(&empty.html).len(), 7);
+    // The API box and the export follow the table.
+    assert!(
+        filtered.contains("http://satudata.test/api/v1/datasets/"),
+        "absolute API URL"
+    );
+    assert!(
+        filtered.contains("filter%5Btahun%5D%5Bgte%5D=2024&amp;limit=25"),
+        "{}",
+        excerpt(&filtered)
+    );
+    assert!(filtered.contains("format=csv&amp;limit=all"));
+    assert!(
+        filtered.contains("filters=%7B%22tahun%22%3A%7B%22gte%22%3A%222024%22%7D%7D"),
+        "CKAN filters"
+    );
+    // The chart: tahun makes a line by default; region names make bars.
+    assert!(
+        page.html.contains("chart__svg--garis"),
+        "{}",
+        excerpt(&page.html)
+    );
+    assert!(
+        page.html.contains("Total jumlah menurut tahun"),
+        "{}",
+        excerpt(&page.html)
+    );
+    let bars = browse(&app, &format!("{base}?x=nama_kecamatan"), None)
+        .await
+        .html;
+    assert!(bars.contains("chart__svg--batang"));
+    assert!(
+        bars.contains("<th scope=\"row\">Kranggan</th><td class=\"num\">2.615</td>"),
+        "{}",
+        excerpt(&bars)
+    );
+    let mean = browse(
+        &app,
+        &format!("{base}?x=nama_kecamatan&agg=mean&filter%5Btahun%5D=2022"),
+        None,
+    )
+    .await
+    .html;
+    assert!(mean.contains("Rata-rata jumlah menurut nama kecamatan"));
+    assert!(
+        mean.contains("<td class=\"num\">105</td>"),
+        "{}",
+        excerpt(&mean)
+    );
+    // The second page of a longer table.
+    let long: String = std::iter::once("kecamatan,jumlah,tahun\n".to_owned())
+        .chain((0..60).map(|i| format!("K{i:02},{i},2024\n")))
+        .collect();
+    let slug = app
+        .dataset(serde_json::json!({"title": "Tabel Panjang", "organization": "dinkes"}))
+        .await;
+    app.publish(&slug, long.as_bytes()).await;
+    let second = browse(&app, &format!("/dataset/{slug}?hal=2"), None)
+        .await
+        .html;
+    assert!(
+        second.contains("Baris 26–50 dari 60"),
+        "{}",
+        excerpt(&second)
+    );
+    assert_eq!(rows(&second)[0][0], "26");
+    assert!(second.contains("rel=\"next\""));
+    let last = browse(&app, &format!("/dataset/{slug}?hal=3"), None)
+        .await
+        .html;
+    assert_eq!(rows(&last).len(), 10);
+}
