@@ -17,6 +17,7 @@ mod m20261128_000008_add_mskeg;
 mod m20261129_000009_add_clean_table;
 mod m20261204_000010_create_download_counts;
 mod m20261204_000020_create_jobs;
+mod m20261205_000030_create_upload_sessions;
 
 pub use sea_orm_migration::MigratorTrait;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_add_clean_table::Migration),
             Box::new(m20261204_000010_create_download_counts::Migration),
             Box::new(m20261204_000020_create_jobs::Migration),
+            Box::new(m20261205_000030_create_upload_sessions::Migration),
         ]
     }
 }

@@ -30,7 +30,8 @@ REPO = HERE.parents[1]
 PROTO = REPO / "crates/web/proto"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 800}}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 800},
+             "phone390": {"width": 390, "height": 844}}
 AXE_JS = Path(os.environ.get("SATUDATA_AXE_JS", Path.home() / ".cache/satudata-browser/axe-core/axe.min.js"))
 SHOTS = Path(os.environ.get("SATUDATA_SCREENSHOTS", HERE / "screenshots"))
 

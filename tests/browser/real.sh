@@ -62,7 +62,7 @@ export SATUDATA_SIGNIN="produsen@browser.test $SIGNIN_PASSWORD"
 export SATUDATA_SIGNIN_WALIDATA="walidata@browser.test $SIGNIN_PASSWORD"
 cd "$ROOT"
 set +e
-"$SATUDATA_BROWSER_VENV/bin/pytest" tests/browser/test_pages.py tests/browser/test_journeys.py \
+"$SATUDATA_BROWSER_VENV/bin/pytest" tests/browser/test_pages.py tests/browser/test_journeys.py tests/browser/test_steward.py \
     -p no:cacheprovider -q "$@"
 code=$?
 set -e

@@ -12,6 +12,7 @@ PAGES_JSON's folder as seeded.json for test_journeys.py.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import urllib.error
 import urllib.parse
@@ -168,6 +169,20 @@ def main():
     antre = waiting("Jumlah Guru Sekolah Dasar Menurut Kecamatan", "disdik", guru)
     antre_journey = waiting("Jumlah Murid Sekolah Dasar Menurut Kecamatan", "disdik", guru.replace(b"jumlah_guru", b"jumlah_murid") if isinstance(guru, bytes) else guru)
 
+    # The steward's upload journey starts from an empty dataset of their OPD; a draft whose
+    # report has errors is one of the workspace pages.
+    unggah = dataset(base, walidata, {"title": "Jumlah Tenaga Kesehatan Menurut Kecamatan", "organization": "dinkes",
+                                      "topik": "Perlindungan Sosial dan Kesehatan", "frekuensi": "Tahunan",
+                                      "description": "Tenaga kesehatan di puskesmas per kecamatan."})
+    journey = _journey_files(pages_path.parent)
+    request(base, "PUT", f"/api/v1/datasets/{unggah}/schema", walidata, journey.pop("schema"))
+    galat = dataset(base, walidata, {"title": "Cakupan Imunisasi Dasar Lengkap", "organization": "dinkes",
+                                     "topik": "Perlindungan Sosial dan Kesehatan", "frekuensi": "Tahunan"})
+    rows = [(k, n, 80 + i, "Persen", 2024) for i, (k, n) in enumerate(KECAMATAN)] + \
+           [("3576010", "Prajuritkulon", "delapan puluh", "Persen", 2023)]
+    request(base, "POST", f"/api/v1/datasets/{galat}/versions", walidata,
+            csv(["kode_kecamatan", "nama_kecamatan", "cakupan", "satuan", "tahun"], rows), "text/csv")
+
     regions = request(base, "GET", "/healthz") is not None and _regions_loaded(base)
     q = urllib.parse.urlencode({"sort": "-jumlah_kunjungan", "filter[tahun][gte]": "2023", "x": "nama_kecamatan"})
     pages = [
@@ -201,15 +216,40 @@ def main():
     pages.append({"name": "ws-my-datasets", "url": "/kelola/dataset", "status": 200, "kind": "workspace"})
     pages.append({"name": "ws-tokens", "url": "/kelola/token", "status": 200, "kind": "workspace"})
     pages.append({"name": "ws-dataset", "url": f"/kelola/dataset/{kunjungan_slug}", "status": 200, "kind": "workspace"})
+    pages.append({"name": "ws-upload", "url": f"/kelola/dataset/{unggah}/unggah", "status": 200, "kind": "workspace"})
+    pages.append({"name": "ws-report-errors", "url": f"/kelola/dataset/{galat}/versi/1", "status": 200,
+                  "kind": "workspace"})
+    pages.append({"name": "ws-report-valid", "url": f"/kelola/dataset/{kunjungan_slug}/versi/2", "status": 200,
+                  "kind": "workspace"})
     pages.append({"name": "ws-queue", "url": "/kelola/tinjauan", "status": 200, "kind": "workspace", "as": "walidata"})
     pages.append({"name": "ws-review", "url": f"/kelola/tinjauan/{antre}/1", "status": 200, "kind": "workspace",
                   "as": "walidata"})
     pages_path.write_text(json.dumps(pages, indent=1), encoding="utf-8")
     (pages_path.parent / "seeded.json").write_text(json.dumps({
         "kunjungan": kunjungan_slug, "sekolah": sekolah, "banjir": banjir, "pad": pad,
-        "terbatas": terbatas, "withdrawn": lama, "antre": antre, "antre_journey": antre_journey},
+        "terbatas": terbatas, "withdrawn": lama, "antre": antre, "antre_journey": antre_journey,
+        "unggah": unggah, "galat": galat, "journey": journey},
         indent=1), encoding="utf-8")
     print(f"seeded {len(pages)} pages into {pages_path}")
+
+
+def _journey_files(folder: Path) -> dict:
+    """The steward's files, from the shared generator: one with planted errors (the cells it
+    lists on stderr), the same table fixed, and its Table Schema."""
+    gen = Path(__file__).resolve().parents[2].parent / "shared" / "tools" / "gen_sdi_csv.py"
+    bad, good, schema = folder / "kunjungan-galat.csv", folder / "kunjungan-perbaikan.csv", folder / "schema.json"
+    planted = subprocess.run([sys.executable, str(gen), "--rows", "300", "--errors", "4", "--seed", "11",
+                              "--out", str(bad), "--schema-out", str(schema)],
+                             check=True, capture_output=True, text=True).stderr
+    subprocess.run([sys.executable, str(gen), "--rows", "300", "--seed", "11", "--out", str(good)], check=True)
+    cells = []
+    for line in planted.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0].isdigit():
+            # The generator numbers data rows from the id column; the header is physical row 1.
+            cells.append({"row": int(parts[0]) + 1, "column": parts[1], "kind": parts[2]})
+    return {"bad": str(bad), "good": str(good), "planted": cells,
+            "schema": json.loads(schema.read_text(encoding="utf-8"))}
 
 
 def _regions_loaded(base):

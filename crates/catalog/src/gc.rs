@@ -122,6 +122,10 @@ impl Catalog {
                 .sweep_staging(staging_cutoff, dry_run)
                 .await?,
         );
+        // Resumable uploads nobody finished: the session and its chunks, after a day.
+        report
+            .removed
+            .extend(self.sweep_uploads(min_age, dry_run).await?);
         if !report.removed.is_empty() {
             tracing::info!(
                 removed = report.removed.len(),

@@ -27,7 +27,7 @@ pub mod session;
 mod state;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -39,7 +39,7 @@ pub use state::{Session, Visitor, WebState};
 /// Every page, in both languages, with the static files and HTML error pages.
 pub fn router(state: WebState) -> Router {
     type Handler = axum::routing::MethodRouter<WebState>;
-    let pages: [(&str, Handler); 25] = [
+    let pages: [(&str, Handler); 34] = [
         (
             "/masuk",
             get(pages::ws::signin::show).post(pages::ws::signin::submit),
@@ -51,6 +51,47 @@ pub fn router(state: WebState) -> Router {
         (
             "/kelola/dataset/{slug}/versi/{n}/batal",
             post(pages::ws::overview::cancel),
+        ),
+        (
+            "/kelola/dataset/baru",
+            get(pages::ws::dataset_form::new).post(pages::ws::dataset_form::create),
+        ),
+        (
+            "/kelola/dataset/{slug}/metadata",
+            get(pages::ws::dataset_form::edit).post(pages::ws::dataset_form::save),
+        ),
+        (
+            "/kelola/dataset/{slug}/unggah",
+            get(pages::ws::upload::show)
+                .post(pages::ws::upload::receive)
+                // The file streams into the store; the catalog applies max_upload_bytes.
+                .layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "/kelola/dataset/{slug}/unggahan",
+            post(pages::ws::upload_api::open),
+        ),
+        (
+            "/kelola/unggahan/{id}",
+            get(pages::ws::upload_api::status)
+                .patch(pages::ws::upload_api::chunk)
+                .delete(pages::ws::upload_api::cancel),
+        ),
+        (
+            "/kelola/dataset/{slug}/versi/{n}",
+            get(pages::ws::report::show),
+        ),
+        (
+            "/kelola/dataset/{slug}/versi/{n}/ajukan",
+            post(pages::ws::report::submit),
+        ),
+        (
+            "/kelola/dataset/{slug}/versi/{n}/berkas",
+            get(pages::ws::report::source),
+        ),
+        (
+            "/kelola/dataset/{slug}/versi/{n}/bersih.csv",
+            get(pages::ws::report::clean_csv),
         ),
         ("/kelola/tinjauan", get(pages::ws::queue::show)),
         ("/kelola/tinjauan/{slug}/{n}", get(pages::ws::review::show)),

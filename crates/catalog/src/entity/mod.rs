@@ -17,3 +17,4 @@ pub mod organization;
 pub mod portal;
 pub mod region;
 pub mod standard_variable;
+pub mod upload_session;

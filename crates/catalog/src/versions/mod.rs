@@ -1,8 +1,13 @@
 //! Dataset versions: every upload is streamed to the object store and hashed on the way, and
 //! recorded as an immutable, numbered version whose validation runs as a job (`upload.rs`,
-//! `jobs/validate.rs`).
+//! `jobs/validate.rs`); the workspace's resumable uploads arrive in chunks first (`chunked.rs`).
 
+mod chunked;
 mod upload;
+
+pub use chunked::{
+    CHUNK_SIZE, Chunk, OpenUpload, UPLOAD_EXPIRY, UploadState, UploadStatus, media_type_for,
+};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 

@@ -219,8 +219,8 @@ async fn page(state: &WebState, visitor: &Visitor) -> PageResult {
         })
         .collect();
     let body = MyDatasets {
-        // The create form (/kelola/dataset/baru) is not served yet: no button to a 404.
-        can_create: false,
+        // A pembina reviews; everyone else may create a dataset (a produsen for their OPD).
+        can_create: me.role != Role::Pembina,
         filters,
         statuses: STATUSES.map(VersionStatus::as_str).to_vec(),
         organizations,

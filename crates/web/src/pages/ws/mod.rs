@@ -2,12 +2,16 @@
 //! a posted form with its CSRF check, "signed in or go to the sign-in page", form errors, the
 //! 303 with a flash, and `Cache-Control: no-store`.
 
+pub(crate) mod dataset_form;
 pub(crate) mod datasets;
 pub(crate) mod overview;
 pub(crate) mod queue;
+pub(crate) mod report;
 pub(crate) mod review;
 pub(crate) mod signin;
 pub(crate) mod tokens;
+pub(crate) mod upload;
+pub(crate) mod upload_api;
 
 use std::collections::BTreeMap;
 
@@ -207,6 +211,13 @@ pub(crate) async fn home(State(state): State<WebState>, visitor: Visitor) -> Res
         Err(e) => return state.error_page(&visitor, e).await,
     };
     see_other(&to)
+}
+
+/// `Option` of macros.html: a select's choice.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SelectOption {
+    pub value: String,
+    pub label: String,
 }
 
 #[derive(Debug, Serialize)]

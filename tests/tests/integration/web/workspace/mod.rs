@@ -4,8 +4,10 @@
 //! (`session.rs`); my datasets, the review queue, the review page and the dataset overview
 //! (`review.rs`). Shared here: accounts with passwords and a cookie-keeping browser.
 
+mod metadata;
 mod review;
 mod session;
+mod upload;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -17,6 +17,7 @@ use satudata_catalog::{Actor, Role};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::report::findings_by_type;
 use super::{Errors, FormError, WsDataset, msind_missing, no_store, with_role, ws_dataset};
 use crate::filters::format_date;
 use crate::pages::diff::{Diff, diff_view};
@@ -212,36 +213,14 @@ pub(super) async fn render(
         .filter(of_version)
         .rfind(|e| e.action.as_str() == "submit");
     let report = version.report.clone().unwrap_or(Value::Null);
-    let severity_of = |kind: &str| {
-        report["findings"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|f| f["type"].as_str() == Some(kind))
-            .and_then(|f| f["severity"].as_str())
-            .unwrap_or("info")
-            .to_owned()
-    };
-    let mut by_type: Vec<ByType> = report["counts"]
-        .as_object()
+    let mut by_type: Vec<ByType> = findings_by_type(&report)
         .into_iter()
-        .flatten()
-        .map(|(kind, count)| ByType {
-            severity: severity_of(kind),
-            kind: kind.clone(),
-            count: count.as_u64().unwrap_or_default(),
+        .map(|(kind, severity, count)| ByType {
+            kind,
+            severity,
+            count,
         })
         .collect();
-    let rank = |s: &str| match s {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    };
-    by_type.sort_by(|a, b| {
-        rank(&a.severity)
-            .cmp(&rank(&b.severity))
-            .then(b.count.cmp(&a.count))
-    });
     by_type.truncate(10);
     let region = d.cakupan_wilayah.as_ref().map(|code| {
         match state
@@ -288,18 +267,7 @@ pub(super) async fn render(
         !d.description.trim().is_empty(),
         usize::try_from(version.column_count.unwrap_or_default()).unwrap_or_default(),
     )?;
-    // The diff with the previous published version (the catalog compares published ones).
-    let previous = versions
-        .iter()
-        .filter(|v| v.published_at.is_some() && v.number < n)
-        .map(|v| v.number)
-        .max();
-    let diff = match previous {
-        Some(a) if version.published_at.is_some() => {
-            Some(diff_view(state, actor, slug, a, n).await?)
-        }
-        _ => None,
-    };
+    let diff = previous_diff(state, actor, slug, &version, &versions).await?;
     let label_of = |name: &str| {
         [format!("dsform.{name}"), format!("msind.{name}")]
             .iter()
@@ -404,6 +372,28 @@ pub(super) async fn render(
     let frame = state.frame(visitor, "tinjauan", true).await?;
     let response = state.page(visitor, &frame, "workspace/review.html", &body, status)?;
     Ok(no_store(response))
+}
+
+/// The diff of version `version` with the previous published one (the catalog compares
+/// published versions only: none while `version` is unpublished).
+pub(super) async fn previous_diff(
+    state: &WebState,
+    actor: &Actor,
+    slug: &str,
+    version: &satudata_catalog::entity::dataset_version::Model,
+    versions: &[satudata_catalog::entity::dataset_version::Model],
+) -> Result<Option<Diff>, WebError> {
+    let previous = versions
+        .iter()
+        .filter(|v| v.published_at.is_some() && v.number < version.number)
+        .map(|v| v.number)
+        .max();
+    Ok(match previous {
+        Some(a) if version.published_at.is_some() => {
+            Some(diff_view(state, actor, slug, a, version.number).await?)
+        }
+        _ => None,
+    })
 }
 
 /// `GET /kelola/tinjauan/{slug}/{n}`.
