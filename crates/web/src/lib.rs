@@ -39,7 +39,7 @@ pub use state::{Session, Visitor, WebState};
 /// Every page, in both languages, with the static files and HTML error pages.
 pub fn router(state: WebState) -> Router {
     type Handler = axum::routing::MethodRouter<WebState>;
-    let pages: [(&str, Handler); 34] = [
+    let pages: [(&str, Handler); 36] = [
         (
             "/masuk",
             get(pages::ws::signin::show).post(pages::ws::signin::submit),
@@ -59,6 +59,14 @@ pub fn router(state: WebState) -> Router {
         (
             "/kelola/dataset/{slug}/metadata",
             get(pages::ws::dataset_form::edit).post(pages::ws::dataset_form::save),
+        ),
+        (
+            "/kelola/dataset/{slug}/skema",
+            get(pages::ws::schema::show).post(pages::ws::schema::save),
+        ),
+        (
+            "/kelola/dataset/{slug}/riwayat",
+            get(pages::ws::timeline::show),
         ),
         (
             "/kelola/dataset/{slug}/unggah",

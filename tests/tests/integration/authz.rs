@@ -71,14 +71,38 @@ async fn check(
 /// The workspace's pages (HTML) for the same callers, signed in with their token: anonymous
 /// visitors are sent to the sign-in page (303), roles without the page get the 403 page.
 async fn workspace_matrix(app: TestApp) {
-    let rows: [(&str, [u16; 6]); 5] = [
-        ("/masuk", [200, 303, 303, 303, 303, 303]),
-        ("/kelola", [303; 6]),
-        ("/kelola/token", [303, 200, 200, 200, 200, 200]),
-        ("/kelola/dataset", [303, 200, 200, 200, 200, 403]),
-        ("/kelola/tinjauan", [303, 403, 403, 200, 200, 200]),
+    let ds = private_dataset(&app, "Data Rahasia Dinkes").await;
+    // Another OPD's produsen does not learn that a draft exists (404); a pembina reviews and
+    // reads reports but does not edit or upload (403).
+    let rows: [(String, [u16; 6]); 10] = [
+        ("/masuk".into(), [200, 303, 303, 303, 303, 303]),
+        ("/kelola".into(), [303; 6]),
+        ("/kelola/token".into(), [303, 200, 200, 200, 200, 200]),
+        ("/kelola/dataset".into(), [303, 200, 200, 200, 200, 403]),
+        ("/kelola/tinjauan".into(), [303, 403, 403, 200, 200, 200]),
+        (
+            "/kelola/dataset/baru".into(),
+            [303, 200, 200, 200, 200, 403],
+        ),
+        (
+            format!("/kelola/dataset/{ds}/metadata"),
+            [303, 200, 404, 200, 200, 403],
+        ),
+        (
+            format!("/kelola/dataset/{ds}/unggah"),
+            [303, 200, 404, 200, 200, 403],
+        ),
+        (
+            format!("/kelola/dataset/{ds}/versi/1"),
+            [303, 200, 404, 200, 200, 200],
+        ),
+        (
+            format!("/kelola/dataset/{ds}/versi/1/berkas"),
+            [303, 200, 404, 200, 200, 200],
+        ),
     ];
     for (uri, expected) in rows {
+        let uri = uri.as_str();
         for (caller, want) in expected.into_iter().enumerate() {
             let token = token(&app, caller);
             let response = app

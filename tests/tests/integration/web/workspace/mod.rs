@@ -6,6 +6,7 @@
 
 mod metadata;
 mod review;
+mod schema;
 mod session;
 mod upload;
 

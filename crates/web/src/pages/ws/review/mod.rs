@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::report::findings_by_type;
+use super::timeline::{Event, timeline};
 use super::{Errors, FormError, WsDataset, msind_missing, no_store, with_role, ws_dataset};
 use crate::filters::format_date;
 use crate::pages::diff::{Diff, diff_view};
@@ -72,25 +73,6 @@ struct Msind {
 }
 
 #[derive(Debug, Serialize)]
-struct ChangeView {
-    field: String,
-    from: String,
-    to: String,
-}
-
-#[derive(Debug, Serialize)]
-struct Event {
-    action: &'static str,
-    actor: String,
-    at: String,
-    version: Option<i32>,
-    from: Option<&'static str>,
-    to: Option<&'static str>,
-    note: Option<String>,
-    changes: Vec<ChangeView>,
-}
-
-#[derive(Debug, Serialize)]
 struct Actions {
     approve: bool,
     send_back: bool,
@@ -141,15 +123,6 @@ struct ReviewPage {
 }
 
 /// A JSON value as text (strings without quotes, null as "").
-fn plain(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
-    }
-}
-
 /// The path of the review page of version `n` (in the visitor's language).
 pub(super) fn review_path(visitor: &Visitor, slug: &str, n: i32) -> String {
     visitor.url(&format!("/kelola/tinjauan/{slug}/{n}"))
@@ -268,37 +241,7 @@ pub(super) async fn render(
         usize::try_from(version.column_count.unwrap_or_default()).unwrap_or_default(),
     )?;
     let diff = previous_diff(state, actor, slug, &version, &versions).await?;
-    let label_of = |name: &str| {
-        [format!("dsform.{name}"), format!("msind.{name}")]
-            .iter()
-            .find_map(|k| catalogue.text(k, &[]).ok())
-            .unwrap_or_else(|| name.to_owned())
-    };
-    let events = history
-        .iter()
-        .rev()
-        .map(|e| Event {
-            action: e.action.as_str(),
-            actor: e.actor_name.clone(),
-            at: e.at.to_rfc3339(),
-            version: e.version_number,
-            from: e.from_status.map(VersionStatus::as_str),
-            to: e.to_status.map(VersionStatus::as_str),
-            note: e.note.clone(),
-            changes: e
-                .changes
-                .as_ref()
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(name, c)| ChangeView {
-                    field: label_of(name),
-                    from: plain(&c["from"]),
-                    to: plain(&c["to"]),
-                })
-                .collect(),
-        })
-        .collect();
+    let events = timeline(&catalogue, &history);
     let steward = actor.is_steward();
     let pembina = actor.principal().is_ok_and(|p| p.role == Role::Pembina);
     let already = if pembina {

@@ -1,0 +1,320 @@
+//! `GET/POST /kelola/dataset/{slug}/skema`: the Table Schema / Standar Data binding editor.
+//! One row per column (of the stored schema, else of the newest version's inferred one): a
+//! Standar Data variable or a type, a title, required, part of the key. Saving becomes the
+//! API's `PUT /api/v1/datasets/{slug}/schema` (the same catalog method).
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use satudata_catalog::entity::standard_variable;
+use satudata_catalog::{Error as CatalogError, Role};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::{
+    Errors, FormError, Posted, WsDataset, message, no_store, see_other_with, text, with_role,
+    ws_dataset,
+};
+use crate::respond::{PageResult, WebError};
+use crate::session::Flash;
+use crate::state::{Visitor, WebState};
+
+const EDITORS: [Role; 3] = [Role::Produsen, Role::Walidata, Role::Admin];
+const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "date", "year"];
+/// More columns than any table a steward binds by hand (a guard on `count`).
+const MAX_COLUMNS: usize = 500;
+
+#[derive(Debug, Clone, Serialize)]
+struct Column {
+    name: String,
+    standar: String,
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    required: bool,
+    key: bool,
+    sample: Vec<String>,
+    suggested: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Standard {
+    kode: String,
+    nama: String,
+    tipe_data: String,
+    satuan: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct SchemaPage {
+    ws: WsDataset,
+    tab: &'static str,
+    action_url: String,
+    source: &'static str,
+    columns: Vec<Column>,
+    standards: Vec<Standard>,
+    types: [&'static str; 6],
+    errors: Vec<FormError>,
+    field_errors: BTreeMap<String, String>,
+}
+
+/// `snake_case` of a label (`Jenis Kelamin` → `jenis_kelamin`).
+fn snake(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_owned()
+}
+
+/// A variable whose name or kode is the column's name.
+fn suggestion(name: &str, standards: &[standard_variable::Model]) -> Option<String> {
+    let name = snake(name);
+    standards
+        .iter()
+        .find(|s| snake(&s.nama) == name || snake(&s.kode) == name)
+        .map(|s| s.kode.clone())
+}
+
+/// The rows of a Table Schema (as stored, or as a report inferred it).
+fn columns_of(schema: &Value, standards: &[standard_variable::Model]) -> Vec<Column> {
+    let keys: Vec<&str> = schema["primaryKey"]
+        .as_array()
+        .map(|k| k.iter().filter_map(Value::as_str).collect())
+        .or_else(|| schema["primaryKey"].as_str().map(|k| vec![k]))
+        .unwrap_or_default();
+    schema["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let name = f["name"].as_str().unwrap_or_default().to_owned();
+            let kind = f["type"].as_str().unwrap_or("string");
+            Column {
+                standar: f["standar_data"].as_str().unwrap_or_default().to_owned(),
+                kind: if TYPES.contains(&kind) {
+                    kind
+                } else {
+                    "string"
+                }
+                .to_owned(),
+                title: f["title"].as_str().unwrap_or_default().to_owned(),
+                required: f["constraints"]["required"].as_bool().unwrap_or(false),
+                key: keys.contains(&name.as_str()),
+                sample: Vec::new(),
+                suggested: suggestion(&name, standards),
+                name,
+            }
+        })
+        .collect()
+}
+
+async fn render(
+    state: &WebState,
+    visitor: &Visitor,
+    slug: &str,
+    posted: Option<Vec<Column>>,
+    errors: Errors,
+    status: StatusCode,
+) -> PageResult {
+    with_role(visitor, &EDITORS)?;
+    let actor = &visitor.actor;
+    let record = state.catalog.dataset(actor, slug).await?;
+    actor.require_dataset_writer(record.dataset.organization_id)?;
+    let versions = state.catalog.list_versions(actor, slug).await?;
+    let standards = state.catalog.list_standards().await?;
+    let inferred = versions
+        .iter()
+        .find_map(|v| v.report.as_ref().map(|r| r["schema"].clone()))
+        .filter(|s| s["fields"].is_array());
+    let (source, columns) = match (posted, &record.dataset.table_schema, inferred) {
+        (Some(columns), _, _) => ("stored", columns),
+        (None, Some(stored), _) => ("stored", columns_of(stored, &standards)),
+        (None, None, Some(inferred)) => ("inferred", columns_of(&inferred, &standards)),
+        (None, None, None) => ("none", Vec::new()),
+    };
+    let body = SchemaPage {
+        ws: ws_dataset(visitor, &record, versions.first()),
+        tab: "schema",
+        action_url: visitor.url(&format!("/kelola/dataset/{}/skema", record.dataset.slug)),
+        source,
+        columns,
+        standards: standards
+            .into_iter()
+            .map(|s| Standard {
+                kode: s.kode,
+                nama: s.nama,
+                tipe_data: if TYPES.contains(&s.tipe_data.as_str()) {
+                    s.tipe_data
+                } else {
+                    "string".into()
+                },
+                satuan: s.satuan,
+            })
+            .collect(),
+        types: TYPES,
+        errors: errors.list,
+        field_errors: errors.by_field,
+    };
+    let frame = state.frame(visitor, "kelola", true).await?;
+    Ok(no_store(state.page(
+        visitor,
+        &frame,
+        "workspace/schema.html",
+        &body,
+        status,
+    )?))
+}
+
+/// `GET /kelola/dataset/{slug}/skema`.
+pub(crate) async fn show(
+    State(state): State<WebState>,
+    Path(slug): Path<String>,
+    visitor: Visitor,
+) -> Response {
+    let page = render(
+        &state,
+        &visitor,
+        &slug,
+        None,
+        Errors::default(),
+        StatusCode::OK,
+    );
+    state.respond(&visitor, page).await
+}
+
+/// `POST /kelola/dataset/{slug}/skema` → 303 to the overview with a flash, or the page again
+/// (422) with the rows as posted and the errors.
+pub(crate) async fn save(
+    State(state): State<WebState>,
+    Path(slug): Path<String>,
+    posted: Posted,
+) -> Response {
+    let visitor = &posted.visitor;
+    let page = async {
+        with_role(visitor, &EDITORS)?;
+        let count: usize = posted
+            .get("count")
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n <= MAX_COLUMNS)
+            .ok_or(WebError::Status(StatusCode::BAD_REQUEST))?;
+        let standards = state.catalog.list_standards().await?;
+        let mut errors = Errors::default();
+        let mut columns = Vec::with_capacity(count);
+        for i in 0..count {
+            let get = |k: &str| posted.get(&format!("{k}_{i}")).trim().to_owned();
+            let column = Column {
+                name: get("name"),
+                standar: get("standar"),
+                kind: get("type"),
+                title: get("title"),
+                required: get("required") == "1",
+                key: get("key") == "1",
+                sample: Vec::new(),
+                suggested: suggestion(&get("name"), &standards),
+            };
+            if !column.standar.is_empty() && !standards.iter().any(|s| s.kode == column.standar) {
+                let m = text(
+                    &state,
+                    visitor,
+                    "schema.error_standard",
+                    &[("kode", column.standar.as_str())],
+                )?;
+                errors.add(&format!("standar_{i}"), m);
+            }
+            if column.standar.is_empty() && !TYPES.contains(&column.kind.as_str()) {
+                errors.add(
+                    &format!("type_{i}"),
+                    text(&state, visitor, "schema.error_type", &[])?,
+                );
+            }
+            columns.push(column);
+        }
+        let schema = schema_of(&columns);
+        let refused = if errors.is_empty() {
+            match state
+                .catalog
+                .set_dataset_schema(&visitor.actor, &slug, schema)
+                .await
+            {
+                Ok(_) => {
+                    return Ok(see_other_with(
+                        &state,
+                        &visitor.url(&format!("/kelola/dataset/{slug}")),
+                        &Flash::ok("schema.saved_flash", &[]),
+                    ));
+                }
+                Err(CatalogError::Invalid { message: m, .. }) => Some(message(visitor.lang, &m)),
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            None
+        };
+        if let Some(m) = refused {
+            errors.add("standar_0", m);
+        }
+        render(
+            &state,
+            visitor,
+            &slug,
+            Some(columns),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
+    state.respond(visitor, page).await
+}
+
+/// The Table Schema of the posted rows: a bound column takes its variable's type.
+fn schema_of(columns: &[Column]) -> Value {
+    let fields: Vec<Value> = columns
+        .iter()
+        .map(|c| {
+            let mut f = Map::new();
+            f.insert("name".into(), json!(c.name));
+            if c.standar.is_empty() {
+                f.insert("type".into(), json!(c.kind));
+            } else {
+                f.insert("standar_data".into(), json!(c.standar));
+            }
+            if !c.title.is_empty() {
+                f.insert("title".into(), json!(c.title));
+            }
+            if c.required {
+                f.insert("constraints".into(), json!({"required": true}));
+            }
+            Value::Object(f)
+        })
+        .collect();
+    let key: Vec<&str> = columns
+        .iter()
+        .filter(|c| c.key)
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut schema = json!({ "fields": fields });
+    if !key.is_empty() {
+        schema["primaryKey"] = json!(key);
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake;
+
+    #[test]
+    fn labels_become_snake_case() {
+        assert_eq!(snake("Jenis Kelamin"), "jenis_kelamin");
+        assert_eq!(snake("JML_KUNJUNGAN"), "jml_kunjungan");
+        assert_eq!(snake(" Kode  (Kemendagri) "), "kode_kemendagri");
+    }
+}
