@@ -251,6 +251,31 @@ fn built(format: FileFormat, path: PathBuf, (sha256, size): (String, u64)) -> Bu
     }
 }
 
+/// A cell of a small report workbook ([`small_workbook`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportCell {
+    /// Text, written as a string cell.
+    Text(String),
+    /// A whole number, written as a number cell.
+    Int(i64),
+    /// Nothing.
+    Empty,
+}
+
+/// A one-sheet workbook in memory (a bold, frozen header row, then `rows`), with the
+/// published files' writer: for small reports such as the walidata's recap.
+pub fn small_workbook(header: &[String], rows: &[Vec<ReportCell>]) -> Result<Vec<u8>> {
+    let mut book = xlsx::Xlsx::create(Vec::new(), header, false)?;
+    for row in rows {
+        book.write_row(row.iter().map(|c| match c {
+            ReportCell::Text(t) => cell::Cell::Text(t),
+            ReportCell::Int(n) => cell::Cell::Int(*n),
+            ReportCell::Empty => cell::Cell::Null,
+        }))?;
+    }
+    book.finish()
+}
+
 /// A CSV writer in the published dialect: UTF-8, comma, RFC 4180 quoting, CRLF.
 pub fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()

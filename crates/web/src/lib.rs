@@ -39,7 +39,7 @@ pub use state::{Session, Visitor, WebState};
 /// Every page, in both languages, with the static files and HTML error pages.
 pub fn router(state: WebState) -> Router {
     type Handler = axum::routing::MethodRouter<WebState>;
-    let pages: [(&str, Handler); 36] = [
+    let pages: [(&str, Handler); 39] = [
         (
             "/masuk",
             get(pages::ws::signin::show).post(pages::ws::signin::submit),
@@ -101,6 +101,9 @@ pub fn router(state: WebState) -> Router {
             "/kelola/dataset/{slug}/versi/{n}/bersih.csv",
             get(pages::ws::report::clean_csv),
         ),
+        ("/kelola/rekap", get(pages::ws::recap::show)),
+        ("/kelola/rekap.csv", get(pages::ws::recap::csv)),
+        ("/kelola/rekap.xlsx", get(pages::ws::recap::xlsx)),
         ("/kelola/tinjauan", get(pages::ws::queue::show)),
         ("/kelola/tinjauan/{slug}/{n}", get(pages::ws::review::show)),
         (

@@ -10,6 +10,7 @@
 mod dataset;
 mod home;
 mod index;
+mod recap;
 mod regions;
 mod schedule;
 mod search;
@@ -23,6 +24,7 @@ use crate::generation::GenerationMap;
 pub use dataset::{DatasetPage, PublishedVersion, Withdrawal};
 pub use home::{OrganizationCount, PortalHome, PortalTotals};
 pub use index::{IndexEntry, PublicIndex};
+pub use recap::{RECAP_STATUSES, Recap, RecapRow};
 pub use regions::RegionMatch;
 pub use schedule::{local_date, local_today, next_update};
 pub use search::{Facet, PortalCard, PortalFacets, PortalQuery, PortalResults, PortalSort};

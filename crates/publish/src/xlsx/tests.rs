@@ -174,3 +174,38 @@ fn the_same_table_gives_the_same_bytes() {
         Data::String(format!("teks {}", 19_999 % 37))
     );
 }
+
+#[test]
+fn a_small_report_workbook_reads_back() {
+    use crate::{ReportCell, small_workbook};
+    let header = vec!["OPD".to_owned(), "Jumlah".to_owned()];
+    let rows = vec![
+        vec![
+            ReportCell::Text("Dinas Kesehatan".into()),
+            ReportCell::Int(12),
+        ],
+        vec![
+            ReportCell::Text("Dinas <Pendidikan> & Kebudayaan".into()),
+            ReportCell::Empty,
+        ],
+    ];
+    let bytes = small_workbook(&header, &rows).expect("workbook");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet"),
+        &mut sheet,
+    )
+    .expect("utf-8");
+    let mut strings = String::new();
+    if let Ok(mut shared) = zip.by_name("xl/sharedStrings.xml") {
+        std::io::Read::read_to_string(&mut shared, &mut strings).expect("utf-8");
+    }
+    let all = format!("{sheet}{strings}");
+    assert!(all.contains("Dinas Kesehatan"), "{all}");
+    assert!(
+        all.contains("Dinas &lt;Pendidikan&gt; &amp; Kebudayaan"),
+        "{all}"
+    );
+    assert!(sheet.contains("<v>12</v>"), "{sheet}");
+}

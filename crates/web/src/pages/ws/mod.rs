@@ -6,6 +6,7 @@ pub(crate) mod dataset_form;
 pub(crate) mod datasets;
 pub(crate) mod overview;
 pub(crate) mod queue;
+pub(crate) mod recap;
 pub(crate) mod report;
 pub(crate) mod review;
 pub(crate) mod schema;

@@ -5,6 +5,7 @@
 //! (`review.rs`). Shared here: accounts with passwords and a cookie-keeping browser.
 
 mod metadata;
+mod recap;
 mod review;
 mod schema;
 mod session;
