@@ -39,7 +39,7 @@ pub use state::{Session, Visitor, WebState};
 /// Every page, in both languages, with the static files and HTML error pages.
 pub fn router(state: WebState) -> Router {
     type Handler = axum::routing::MethodRouter<WebState>;
-    let pages: [(&str, Handler); 39] = [
+    let pages: [(&str, Handler); 44] = [
         (
             "/masuk",
             get(pages::ws::signin::show).post(pages::ws::signin::submit),
@@ -104,6 +104,23 @@ pub fn router(state: WebState) -> Router {
         ("/kelola/rekap", get(pages::ws::recap::show)),
         ("/kelola/rekap.csv", get(pages::ws::recap::csv)),
         ("/kelola/rekap.xlsx", get(pages::ws::recap::xlsx)),
+        ("/kelola/standar-data", get(pages::ws::standards::list)),
+        (
+            "/kelola/standar-data/variabel/baru",
+            get(pages::ws::standards::new_variable).post(pages::ws::standards::create_variable),
+        ),
+        (
+            "/kelola/standar-data/variabel/{kode}",
+            get(pages::ws::standards::edit_variable).post(pages::ws::standards::update_variable),
+        ),
+        (
+            "/kelola/standar-data/klasifikasi/baru",
+            get(pages::ws::standards::new_code_list).post(pages::ws::standards::create_code_list),
+        ),
+        (
+            "/kelola/standar-data/klasifikasi/{slug}",
+            get(pages::ws::standards::edit_code_list).post(pages::ws::standards::update_code_list),
+        ),
         ("/kelola/tinjauan", get(pages::ws::queue::show)),
         ("/kelola/tinjauan/{slug}/{n}", get(pages::ws::review::show)),
         (

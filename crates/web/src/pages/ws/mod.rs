@@ -11,6 +11,7 @@ pub(crate) mod report;
 pub(crate) mod review;
 pub(crate) mod schema;
 pub(crate) mod signin;
+pub(crate) mod standards;
 pub(crate) mod timeline;
 pub(crate) mod tokens;
 pub(crate) mod upload;

@@ -9,6 +9,7 @@ mod recap;
 mod review;
 mod schema;
 mod session;
+mod standards;
 mod upload;
 
 use axum::body::Body;
