@@ -39,7 +39,7 @@ pub use state::{Session, Visitor, WebState};
 /// Every page, in both languages, with the static files and HTML error pages.
 pub fn router(state: WebState) -> Router {
     type Handler = axum::routing::MethodRouter<WebState>;
-    let pages: [(&str, Handler); 44] = [
+    let pages: [(&str, Handler); 51] = [
         (
             "/masuk",
             get(pages::ws::signin::show).post(pages::ws::signin::submit),
@@ -120,6 +120,34 @@ pub fn router(state: WebState) -> Router {
         (
             "/kelola/standar-data/klasifikasi/{slug}",
             get(pages::ws::standards::edit_code_list).post(pages::ws::standards::update_code_list),
+        ),
+        (
+            "/kelola/admin/opd",
+            get(pages::ws::admin::opds).post(pages::ws::admin::create_opd),
+        ),
+        (
+            "/kelola/admin/opd/{slug}",
+            get(pages::ws::admin::opd).post(pages::ws::admin::save_opd),
+        ),
+        (
+            "/kelola/admin/akun",
+            get(pages::ws::admin::accounts).post(pages::ws::admin::create_account),
+        ),
+        (
+            "/kelola/admin/akun/{id}",
+            get(pages::ws::admin::account).post(pages::ws::admin::save_account),
+        ),
+        (
+            "/kelola/admin/akun/{id}/sandi",
+            post(pages::ws::admin::reset_password),
+        ),
+        (
+            "/kelola/admin/akun/{id}/cabut",
+            post(pages::ws::admin::revoke_tokens),
+        ),
+        (
+            "/kelola/admin/portal",
+            get(pages::ws::admin::portal).post(pages::ws::admin::save_portal),
         ),
         ("/kelola/tinjauan", get(pages::ws::queue::show)),
         ("/kelola/tinjauan/{slug}/{n}", get(pages::ws::review::show)),

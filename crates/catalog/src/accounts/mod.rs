@@ -40,9 +40,11 @@ pub struct IssuedToken {
     pub record: api_token::Model,
 }
 
+mod admin;
 mod passwords;
 mod tokens;
 
+pub use admin::{AccountChange, AccountDetail, OrganizationUsage};
 pub(crate) use passwords::Guard;
 pub use passwords::{SignInLimits, check_password};
 pub use tokens::token_hash;

@@ -2,6 +2,7 @@
 //! a posted form with its CSRF check, "signed in or go to the sign-in page", form errors, the
 //! 303 with a flash, and `Cache-Control: no-store`.
 
+pub(crate) mod admin;
 pub(crate) mod dataset_form;
 pub(crate) mod datasets;
 pub(crate) mod overview;

@@ -4,6 +4,7 @@
 //! (`session.rs`); my datasets, the review queue, the review page and the dataset overview
 //! (`review.rs`). Shared here: accounts with passwords and a cookie-keeping browser.
 
+mod admin;
 mod metadata;
 mod recap;
 mod review;
