@@ -111,8 +111,8 @@ def new_context(browser, viewport="desktop", javascript=True, bypass_csp=True, l
 
 def sign_in(ctx, base_url: str, who: str = "produsen") -> None:
     """Signs a context in through the /masuk form with SATUDATA_SIGNIN ("email password"), or
-    SATUDATA_SIGNIN_WALIDATA for who="walidata"."""
-    name = "SATUDATA_SIGNIN_WALIDATA" if who == "walidata" else "SATUDATA_SIGNIN"
+    SATUDATA_SIGNIN_WALIDATA / SATUDATA_SIGNIN_ADMIN for who="walidata" / "admin"."""
+    name = {"walidata": "SATUDATA_SIGNIN_WALIDATA", "admin": "SATUDATA_SIGNIN_ADMIN"}.get(who, "SATUDATA_SIGNIN")
     email, password = os.environ[name].split(" ", 1)
     page = ctx.new_page()
     try:

@@ -26,7 +26,7 @@ trap cleanup EXIT
 REFERENCE="${TEST_REFERENCE_TGZ:-$HOME/.cache/satudata-ref/idn-area-data-4.0.1.tgz}"
 [ -f "$REFERENCE" ] || REFERENCE=""
 SD_ENV=(env -u SATUDATA_BROWSER_VENV -u SATUDATA_BROWSER_CACHE -u SATUDATA_AXE_JS -u SATUDATA_SCREENSHOTS
-    -u SATUDATA_PAGES -u SATUDATA_SEEDED -u SATUDATA_BROWSER_PORT -u SATUDATA_SIGNIN -u SATUDATA_SIGNIN_WALIDATA -u TEST_DATABASE_URL
+    -u SATUDATA_PAGES -u SATUDATA_SEEDED -u SATUDATA_BROWSER_PORT -u SATUDATA_SIGNIN -u SATUDATA_SIGNIN_WALIDATA -u SATUDATA_SIGNIN_ADMIN -u TEST_DATABASE_URL
     SATUDATA_DATABASE_URL="sqlite://$WORK/satudata.db" SATUDATA_STORAGE="file://$WORK/objects"
     SATUDATA_CACHE_DIR="$WORK/cache" SATUDATA_LISTEN="127.0.0.1:$PORT"
     SATUDATA_BASE_URL="http://127.0.0.1:$PORT" SATUDATA_COOKIE_SECURE=false SATUDATA_LOG="${SATUDATA_LOG:-warn}")
@@ -41,7 +41,8 @@ for org in "dinkes|Dinas Kesehatan" "disdik|Dinas Pendidikan dan Kebudayaan" \
 done
 echo "$SIGNIN_PASSWORD" | sd user add --email walidata@browser.test --name "Walidata Diskominfo" \
     --role walidata --password-stdin >/dev/null 2>&1
-sd user add --email admin@browser.test --name "Admin Portal" --role admin >/dev/null 2>&1
+echo "$SIGNIN_PASSWORD" | sd user add --email admin@browser.test --name "Admin Portal" --role admin \
+    --password-stdin >/dev/null 2>&1
 # A steward who signs in through /masuk (the workspace pages and journeys).
 echo "$SIGNIN_PASSWORD" | sd user add --email produsen@browser.test --name "Rina Wulandari" \
     --role produsen --org dinkes --password-stdin >/dev/null 2>&1
@@ -60,6 +61,7 @@ export SATUDATA_SCREENSHOTS="${SATUDATA_SCREENSHOTS:-$(mktemp -d /tmp/satudata-s
 export SATUDATA_BASE_URL="http://127.0.0.1:$PORT" SATUDATA_PAGES="$WORK/pages.json" SATUDATA_SEEDED="$WORK/seeded.json"
 export SATUDATA_SIGNIN="produsen@browser.test $SIGNIN_PASSWORD"
 export SATUDATA_SIGNIN_WALIDATA="walidata@browser.test $SIGNIN_PASSWORD"
+export SATUDATA_SIGNIN_ADMIN="admin@browser.test $SIGNIN_PASSWORD"
 cd "$ROOT"
 set +e
 "$SATUDATA_BROWSER_VENV/bin/pytest" tests/browser/test_pages.py tests/browser/test_journeys.py tests/browser/test_steward.py \

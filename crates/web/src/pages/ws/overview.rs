@@ -155,10 +155,7 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str) -> PageResult {
             overdue: due.is_some_and(|n| n < local_today()),
             akses: d.akses.clone(),
             metadata_complete: missing.is_empty(),
-            missing_fields: missing
-                .into_iter()
-                .map(|label| format!("MS-Ind: {label}"))
-                .collect(),
+            missing_fields: missing,
         },
     };
     let frame = state.frame(visitor, "kelola", true).await?;

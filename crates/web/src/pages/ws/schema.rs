@@ -95,9 +95,15 @@ fn columns_of(schema: &Value, standards: &[standard_variable::Model]) -> Vec<Col
         .flatten()
         .map(|f| {
             let name = f["name"].as_str().unwrap_or_default().to_owned();
-            let kind = f["type"].as_str().unwrap_or("string");
+            let standar = f["standar_data"].as_str().unwrap_or_default().to_owned();
+            // A bound column has its variable's type.
+            let bound = standards.iter().find(|s| s.kode == standar);
+            let kind = bound
+                .map(|s| s.tipe_data.as_str())
+                .or_else(|| f["type"].as_str())
+                .unwrap_or("string");
             Column {
-                standar: f["standar_data"].as_str().unwrap_or_default().to_owned(),
+                standar,
                 kind: if TYPES.contains(&kind) {
                     kind
                 } else {

@@ -45,10 +45,32 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// A Table Schema as the timeline names it: its columns and key, not its JSON.
+fn schema_summary(catalogue: &Catalogue, schema: &Value) -> String {
+    let Some(fields) = schema["fields"].as_array() else {
+        return String::new();
+    };
+    let names: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+    let bound = fields
+        .iter()
+        .filter(|f| f["standar_data"].is_string())
+        .count();
+    let n = names.len().to_string();
+    let b = bound.to_string();
+    catalogue
+        .text("history.schema_summary", &[("n", &n), ("bound", &b)])
+        .unwrap_or_else(|_| names.join(", "))
+}
+
 /// The events of a dataset's history (oldest first, as the catalog keeps them), newest first,
 /// with changed fields named in the page's language.
 pub(crate) fn timeline(catalogue: &Catalogue, history: &[dataset_event::Model]) -> Vec<Event> {
     let label_of = |name: &str| {
+        let name = if name == "table_schema" {
+            "schema"
+        } else {
+            name
+        };
         [format!("dsform.{name}"), format!("msind.{name}")]
             .iter()
             .find_map(|k| catalogue.text(k, &[]).ok())
@@ -71,10 +93,16 @@ pub(crate) fn timeline(catalogue: &Catalogue, history: &[dataset_event::Model]) 
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
-                .map(|(name, c)| ChangeView {
-                    field: label_of(name),
-                    from: plain(&c["from"]),
-                    to: plain(&c["to"]),
+                .map(|(name, c)| {
+                    let value = |v: &Value| match name.as_str() {
+                        "table_schema" => schema_summary(catalogue, v),
+                        _ => plain(v),
+                    };
+                    ChangeView {
+                        field: label_of(name),
+                        from: value(&c["from"]),
+                        to: value(&c["to"]),
+                    }
                 })
                 .collect(),
         })

@@ -661,13 +661,13 @@ async fn dataset_overview_next_step_versions_and_cancel(app: TestApp) {
     for text in [
         "Jumlah Kader Posyandu",
         "Versi terbaru lolos pemeriksaan",
-        "MS-Ind: Nama indikator",
+        "isian MS-Ind yang masih kosong: Nama indikator",
         "Bulanan",
         "DRAFT",
     ] {
         assert!(page.html.contains(text), "{text}: {}", excerpt(&page.html));
     }
-    assert!(!page.html.contains("MS-Ind: Konsep"), "filled");
+    assert!(!page.html.contains(", Konsep,"), "filled");
     assert!(page.html.contains(&format!("{url}/versi/1")));
     assert!(
         page.html

@@ -8,10 +8,14 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use satudata_catalog::standards::{CodeItem, CodeListInput, StandardInput};
+use satudata_catalog::standards::StandardInput;
 use satudata_catalog::{Error as CatalogError, Role};
 use serde::Serialize;
 use serde_json::Value;
+
+mod code_lists;
+
+pub(crate) use code_lists::{create_code_list, edit_code_list, new_code_list, update_code_list};
 
 use super::{
     Errors, FormError, Posted, SelectOption, message, no_store, see_other_with, text, with_role,
@@ -20,7 +24,7 @@ use crate::respond::{PageResult, WebError};
 use crate::session::Flash;
 use crate::state::{Visitor, WebState};
 
-const EDITORS: [Role; 3] = [Role::Walidata, Role::Admin, Role::Pembina];
+pub(super) const EDITORS: [Role; 3] = [Role::Walidata, Role::Admin, Role::Pembina];
 const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "date", "year"];
 const VARIABLE_FIELDS: [&str; 11] = [
     "kode",
@@ -35,7 +39,6 @@ const VARIABLE_FIELDS: [&str; 11] = [
     "maximum",
     "pattern",
 ];
-const CODE_LIST_FIELDS: [&str; 4] = ["slug", "name", "description", "codes"];
 
 #[derive(Debug, Serialize)]
 struct VariableRow {
@@ -126,14 +129,14 @@ pub(crate) async fn list(State(state): State<WebState>, visitor: Visitor) -> Res
     state.respond(&visitor, page).await
 }
 
-struct Form {
-    kind: &'static str,
+pub(super) struct Form {
+    pub kind: &'static str,
     /// The variable's kode or the list's slug when editing.
-    key: Option<String>,
-    values: BTreeMap<String, String>,
+    pub key: Option<String>,
+    pub values: BTreeMap<String, String>,
 }
 
-async fn render(
+pub(super) async fn render(
     state: &WebState,
     visitor: &Visitor,
     form: Form,
@@ -180,7 +183,7 @@ async fn render(
     )?))
 }
 
-fn blank(fields: &[&str]) -> BTreeMap<String, String> {
+pub(super) fn blank(fields: &[&str]) -> BTreeMap<String, String> {
     fields
         .iter()
         .map(|f| ((*f).to_owned(), String::new()))
@@ -234,34 +237,7 @@ async fn variable(state: WebState, key: Option<String>, visitor: Visitor) -> Res
     state.respond(&visitor, page).await
 }
 
-/// `GET /kelola/standar-data/klasifikasi/baru` and `…/klasifikasi/{slug}`.
-async fn code_list(state: WebState, key: Option<String>, visitor: Visitor) -> Response {
-    let page = async {
-        with_role(&visitor, &EDITORS)?;
-        let mut values = blank(&CODE_LIST_FIELDS);
-        if let Some(slug) = &key {
-            let c = state.catalog.code_list(slug).await?;
-            let items: Vec<CodeItem> = serde_json::from_value(c.items.clone()).unwrap_or_default();
-            let codes: Vec<String> = items
-                .iter()
-                .map(|i| format!("{};{}", i.code, i.label))
-                .collect();
-            values.insert("slug".into(), c.slug);
-            values.insert("name".into(), c.name);
-            values.insert("description".into(), c.description.unwrap_or_default());
-            values.insert("codes".into(), codes.join("\n"));
-        }
-        let form = Form {
-            kind: "code_list",
-            key,
-            values,
-        };
-        render(&state, &visitor, form, Errors::default(), StatusCode::OK).await
-    };
-    state.respond(&visitor, page).await
-}
-
-fn optional(v: &str) -> Option<String> {
+pub(super) fn optional(v: &str) -> Option<String> {
     let v = v.trim();
     (!v.is_empty()).then(|| v.to_owned())
 }
@@ -276,7 +252,7 @@ fn decimal(v: &str) -> Result<Option<f64>, ()> {
 }
 
 /// The field a catalog refusal is about, among `fields` (else the first).
-fn field_of(error: &CatalogError, fields: &[&str]) -> String {
+pub(super) fn field_of(error: &CatalogError, fields: &[&str]) -> String {
     let name = match error {
         CatalogError::Invalid { field, .. } => field.split(['.', '[']).next().unwrap_or_default(),
         _ => "",
@@ -294,7 +270,7 @@ fn field_of(error: &CatalogError, fields: &[&str]) -> String {
     }
 }
 
-fn refusal(visitor: &Visitor, error: &CatalogError) -> Option<String> {
+pub(super) fn refusal(visitor: &Visitor, error: &CatalogError) -> Option<String> {
     match error {
         CatalogError::Invalid { message: m, .. } | CatalogError::Conflict(m) => {
             Some(message(visitor.lang, m))
@@ -409,147 +385,6 @@ async fn save_variable(state: WebState, key: Option<String>, posted: Posted) -> 
     state.respond(visitor, page).await
 }
 
-/// The values of the `codes` textarea (`code;label` a line, blank lines skipped); a line
-/// without a `;` or a repeated code is an error naming the line.
-fn parse_codes(
-    state: &WebState,
-    visitor: &Visitor,
-    codes: &str,
-) -> Result<Result<Vec<CodeItem>, String>, WebError> {
-    let mut items: Vec<CodeItem> = Vec::new();
-    for (i, line) in codes.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let n = (i + 1).to_string();
-        let Some((code, label)) = line.split_once(';') else {
-            return Ok(Err(text(
-                state,
-                visitor,
-                "stdedit.error_line",
-                &[("n", &n)],
-            )?));
-        };
-        let (code, label) = (code.trim(), label.trim());
-        if code.is_empty() || label.is_empty() {
-            return Ok(Err(text(
-                state,
-                visitor,
-                "stdedit.error_line",
-                &[("n", &n)],
-            )?));
-        }
-        if items.iter().any(|x| x.code == code) {
-            return Ok(Err(text(
-                state,
-                visitor,
-                "stdedit.error_duplicate",
-                &[("n", &n), ("code", code)],
-            )?));
-        }
-        items.push(CodeItem {
-            code: code.to_owned(),
-            label: label.to_owned(),
-        });
-    }
-    Ok(Ok(items))
-}
-
-/// `POST /kelola/standar-data/klasifikasi/baru` and `…/klasifikasi/{slug}`.
-async fn save_code_list(state: WebState, key: Option<String>, posted: Posted) -> Response {
-    let visitor = &posted.visitor;
-    let page = async {
-        with_role(visitor, &EDITORS)?;
-        let mut values: BTreeMap<String, String> = CODE_LIST_FIELDS
-            .iter()
-            .map(|f| ((*f).to_owned(), posted.get(f).trim().to_owned()))
-            .collect();
-        if let Some(slug) = &key {
-            values.insert("slug".into(), slug.clone());
-        }
-        let get = |k: &str| values.get(k).cloned().unwrap_or_default();
-        let mut errors = Errors::default();
-        for (k, label) in [
-            ("slug", "stdedit.slug"),
-            ("name", "standards.nama"),
-            ("codes", "stdedit.items"),
-        ] {
-            if get(k).is_empty() && !(k == "slug" && key.is_some()) {
-                let label = text(&state, visitor, label, &[])?;
-                errors.add(
-                    k,
-                    text(
-                        &state,
-                        visitor,
-                        "dsform.error_required",
-                        &[("field", label.as_str())],
-                    )?,
-                );
-            }
-        }
-        let items = match parse_codes(&state, visitor, &get("codes"))? {
-            Ok(items) => items,
-            Err(m) => {
-                errors.add("codes", m);
-                Vec::new()
-            }
-        };
-        let form = |values| Form {
-            kind: "code_list",
-            key: key.clone(),
-            values,
-        };
-        if !errors.is_empty() {
-            return render(
-                &state,
-                visitor,
-                form(values),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        let input = CodeListInput {
-            slug: key.is_none().then(|| get("slug")),
-            name: get("name"),
-            description: optional(&get("description")),
-            items,
-        };
-        let saved = match &key {
-            Some(slug) => {
-                state
-                    .catalog
-                    .replace_code_list(&visitor.actor, slug, input)
-                    .await
-            }
-            None => state.catalog.create_code_list(&visitor.actor, input).await,
-        };
-        match saved {
-            Ok(c) => Ok(see_other_with(
-                &state,
-                &visitor.url("/kelola/standar-data"),
-                &Flash::ok("stdedit.saved_flash", &[("name", &c.name)]),
-            )),
-            Err(e) => match refusal(visitor, &e) {
-                Some(m) => {
-                    errors.add(&field_of(&e, &CODE_LIST_FIELDS), m);
-                    render(
-                        &state,
-                        visitor,
-                        form(values),
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                None => Err(e.into()),
-            },
-        }
-    };
-    state.respond(visitor, page).await
-}
-
 /// `GET /kelola/standar-data/variabel/baru`.
 pub(crate) async fn new_variable(State(state): State<WebState>, visitor: Visitor) -> Response {
     variable(state, None, visitor).await
@@ -576,32 +411,4 @@ pub(crate) async fn update_variable(
     posted: Posted,
 ) -> Response {
     save_variable(state, Some(kode), posted).await
-}
-
-/// `GET /kelola/standar-data/klasifikasi/baru`.
-pub(crate) async fn new_code_list(State(state): State<WebState>, visitor: Visitor) -> Response {
-    code_list(state, None, visitor).await
-}
-
-/// `GET /kelola/standar-data/klasifikasi/{slug}`.
-pub(crate) async fn edit_code_list(
-    State(state): State<WebState>,
-    Path(slug): Path<String>,
-    visitor: Visitor,
-) -> Response {
-    code_list(state, Some(slug), visitor).await
-}
-
-/// `POST /kelola/standar-data/klasifikasi/baru`.
-pub(crate) async fn create_code_list(State(state): State<WebState>, posted: Posted) -> Response {
-    save_code_list(state, None, posted).await
-}
-
-/// `POST /kelola/standar-data/klasifikasi/{slug}`.
-pub(crate) async fn update_code_list(
-    State(state): State<WebState>,
-    Path(slug): Path<String>,
-    posted: Posted,
-) -> Response {
-    save_code_list(state, Some(slug), posted).await
 }

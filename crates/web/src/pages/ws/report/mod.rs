@@ -1,17 +1,20 @@
 //! `GET /kelola/dataset/{slug}/versi/{n}`: the validation report of an uploaded version in
 //! the order a steward fixes things (verdict and next step, totals by finding, columns, the
 //! filterable cell list, cleaning, diff, the file as read), `POST …/ajukan` (submit to the
-//! walidata), and the version's files before publication (`…/berkas`, `…/bersih.csv`).
+//! walidata), and the version's files before publication (`files.rs`).
 
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use satudata_catalog::Error as CatalogError;
 use satudata_catalog::Role;
 use satudata_catalog::lifecycle::Step;
 use serde::Serialize;
 use serde_json::Value;
+
+mod files;
+
+pub(crate) use files::{clean_csv, source};
 
 use super::review::{number, previous_diff};
 use super::{Posted, WsDataset, no_store, see_other_with, with_role, ws_dataset};
@@ -23,7 +26,7 @@ use crate::session::Flash;
 use crate::state::{Visitor, WebState};
 
 /// Who opens reports: the OPD's stewards, the walidata, the admin and a pembina.
-const READERS: [Role; 4] = [Role::Produsen, Role::Walidata, Role::Admin, Role::Pembina];
+pub(super) const READERS: [Role; 4] = [Role::Produsen, Role::Walidata, Role::Admin, Role::Pembina];
 const PER_PAGE: u64 = 50;
 /// Table Schema types with a label of their own (`type.*`); others show as `any`.
 const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "date", "year"];
@@ -492,91 +495,4 @@ pub(crate) async fn submit(
         }
     };
     state.respond(visitor, done).await
-}
-
-/// `GET /kelola/dataset/{slug}/versi/{n}/berkas`: the file as it was uploaded.
-pub(crate) async fn source(
-    State(state): State<WebState>,
-    Path((slug, n)): Path<(String, String)>,
-    visitor: Visitor,
-) -> Response {
-    let file = async {
-        with_role(&visitor, &READERS)?;
-        let version = state
-            .catalog
-            .version(&visitor.actor, &slug, number(&n)?)
-            .await?;
-        let name = version
-            .original_filename
-            .clone()
-            .unwrap_or_else(|| format!("{slug}-versi-{}", version.number));
-        stream(
-            &state,
-            &version.object_key,
-            &version.media_type,
-            &name,
-            version.byte_size,
-        )
-        .await
-    };
-    state.respond(&visitor, file).await
-}
-
-/// `GET /kelola/dataset/{slug}/versi/{n}/bersih.csv`: the clean table, before publication.
-pub(crate) async fn clean_csv(
-    State(state): State<WebState>,
-    Path((slug, n)): Path<(String, String)>,
-    visitor: Visitor,
-) -> Response {
-    let file = async {
-        with_role(&visitor, &READERS)?;
-        let n = number(&n)?;
-        let clean = state.catalog.clean_file(&visitor.actor, &slug, n).await?;
-        let name = format!("{slug}-versi-{n}-bersih.csv");
-        let size = i64::try_from(clean.size).unwrap_or(i64::MAX);
-        stream(
-            &state,
-            &clean.object_key,
-            "text/csv; charset=utf-8",
-            &name,
-            size,
-        )
-        .await
-    };
-    state.respond(&visitor, file).await
-}
-
-async fn stream(
-    state: &WebState,
-    key: &str,
-    media_type: &str,
-    filename: &str,
-    size: i64,
-) -> PageResult {
-    let body = state
-        .catalog
-        .storage()
-        .stream(key)
-        .await
-        .map_err(CatalogError::from)?;
-    let ascii: String = filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut response = Body::from_stream(body).into_response();
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(media_type) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    Ok(no_store(response))
 }
