@@ -174,6 +174,8 @@ def main():
     unggah = dataset(base, walidata, {"title": "Jumlah Tenaga Kesehatan Menurut Kecamatan", "organization": "dinkes",
                                       "topik": "Perlindungan Sosial dan Kesehatan", "frekuensi": "Tahunan",
                                       "description": "Tenaga kesehatan di puskesmas per kecamatan."})
+    excel = dataset(base, walidata, {"title": "Kunjungan Puskesmas dari Berkas Excel", "organization": "dinkes",
+                                     "topik": "Perlindungan Sosial dan Kesehatan", "frekuensi": "Tahunan"})
     journey = _journey_files(pages_path.parent)
     request(base, "PUT", f"/api/v1/datasets/{unggah}/schema", walidata, journey.pop("schema"))
     galat = dataset(base, walidata, {"title": "Cakupan Imunisasi Dasar Lengkap", "organization": "dinkes",
@@ -241,7 +243,7 @@ def main():
     (pages_path.parent / "seeded.json").write_text(json.dumps({
         "kunjungan": kunjungan_slug, "sekolah": sekolah, "banjir": banjir, "pad": pad,
         "terbatas": terbatas, "withdrawn": lama, "antre": antre, "antre_journey": antre_journey,
-        "unggah": unggah, "galat": galat, "journey": journey},
+        "unggah": unggah, "galat": galat, "excel": excel, "journey": journey},
         indent=1), encoding="utf-8")
     print(f"seeded {len(pages)} pages into {pages_path}")
 

@@ -192,6 +192,34 @@ def test_upload_without_javascript_and_on_a_phone(browser, base_url, seeded, sho
         phone.close()
 
 
+def test_xlsx_upload(browser, base_url, seeded, shots_dir, tmp_path):
+    """A workbook (the portal's own published data.xlsx of another dataset) goes through the
+    resumable upload; the report reads its sheet and every row, without errors."""
+    source = seeded["kunjungan"]
+    with urllib.request.urlopen(f"{base_url}/datasets/{source}/data.xlsx", timeout=60) as r:
+        workbook = r.read()
+    assert workbook[:2] == b"PK", "an XLSX (zip) file"
+    path = tmp_path / "kunjungan-puskesmas.xlsx"
+    path.write_bytes(workbook)
+    with urllib.request.urlopen(f"{base_url}/api/v1/datasets/{source}/versions", timeout=60) as r:
+        rows = json.loads(r.read())["items"][0]["row_count"]
+    ctx = new_context(browser)
+    try:
+        sign_in(ctx, base_url)
+        page = ctx.new_page()
+        page.goto(f"{base_url}/kelola/dataset/{seeded['excel']}/unggah", wait_until="load")
+        upload(page, str(path))
+        assert page.url.endswith(f"/kelola/dataset/{seeded['excel']}/versi/1"), page.url
+        assert page.locator(".verdict-box--ok").count() == 1, page.inner_text("main")[:1500]
+        facts = page.locator("#h-file").locator("xpath=..").inner_text()
+        assert "XLSX" in facts, facts
+        assert f"{rows:,}".replace(",", ".") + " baris" in facts, facts
+        check_axe(page, "report of an XLSX upload")
+        shot(page, shots_dir, "xlsx-report")
+    finally:
+        ctx.close()
+
+
 def test_large_upload_over_a_throttled_dropping_link(browser, base_url, seeded, shots_dir, tmp_path):
     """A 100 MB table over a link throttled to 4 MB/s that drops for a few seconds halfway:
     the progress bar moves, the upload resumes from the server's offset, and the version holds

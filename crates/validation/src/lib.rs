@@ -46,7 +46,7 @@ pub use clean::{
 };
 pub use engine::{Options, validate};
 pub use limits::{LimitExceeded, Limits};
-pub use read::{FileKind, ReadError};
+pub use read::{FileKind, ReadError, rows_window};
 pub use reference::{CodeClass, ReferenceError, Region, RegionLevel, RegionReference};
 pub use report::{
     Finding, ProposedMetadata, RegionCells, Report, Severity, Spatial, Suggestions, TableInfo,

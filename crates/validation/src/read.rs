@@ -411,3 +411,52 @@ mod tests {
         }
     }
 }
+
+/// Physical rows `first .. first + count` of a table as written (the header row counts, as in
+/// a report's `row_number`), for showing flagged cells in their context. Reads no further than
+/// the last row asked for.
+pub fn rows_window<R: Read>(
+    input: R,
+    sheet: Option<&str>,
+    limits: &Limits,
+    first: u64,
+    count: usize,
+) -> Result<Vec<(u64, Vec<String>)>, ReadError> {
+    let mut rows = open(input, sheet, limits)?;
+    let end = first.saturating_add(count as u64);
+    let mut out = Vec::with_capacity(count);
+    while let Some(row) = rows.next_row()? {
+        if row.number >= end {
+            break;
+        }
+        if row.number >= first {
+            out.push((row.number, row.cells.iter().map(str::to_owned).collect()));
+        }
+        rows.recycle(row);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::rows_window;
+    use crate::Limits;
+
+    #[test]
+    fn a_window_of_physical_rows() {
+        let csv = b"Judul tabel\nkode,jumlah\n35.76.01,10\n35.76.02,x\n35.76.03,30\n";
+        let rows = rows_window(&csv[..], None, &Limits::default(), 3, 2).expect("rows");
+        assert_eq!(
+            rows,
+            vec![
+                (3, vec!["35.76.01".to_owned(), "10".to_owned()]),
+                (4, vec!["35.76.02".to_owned(), "x".to_owned()]),
+            ]
+        );
+        assert!(
+            rows_window(&csv[..], None, &Limits::default(), 9, 5)
+                .expect("rows")
+                .is_empty()
+        );
+    }
+}

@@ -19,6 +19,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use queue::{JobFailure, QueueStats};
+pub(crate) use validate::unreadable;
 pub(crate) use worker::Runtime;
 pub use worker::Workers;
 

@@ -175,7 +175,7 @@ impl Table {
 
 /// Why a file is not a table, for the steward: the reader's messages carry both languages
 /// (`id / en`); a file over a limit names the limit and what to do.
-fn unreadable(error: &satudata_validation::ReadError) -> Error {
+pub(crate) fn unreadable(error: &satudata_validation::ReadError) -> Error {
     let text = error.to_string();
     let (id, en) = text.split_once(" / ").unwrap_or((&text, &text));
     Error::Unreadable(Message::new(

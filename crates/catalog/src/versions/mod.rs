@@ -110,6 +110,30 @@ impl Catalog {
             })
     }
 
+    /// Physical rows `first .. first + count` of a version's file as uploaded (the numbers a
+    /// report's findings carry), for showing flagged cells in their context.
+    pub async fn version_rows(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+        first: u64,
+        count: usize,
+    ) -> Result<Vec<(u64, Vec<String>)>> {
+        let version = self.version(actor, key, number).await?;
+        let sheet = version
+            .report
+            .as_ref()
+            .and_then(|r| r["table"]["sheet"].as_str().map(str::to_owned));
+        let reader = self.storage().blocking_reader(&version.object_key).await?;
+        let limits = self.settings().read_limits;
+        tokio::task::spawn_blocking(move || {
+            satudata_validation::rows_window(reader, sheet.as_deref(), &limits, first, count)
+        })
+        .await?
+        .map_err(|e| crate::jobs::unreadable(&e))
+    }
+
     /// A version by database id.
     pub(crate) async fn version_by_id(&self, id: i32) -> Result<dataset_version::Model> {
         dataset_version::Entity::find_by_id(id)

@@ -186,6 +186,23 @@ async fn upload_form_report_and_submit(app: TestApp) {
         &cells[..cells.len().min(6000)]
     );
     assert!(cells.contains(">4</a></th>") || cells.contains(">4</th>"));
+    // The grid shows the file around the flagged cell, marked in words as well as colour.
+    let grid = &report.html[report.html.find("id=\"h-grid\"").expect("the grid")..];
+    let flagged = &grid[grid.find("flagged--error").expect("a flagged cell")..];
+    assert!(
+        flagged.starts_with("flagged--error\"><span class=\"flagged__value\">banyak</span>"),
+        "{}",
+        &flagged[..300.min(flagged.len())]
+    );
+    assert!(
+        flagged.contains("Galat: Isi tidak sesuai tipe kolom"),
+        "{}",
+        &flagged[..400.min(flagged.len())]
+    );
+    assert!(
+        cells.contains("?baris=2#h-grid"),
+        "the cell list links to the grid"
+    );
     assert!(
         report.html.contains("id=\"submit-why\""),
         "Ajukan is disabled with its reason"

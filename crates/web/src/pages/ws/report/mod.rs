@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 mod files;
+mod grid;
 
 pub(crate) use files::{clean_csv, source};
 
@@ -80,7 +81,7 @@ struct ReportView {
     suggestions: Value,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct CellFilters {
     temuan: String,
     kolom: String,
@@ -148,7 +149,7 @@ struct ReportPage {
     report: Option<ReportView>,
     not_table_message: Option<String>,
     cells: Cells,
-    grid: Option<Value>,
+    grid: Option<grid::Grid>,
     clean_log: Option<CleanLogView>,
     diff: Option<Diff>,
     submit: Submit,
@@ -312,6 +313,23 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str, n: &str) -> PageR
         .filter(|f| filters.kolom.is_empty() || f["field_name"].as_str() == Some(&filters.kolom))
         .filter(|f| filters.tingkat.is_empty() || f["severity"].as_str() == Some(&filters.tingkat))
         .collect();
+    let baris: Option<u64> = pairs
+        .iter()
+        .find(|(k, _)| k == "baris")
+        .and_then(|(_, v)| v.trim().parse().ok());
+    let baris_text = baris.map(|b| b.to_string()).unwrap_or_default();
+    let filter_pairs = [
+        ("temuan", filters.temuan.as_str()),
+        ("kolom", filters.kolom.as_str()),
+        ("tingkat", filters.tingkat.as_str()),
+    ];
+    // The grid at another start, the cell list's filters kept.
+    let grid_at = |row: u64| {
+        let row = row.to_string();
+        let mut q = filter_pairs.to_vec();
+        q.push(("baris", &row));
+        with_query(&q)
+    };
     let total = matching.len() as u64;
     let hal = page_number(&pairs).min(total.div_ceil(PER_PAGE).max(1));
     let first = (hal - 1) * PER_PAGE;
@@ -331,19 +349,20 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str, n: &str) -> PageR
             }
             .unwrap_or_default()
             .to_owned(),
-            grid_url: None,
+            grid_url: f["row_number"]
+                .as_u64()
+                .filter(|_| has_report)
+                .map(|row| grid_at(row.saturating_sub(2).max(1))),
         })
         .collect();
-    let filter_pairs = [
-        ("temuan", filters.temuan.as_str()),
-        ("kolom", filters.kolom.as_str()),
-        ("tingkat", filters.tingkat.as_str()),
-    ];
     let pagination = Pagination::new(hal, total, PER_PAGE, |p| {
         let p = p.to_string();
         let mut q = filter_pairs.to_vec();
         if p != "1" {
             q.push(("hal", &p));
+        }
+        if !baris_text.is_empty() {
+            q.push(("baris", &baris_text));
         }
         format!("{}#h-cells", with_query(&q))
     });
@@ -358,9 +377,29 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str, n: &str) -> PageR
         rows,
         total,
         pagination,
-        keep: Vec::new(),
+        keep: baris
+            .map(|b| Hidden::of(&[("baris".to_owned(), b.to_string())]))
+            .unwrap_or_default(),
         clear_url: here.clone(),
-        filters,
+        filters: filters.clone(),
+    };
+    let grid = match grid::first_row(&findings, baris).filter(|_| has_report) {
+        Some(first) => {
+            let message_of = |f: &Value| {
+                match lang {
+                    Lang::Id => f["message"].as_str(),
+                    Lang::En => f["message_en"].as_str(),
+                }
+                .unwrap_or_default()
+                .to_owned()
+            };
+            let rows = state
+                .catalog
+                .version_rows(actor, &d.slug, n, first, grid::GRID_ROWS as usize + 1)
+                .await?;
+            grid::build(rows, &raw, &findings, first, message_of, grid_at)
+        }
+        None => None,
     };
     let clean_log = version.clean_log.as_ref().map(|log| CleanLogView {
         rows_written: log["rows_written"].as_u64().unwrap_or(0),
@@ -434,7 +473,7 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str, n: &str) -> PageR
         report,
         not_table_message,
         cells,
-        grid: None,
+        grid,
         clean_log,
         diff,
         submit: Submit {
