@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import new_context, sign_in
-from helpers import blocking, describe, run_axe
+from helpers import blocking, describe, has_visible_focus, run_axe
 
 pytestmark = pytest.mark.skipif(not os.environ.get("SATUDATA_SEEDED"),
                                 reason="needs the real server seeded by tests/browser/real.sh")
@@ -287,3 +287,60 @@ def test_large_upload_over_a_throttled_dropping_link(browser, base_url, seeded, 
     finally:
         ctx.close()
 
+
+
+def focus_on(page, predicate, limit=400):
+    """Tab until `predicate(info)` holds for the focused element; returns every stop passed."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => { const el = document.activeElement; if (!el || el === document.body) return null;
+            const cs = getComputedStyle(el); const r = el.getBoundingClientRect();
+            return {tag: el.tagName.toLowerCase(), id: el.id || null, name: el.getAttribute('name'),
+                    text: (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 80), href: el.getAttribute('href'),
+                    outline: cs.outlineStyle + ' ' + cs.outlineWidth + ' ' + cs.outlineColor, shadow: cs.boxShadow,
+                    bg: cs.backgroundColor, visible: r.width > 0 && r.height > 0}; }""")
+        if info is None:
+            continue
+        stops.append(info)
+        if predicate(info):
+            return stops
+    raise AssertionError(f"never reached the control; last stops: {stops[-5:]}")
+
+
+def test_steward_creates_a_dataset_by_keyboard_only(browser, base_url, shots_dir):
+    """Sign in, open "my datasets", create a dataset with the metadata form, and land on its
+    overview, with the keyboard only; every control passed shows its focus."""
+    email, password = os.environ["SATUDATA_SIGNIN"].split(" ", 1)
+    ctx = new_context(browser, viewport="phone390")
+    try:
+        page = ctx.new_page()
+        page.goto(base_url + "/masuk", wait_until="load")
+        stops = focus_on(page, lambda i: i["id"] == "f-email")
+        page.keyboard.type(email)
+        stops += focus_on(page, lambda i: i["id"] == "f-password")
+        page.keyboard.type(password)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        page.goto(base_url + "/kelola/dataset", wait_until="load")
+        stops += focus_on(page, lambda i: (i["href"] or "") == "/kelola/dataset/baru")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        title = "Jumlah Posyandu Aktif Menurut Kelurahan"
+        for field, keys in (("f-title", title),
+                            ("f-description", "Posyandu yang aktif setiap bulan, per kelurahan."),
+                            ("f-topik", "Perl"), ("f-frekuensi", "Tah")):
+            stops += focus_on(page, lambda i, f=field: i["id"] == f)
+            page.keyboard.type(keys)
+        assert page.input_value("#f-topik") == "Perlindungan Sosial dan Kesehatan"
+        assert page.input_value("#f-frekuensi") == "Tahunan"
+        stops += focus_on(page, lambda i: i["tag"] == "button" and "Simpan dan lanjut" in i["text"])
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith("/kelola/dataset/jumlah-posyandu-aktif-menurut-kelurahan"), page.url
+        assert page.locator(".notice--sukses").count() == 1
+        shot(page, shots_dir, "keyboard-created")
+        hidden = [s for s in stops if s["visible"] and not has_visible_focus(s)]
+        assert not hidden, f"focus not visible on: {hidden[:5]}"
+    finally:
+        ctx.close()
