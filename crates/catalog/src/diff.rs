@@ -1,4 +1,5 @@
-//! What changed between two published versions: columns added and removed, and rows added,
+//! What changed between two versions (published ones, or a cleaned version under review and
+//! the newest published one before it): columns added and removed, and rows added,
 //! removed and changed by the table's key (the declared primary key, else the key the engine
 //! proposed; without one, rows are compared whole). Three streaming passes over the clean
 //! CSVs; memory holds one hash per row of the older version.
@@ -23,6 +24,62 @@ impl Catalog {
         let d = &record.dataset;
         let old = self.published_version(actor, d, Some(a)).await?;
         let new = self.published_version(actor, d, Some(b)).await?;
+        let old_key = self.csv_key(old.id).await?;
+        let new_key = self.csv_key(new.id).await?;
+        let mut out = self.diff_tables(d, &new, old_key, new_key).await?;
+        out["from"] = json!(a);
+        out["to"] = json!(b);
+        Ok(out)
+    }
+
+    /// What version `number` changes from the newest published version before it, for those
+    /// who see the version (its OPD and the walidata before publication): the version's
+    /// published CSV, or its clean table while it is not published. `None` when there is no
+    /// earlier published version, or the version has no clean table (its report has errors).
+    pub async fn diff_with_previous(
+        &self,
+        actor: &Actor,
+        key: &str,
+        number: i32,
+    ) -> Result<Option<Value>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let record = self.dataset(actor, key).await?;
+        let d = &record.dataset;
+        let new = self.version_of(actor, d, number).await?;
+        let Some(old) = crate::entity::dataset_version::Entity::find()
+            .filter(crate::entity::dataset_version::Column::DatasetId.eq(d.id))
+            .filter(crate::entity::dataset_version::Column::Number.lt(number))
+            .filter(crate::entity::dataset_version::Column::PublishedAt.is_not_null())
+            .order_by_desc(crate::entity::dataset_version::Column::Number)
+            .one(self.db())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let new_key = if new.published_at.is_some() {
+            self.csv_key(new.id).await?
+        } else {
+            match &new.clean_sha256 {
+                Some(sha256) => crate::cleaned::blob_key(sha256),
+                None => return Ok(None),
+            }
+        };
+        let old_key = self.csv_key(old.id).await?;
+        let mut out = self.diff_tables(d, &new, old_key, new_key).await?;
+        out["from"] = json!(old.number);
+        out["to"] = json!(number);
+        Ok(Some(out))
+    }
+
+    /// Compares two stored clean CSVs by the dataset's key (declared, else proposed by the
+    /// newer version's report).
+    async fn diff_tables(
+        &self,
+        d: &crate::entity::dataset::Model,
+        new: &crate::entity::dataset_version::Model,
+        old_key: String,
+        new_key: String,
+    ) -> Result<Value> {
         let declared = self
             .schema_of(d)
             .await?
@@ -47,8 +104,6 @@ impl Catalog {
             })
             .or(proposed)
             .unwrap_or_default();
-        let old_key = self.csv_key(old.id).await?;
-        let new_key = self.csv_key(new.id).await?;
         let me = self.clone();
         let reader = move |object: String| {
             let store = me.storage().clone();
@@ -66,12 +121,7 @@ impl Catalog {
         };
         let open_old = reader(old_key);
         let open_new = reader(new_key);
-        let mut out =
-            tokio::task::spawn_blocking(move || compare(&open_old, &open_new, &key_columns))
-                .await??;
-        out["from"] = json!(a);
-        out["to"] = json!(b);
-        Ok(out)
+        tokio::task::spawn_blocking(move || compare(&open_old, &open_new, &key_columns)).await?
     }
 
     async fn csv_key(&self, version_id: i32) -> Result<String> {

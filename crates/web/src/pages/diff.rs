@@ -147,6 +147,35 @@ pub(crate) async fn diff_view(
     b: i32,
 ) -> Result<Diff, WebError> {
     let diff = state.catalog.diff_versions(actor, slug, a, b).await?;
+    diff_of(state, actor, slug, &diff, a, b).await
+}
+
+/// What version `n` changes from the newest published version before it (a version under
+/// review is compared by its clean table); `None` without such a version or a clean table.
+pub(crate) async fn previous_diff_view(
+    state: &WebState,
+    actor: &satudata_catalog::Actor,
+    slug: &str,
+    n: i32,
+) -> Result<Option<Diff>, WebError> {
+    let Some(diff) = state.catalog.diff_with_previous(actor, slug, n).await? else {
+        return Ok(None);
+    };
+    let a = diff["from"]
+        .as_i64()
+        .and_then(|a| i32::try_from(a).ok())
+        .unwrap_or_default();
+    Ok(Some(diff_of(state, actor, slug, &diff, a, n).await?))
+}
+
+async fn diff_of(
+    state: &WebState,
+    actor: &satudata_catalog::Actor,
+    slug: &str,
+    diff: &serde_json::Value,
+    a: i32,
+    b: i32,
+) -> Result<Diff, WebError> {
     // The newer version's header gives the columns their order.
     let header: Vec<String> = state
         .catalog

@@ -13,6 +13,7 @@ use crate::support::{TestApp, twin};
 
 twin!(
     upload_form_report_and_submit,
+    report_of_a_new_upload_shows_what_changed,
     upload_form_errors_keep_the_page_and_check_rights,
     chunked_upload_resumes_and_never_appends_twice,
     chunked_upload_refusals_cancel_and_gc,
@@ -620,4 +621,33 @@ async fn chunked_upload_refusals_cancel_and_gc(app: TestApp) {
     );
     assert_eq!(chunks(), 0);
     assert_eq!(app.count("upload_session").await, 0);
+}
+
+async fn report_of_a_new_upload_shows_what_changed(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Penduduk per Kecamatan", "organization": "dinkes"}))
+        .await;
+    app.publish(&slug, TABLE).await;
+    let browser = produsen(&app);
+    let csrf = browser.csrf().await;
+    let changed = String::from_utf8_lossy(TABLE).replace("1310,Jiwa,2024", "1315,Jiwa,2024");
+    let sent = browser
+        .upload_form(
+            &slug,
+            &csrf,
+            Some(("penduduk.csv", "text/csv", changed.as_bytes())),
+        )
+        .await;
+    let report = report_after(&browser, &sent).await;
+    let diff = &report.html[report.html.find("id=\"h-diff\"").expect("the diff")..];
+    assert!(
+        diff.contains("class=\"diff\""),
+        "{}",
+        &diff[..600.min(diff.len())]
+    );
+    assert!(
+        diff.contains("1310") && diff.contains("1315"),
+        "{}",
+        &diff[..2000.min(diff.len())]
+    );
 }

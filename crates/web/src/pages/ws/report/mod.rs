@@ -17,10 +17,10 @@ mod grid;
 
 pub(crate) use files::{clean_csv, source};
 
-use super::review::{number, previous_diff};
+use super::review::number;
 use super::{Posted, WsDataset, no_store, see_other_with, with_role, ws_dataset};
 use crate::lang::Lang;
-use crate::pages::diff::Diff;
+use crate::pages::diff::{Diff, previous_diff_view};
 use crate::pages::{Hidden, Pagination, page_number, query_string};
 use crate::respond::PageResult;
 use crate::session::Flash;
@@ -442,7 +442,7 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str, n: &str) -> PageR
         .find(|e| e.version_number == Some(n) && e.action.as_str() == "upload")
         .map(|e| e.actor_name.clone())
         .unwrap_or_default();
-    let diff = previous_diff(state, actor, &d.slug, &version, &versions).await?;
+    let diff = previous_diff_view(state, actor, &d.slug, n).await?;
     let not_table_message = (!has_report).then(|| {
         let stored = version
             .report

@@ -21,7 +21,7 @@ use super::report::findings_by_type;
 use super::timeline::{Event, timeline};
 use super::{Errors, FormError, WsDataset, msind_missing, no_store, with_role, ws_dataset};
 use crate::filters::format_date;
-use crate::pages::diff::{Diff, diff_view};
+use crate::pages::diff::{Diff, previous_diff_view};
 use crate::pages::quality::{Quality, quality};
 use crate::respond::{PageResult, WebError};
 use crate::state::{Visitor, WebState};
@@ -240,7 +240,7 @@ pub(super) async fn render(
         !d.description.trim().is_empty(),
         usize::try_from(version.column_count.unwrap_or_default()).unwrap_or_default(),
     )?;
-    let diff = previous_diff(state, actor, slug, &version, &versions).await?;
+    let diff = previous_diff_view(state, actor, slug, n).await?;
     let events = timeline(&catalogue, &history);
     let steward = actor.is_steward();
     let pembina = actor.principal().is_ok_and(|p| p.role == Role::Pembina);
@@ -315,28 +315,6 @@ pub(super) async fn render(
     let frame = state.frame(visitor, "tinjauan", true).await?;
     let response = state.page(visitor, &frame, "workspace/review.html", &body, status)?;
     Ok(no_store(response))
-}
-
-/// The diff of version `version` with the previous published one (the catalog compares
-/// published versions only: none while `version` is unpublished).
-pub(super) async fn previous_diff(
-    state: &WebState,
-    actor: &Actor,
-    slug: &str,
-    version: &satudata_catalog::entity::dataset_version::Model,
-    versions: &[satudata_catalog::entity::dataset_version::Model],
-) -> Result<Option<Diff>, WebError> {
-    let previous = versions
-        .iter()
-        .filter(|v| v.published_at.is_some() && v.number < version.number)
-        .map(|v| v.number)
-        .max();
-    Ok(match previous {
-        Some(a) if version.published_at.is_some() => {
-            Some(diff_view(state, actor, slug, a, version.number).await?)
-        }
-        _ => None,
-    })
 }
 
 /// `GET /kelola/tinjauan/{slug}/{n}`.
