@@ -105,7 +105,8 @@ impl Catalog {
         Ok(saved)
     }
 
-    /// Sets a new password for an account (admin only), checked against the policy.
+    /// Sets a new password for an account (admin only), checked against the policy, and
+    /// revokes its sessions and tokens.
     pub async fn reset_password(&self, actor: &Actor, id: i32, password: &str) -> Result<()> {
         actor.require_admin()?;
         check_password(password, &self.settings().sign_in)?;
@@ -114,6 +115,8 @@ impl Catalog {
         let mut row: account::ActiveModel = detail.account.into();
         row.password_hash = Set(Some(hash));
         row.update(self.db()).await?;
+        // Whoever signed in with the old password is signed out.
+        self.revoke_account_tokens(actor, id).await?;
         Ok(())
     }
 

@@ -101,6 +101,7 @@ impl Catalog {
         let organizations = self
             .organizations_by_id(rows.iter().map(|d| d.organization_id))
             .await?;
+        let last_updates = self.last_updates(&rows).await?;
         let records = self.records(rows).await?;
         for record in records {
             let d = &record.dataset;
@@ -121,9 +122,9 @@ impl Catalog {
                 row.counts[i] += 1;
             }
             row.total += 1;
-            let due = d
-                .published_at
-                .filter(|_| d.withdrawn_at.is_none())
+            let due = last_updates
+                .get(&d.id)
+                .copied()
                 .zip(d.frekuensi.as_deref())
                 .and_then(|(at, f)| next_update(f, local_date(at)));
             if let (Some(at), Some(f)) = (due, d.frekuensi.as_deref())

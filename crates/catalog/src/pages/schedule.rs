@@ -31,6 +31,44 @@ pub fn next_update(frekuensi: &str, last: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
+impl crate::Catalog {
+    /// When each dataset's current version was published (its last update, which the next
+    /// one is due after), by dataset id; withdrawn datasets and those never published are left
+    /// out.
+    pub(crate) async fn last_updates(
+        &self,
+        datasets: &[crate::entity::dataset::Model],
+    ) -> crate::error::Result<std::collections::HashMap<i32, DateTime<Utc>>> {
+        use crate::entity::dataset_version;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+        let current: std::collections::HashMap<i32, i32> = datasets
+            .iter()
+            .filter(|d| d.withdrawn_at.is_none())
+            .filter_map(|d| d.current_version_id.map(|v| (v, d.id)))
+            .collect();
+        let ids: Vec<i32> = current.keys().copied().collect();
+        let mut out = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(i32, Option<DateTime<Utc>>)> = dataset_version::Entity::find()
+                .select_only()
+                .columns([
+                    dataset_version::Column::Id,
+                    dataset_version::Column::PublishedAt,
+                ])
+                .filter(dataset_version::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(self.db())
+                .await?;
+            for (version, at) in rows {
+                if let (Some(dataset), Some(at)) = (current.get(&version), at) {
+                    out.insert(*dataset, at);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;

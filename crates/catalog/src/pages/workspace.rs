@@ -147,8 +147,10 @@ impl Catalog {
             }
         }
         let today = local_today();
+        // Due one period after the current version was published (the last update).
+        let last_updates = self.last_updates(&rows).await?;
         let due_of = |d: &dataset::Model| {
-            let published = d.published_at.filter(|_| d.withdrawn_at.is_none())?;
+            let published = *last_updates.get(&d.id)?;
             next_update(d.frekuensi.as_deref()?, local_date(published))
         };
         let mut due: Vec<DueDataset> = rows

@@ -6,6 +6,9 @@
 //! [`Catalog::upload_version`]: the version is recorded and validated exactly as an upload
 //! through the API. Sessions idle for a day are swept by gc with their chunks.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use bytes::Bytes;
 use chrono::{Duration, Utc};
 use futures_util::{StreamExt, TryStreamExt, stream};
@@ -286,11 +289,19 @@ impl Catalog {
     pub async fn cancel_upload(&self, actor: &Actor, uuid: Uuid) -> Result<()> {
         let (session, _) = self.session(actor, uuid).await?;
         if matches!(session.state.as_str(), RECEIVING | FAILED) {
-            upload_session::Entity::delete_many()
+            let deleted = upload_session::Entity::delete_many()
                 .filter(upload_session::Column::Id.eq(session.id))
                 .filter(upload_session::Column::State.eq(session.state.clone()))
+                .filter(upload_session::Column::Received.eq(session.received))
                 .exec(self.db())
                 .await?;
+            if deleted.rows_affected == 0 {
+                // A chunk or the assembly came first: the chunks are not ours to remove.
+                return Err(Error::Conflict(Message::new(
+                    "Unggahan ini sedang diproses dan tidak dapat dibatalkan sekarang",
+                    "This upload is being processed and cannot be cancelled now",
+                )));
+            }
             self.remove_parts(&session).await;
         }
         Ok(())
@@ -321,6 +332,24 @@ impl Catalog {
             }
             removed.extend(parts);
         }
+        // Chunks no session knows (a chunk stored just before its process died, or whose
+        // session was removed while it was being stored), once as old as an idle session.
+        let live: std::collections::HashSet<String> = upload_session::Entity::find()
+            .all(self.db())
+            .await?
+            .into_iter()
+            .map(|s| s.uuid.to_string())
+            .collect();
+        let cutoff = Utc::now() - age;
+        for (key, modified) in self.storage().list("uploads/").await? {
+            let session = key.split('/').nth(1).unwrap_or_default();
+            if modified < cutoff && !live.contains(session) && !removed.contains(&key) {
+                if !dry_run {
+                    self.storage().delete(&key).await?;
+                }
+                removed.push(key);
+            }
+        }
         Ok(removed)
     }
 
@@ -344,37 +373,74 @@ impl Catalog {
         Ok((session, dataset))
     }
 
-    /// Streams the chunks, in order, into a new version (once: the session is claimed first).
+    /// Claims a complete session for assembly (once: a conditional UPDATE) and assembles it
+    /// in a task of its own, so that a client that goes away does not cut it off; answers at
+    /// once with the session as it now is (validating).
     async fn assemble(
         &self,
         actor: &Actor,
         session: upload_session::Model,
         slug: &str,
     ) -> Result<UploadStatus> {
-        let now = Utc::now();
+        let claimed_at = Utc::now();
         let claimed = upload_session::Entity::update_many()
             .col_expr(upload_session::Column::State, Expr::value(ASSEMBLING))
-            .col_expr(upload_session::Column::UpdatedAt, Expr::value(now))
+            .col_expr(upload_session::Column::UpdatedAt, Expr::value(claimed_at))
             .filter(upload_session::Column::Id.eq(session.id))
             .filter(upload_session::Column::State.eq(session.state.clone()))
             .filter(upload_session::Column::UpdatedAt.eq(session.updated_at))
             .exec(self.db())
             .await?;
-        if claimed.rows_affected == 0 {
-            let (session, _) = self.session(actor, session.uuid).await?;
-            return self.status_of(&session, slug).await;
+        if claimed.rows_affected == 1 {
+            let (me, actor, slug) = (self.clone(), actor.clone(), slug.to_owned());
+            let session = session.clone();
+            tokio::spawn(async move {
+                let uuid = session.uuid;
+                if let Err(e) = me
+                    .assemble_claimed(&actor, session, &slug, claimed_at)
+                    .await
+                {
+                    tracing::warn!(upload = %uuid, error = %e, "assembling an upload failed");
+                }
+            });
         }
+        let (session, _) = self.session(actor, session.uuid).await?;
+        self.status_of(&session, slug).await
+    }
+
+    /// Streams the chunks, in order, into a new version, and records the outcome if the
+    /// session is still the one claimed at `claimed_at`. A failure to read a chunk from the
+    /// store (or of the database) keeps the chunks and lets the next status request try
+    /// again; a file that is no table fails the upload.
+    async fn assemble_claimed(
+        &self,
+        actor: &Actor,
+        session: upload_session::Model,
+        slug: &str,
+        claimed_at: chrono::DateTime<Utc>,
+    ) -> Result<()> {
         let storage = self.storage().clone();
+        let store_failed = Arc::new(AtomicBool::new(false));
+        let failed = store_failed.clone();
         let body = stream::iter(parts_of(&session))
             .then(move |key| {
                 let storage = storage.clone();
                 async move { storage.stream(&key).await }
             })
-            .map(|opened| match opened {
-                Ok(chunks) => chunks.map_err(|e| e.to_string()).boxed(),
-                Err(e) => {
-                    let failure = e.to_string();
-                    stream::once(async move { Err(failure) }).boxed()
+            .map(move |opened| {
+                let failed = failed.clone();
+                match opened {
+                    Ok(chunks) => chunks
+                        .map_err(move |e| {
+                            failed.store(true, Ordering::Relaxed);
+                            e.to_string()
+                        })
+                        .boxed(),
+                    Err(e) => {
+                        failed.store(true, Ordering::Relaxed);
+                        let failure = e.to_string();
+                        stream::once(async move { Err(failure) }).boxed()
+                    }
                 }
             })
             .flatten()
@@ -387,37 +453,54 @@ impl Catalog {
             body,
         };
         let outcome = self.upload_version(actor, slug, upload).await;
-        let mut row: upload_session::ActiveModel = session.clone().into();
-        row.updated_at = Set(Utc::now());
-        match &outcome {
-            Ok((version, job)) => {
-                row.state = Set(VALIDATING.to_owned());
-                row.version_id = Set(Some(version.id));
-                row.job_uuid = Set(Some(job.uuid));
-                row.parts = Set(serde_json::json!([]));
-            }
-            Err(e) if e.is_internal() => {
-                // The database or the store failed: the chunks stay, and the next status
-                // request assembles again.
-                tracing::warn!(upload = %session.uuid, error = %e, "assembling an upload failed");
-                row.state = Set(RECEIVING.to_owned());
-            }
-            Err(e) => {
-                row.state = Set(FAILED.to_owned());
-                row.error = Set(serde_json::to_string(&JobFailure::of(e)).ok());
-                row.parts = Set(serde_json::json!([]));
-            }
-        }
-        let row = row.update(self.db()).await?;
-        if row.state != RECEIVING {
+        let retry = match &outcome {
+            Ok(_) => false,
+            Err(e) => e.is_internal() || store_failed.load(Ordering::Relaxed),
+        };
+        if outcome.is_ok() {
+            // The version holds the file now: its chunks go before the session says so.
             self.remove_parts(&session).await;
         }
-        if let Err(e) = outcome
-            && e.is_internal()
-        {
-            return Err(e);
+        let mut update = upload_session::Entity::update_many()
+            .col_expr(upload_session::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(upload_session::Column::Id.eq(session.id))
+            .filter(upload_session::Column::State.eq(ASSEMBLING))
+            .filter(upload_session::Column::UpdatedAt.eq(claimed_at));
+        update = match &outcome {
+            Ok((version, job)) => update
+                .col_expr(upload_session::Column::State, Expr::value(VALIDATING))
+                .col_expr(upload_session::Column::VersionId, Expr::value(version.id))
+                .col_expr(upload_session::Column::JobUuid, Expr::value(job.uuid))
+                .col_expr(
+                    upload_session::Column::Parts,
+                    Expr::value(serde_json::json!([])),
+                ),
+            // The chunks stay; the next status request assembles again.
+            Err(_) if retry => {
+                update.col_expr(upload_session::Column::State, Expr::value(RECEIVING))
+            }
+            Err(e) => update
+                .col_expr(upload_session::Column::State, Expr::value(FAILED))
+                .col_expr(
+                    upload_session::Column::Error,
+                    Expr::value(serde_json::to_string(&JobFailure::of(e)).ok()),
+                )
+                .col_expr(
+                    upload_session::Column::Parts,
+                    Expr::value(serde_json::json!([])),
+                ),
+        };
+        let recorded = update.exec(self.db()).await?.rows_affected == 1;
+        if recorded && outcome.is_err() && !retry {
+            self.remove_parts(&session).await;
         }
-        self.status_of(&row, slug).await
+        if !recorded {
+            tracing::warn!(upload = %session.uuid, "an assembly outlived its claim; its outcome is not recorded");
+        }
+        match outcome {
+            Err(e) if retry => Err(e),
+            _ => Ok(()),
+        }
     }
 
     async fn remove_parts(&self, session: &upload_session::Model) {

@@ -244,7 +244,16 @@ pub(crate) async fn save(
             }
             columns.push(column);
         }
-        let schema = schema_of(&columns);
+        // What the editor does not show (descriptions, other constraints, missingValues …)
+        // is kept from the stored schema.
+        let stored = state
+            .catalog
+            .dataset(&visitor.actor, &slug)
+            .await?
+            .dataset
+            .table_schema
+            .unwrap_or(Value::Null);
+        let schema = schema_of(&columns, &stored);
         let refused = if errors.is_empty() {
             match state
                 .catalog
@@ -280,23 +289,44 @@ pub(crate) async fn save(
     state.respond(visitor, page).await
 }
 
-/// The Table Schema of the posted rows: a bound column takes its variable's type.
-fn schema_of(columns: &[Column]) -> Value {
+/// The Table Schema of the posted rows over the stored one: each column keeps the stored
+/// field's other properties (description, constraints other than `required` …), the schema its
+/// other keys (`missingValues`, `uniqueKeys` …); a bound column takes its variable's type.
+fn schema_of(columns: &[Column], stored: &Value) -> Value {
     let fields: Vec<Value> = columns
         .iter()
         .map(|c| {
-            let mut f = Map::new();
+            let mut f: Map<String, Value> = stored["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|f| f["name"].as_str() == Some(c.name.as_str()))
+                .and_then(|f| f.as_object().cloned())
+                .unwrap_or_default();
             f.insert("name".into(), json!(c.name));
             if c.standar.is_empty() {
                 f.insert("type".into(), json!(c.kind));
+                f.remove("standar_data");
             } else {
+                f.remove("type");
                 f.insert("standar_data".into(), json!(c.standar));
             }
-            if !c.title.is_empty() {
+            if c.title.is_empty() {
+                f.remove("title");
+            } else {
                 f.insert("title".into(), json!(c.title));
             }
+            let mut constraints = f
+                .remove("constraints")
+                .and_then(|v| v.as_object().cloned())
+                .unwrap_or_default();
             if c.required {
-                f.insert("constraints".into(), json!({"required": true}));
+                constraints.insert("required".into(), json!(true));
+            } else {
+                constraints.remove("required");
+            }
+            if !constraints.is_empty() {
+                f.insert("constraints".into(), Value::Object(constraints));
             }
             Value::Object(f)
         })
@@ -306,16 +336,45 @@ fn schema_of(columns: &[Column]) -> Value {
         .filter(|c| c.key)
         .map(|c| c.name.as_str())
         .collect();
-    let mut schema = json!({ "fields": fields });
-    if !key.is_empty() {
-        schema["primaryKey"] = json!(key);
+    let mut schema = stored.as_object().cloned().unwrap_or_default();
+    schema.insert("fields".into(), Value::Array(fields));
+    if key.is_empty() {
+        schema.remove("primaryKey");
+    } else {
+        schema.insert("primaryKey".into(), json!(key));
     }
-    schema
+    Value::Object(schema)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::snake;
+    use super::{Column, schema_of, snake};
+    use serde_json::json;
+
+    #[test]
+    fn what_the_editor_does_not_show_is_kept() {
+        let stored = json!({"fields": [
+            {"name": "jumlah", "type": "integer", "description": "Jumlah jiwa",
+             "constraints": {"minimum": 0, "required": true}}],
+            "missingValues": ["", "-"], "primaryKey": ["jumlah"]});
+        let column = Column {
+            name: "jumlah".into(),
+            standar: String::new(),
+            kind: "number".into(),
+            title: "Jumlah".into(),
+            required: false,
+            key: false,
+            sample: Vec::new(),
+            suggested: None,
+        };
+        let schema = schema_of(&[column], &stored);
+        assert_eq!(
+            schema,
+            json!({"fields": [{"name": "jumlah", "type": "number", "description": "Jumlah jiwa",
+                               "title": "Jumlah", "constraints": {"minimum": 0}}],
+                   "missingValues": ["", "-"]})
+        );
+    }
 
     #[test]
     fn labels_become_snake_case() {

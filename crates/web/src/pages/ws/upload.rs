@@ -196,7 +196,16 @@ pub(crate) async fn receive(
         {
             match field.name() {
                 Some("csrf_token") => {
-                    csrf = Some(field.text().await.unwrap_or_default());
+                    // A token is 64 characters; nothing longer is read into memory.
+                    let mut field = field;
+                    let mut token = Vec::new();
+                    while let Ok(Some(chunk)) = field.chunk().await {
+                        token.extend_from_slice(&chunk);
+                        if token.len() > 256 {
+                            return Err(WebError::Status(StatusCode::BAD_REQUEST));
+                        }
+                    }
+                    csrf = Some(String::from_utf8_lossy(&token).into_owned());
                 }
                 Some("berkas") => {
                     check_csrf(&visitor, csrf.as_deref())?;

@@ -231,6 +231,16 @@ pub(crate) async fn chunk(
         );
     };
     let limit = CHUNK_SIZE as usize;
+    let declared = visitor
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return refused(CatalogError::TooLarge {
+            limit: limit as u64,
+        });
+    }
     let bytes = match axum::body::to_bytes(request.into_body(), limit + 1).await {
         Ok(b) if b.len() <= limit => b,
         Ok(_) => {

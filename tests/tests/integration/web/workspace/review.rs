@@ -54,9 +54,10 @@ async fn my_datasets_by_role_with_status_in_words(app: TestApp) {
     let other = app
         .dataset(json!({"title": "Jumlah Guru Disdik", "organization": "disdik"}))
         .await;
-    // The published one was due a year after it was published.
+    // The published one was due a year after its current version was published.
     app.execute(&format!(
-        "UPDATE dataset SET published_at = '2020-01-01 00:00:00+00:00' WHERE slug = '{published}'"
+        "UPDATE dataset_version SET published_at = '2020-01-01 00:00:00+00:00' \
+         WHERE dataset_id = (SELECT id FROM dataset WHERE slug = '{published}')"
     ))
     .await;
 

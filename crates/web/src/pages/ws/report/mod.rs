@@ -255,8 +255,11 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str, n: &str) -> PageR
         .into_iter()
         .flatten()
         .collect();
+    // Per column: the findings only (a column summary carries its count; the cell findings
+    // behind it, in `details`, are not counted again).
+    let summaries: Vec<&Value> = raw["findings"].as_array().into_iter().flatten().collect();
     let count_in = |column: &str, severity: &str| {
-        findings
+        summaries
             .iter()
             .filter(|f| f["field_name"].as_str() == Some(column))
             .filter(|f| f["severity"].as_str() == Some(severity))
@@ -316,7 +319,12 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str, n: &str) -> PageR
     let baris: Option<u64> = pairs
         .iter()
         .find(|(k, _)| k == "baris")
-        .and_then(|(_, v)| v.trim().parse().ok());
+        .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+        .map(|b| {
+            let last = raw["table"]["row_count"].as_u64().unwrap_or(0)
+                + raw["table"]["header_row"].as_u64().unwrap_or(1);
+            b.clamp(1, last.max(1))
+        });
     let baris_text = baris.map(|b| b.to_string()).unwrap_or_default();
     let filter_pairs = [
         ("temuan", filters.temuan.as_str()),
