@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from conftest import new_context, sign_in
 from helpers import blocking, describe, has_visible_focus, run_axe
@@ -250,8 +251,13 @@ def test_large_upload_over_a_throttled_dropping_link(browser, base_url, seeded, 
         dropped_at = None
         deadline = time.time() + 600
         while "/versi/" not in page.url and time.time() < deadline:
-            value = page.evaluate("() => { const b = document.querySelector('[data-upload-bar]');"
-                                  " return b ? b.value : null; }")
+            try:
+                value = page.evaluate("() => { const b = document.querySelector('[data-upload-bar]');"
+                                      " return b ? b.value : null; }")
+            except PlaywrightError:
+                # The page went on to the report while it was being read.
+                page.wait_for_load_state("load")
+                continue
             if value is not None:
                 seen.append(float(value))
             if dropped_at is None and seen and seen[-1] >= 40:
