@@ -189,7 +189,7 @@ fn empty_upload() -> Error {
 }
 
 /// Keeps the last path segment of a client's file name, without control characters.
-fn clean_filename(name: Option<&str>) -> Option<String> {
+pub(super) fn clean_filename(name: Option<&str>) -> Option<String> {
     let base = name?.rsplit(['/', '\\']).next()?.trim();
     let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
     (!clean.is_empty() && clean != "." && clean != "..").then_some(clean)

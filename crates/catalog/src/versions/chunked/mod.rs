@@ -168,15 +168,7 @@ impl Catalog {
                 "The chosen file is empty",
             ));
         }
-        let filename: String = open
-            .filename
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(255)
-            .collect();
+        let filename = super::upload::clean_filename(Some(&open.filename)).unwrap_or_default();
         let media_type = media_type_for(&open.media_type, &filename)?;
         let now = Utc::now();
         let row = upload_session::ActiveModel {

@@ -34,6 +34,16 @@ use crate::respond::WebError;
 use crate::session::{self, Flash};
 use crate::state::{Visitor, WebState};
 
+/// The Table Schema types the checks know (`type.*` strings); others show as `any` or text.
+pub(crate) const FIELD_TYPES: [&str; 6] =
+    ["string", "integer", "number", "boolean", "date", "year"];
+
+/// A form value: `None` when empty (after trimming).
+pub(crate) fn optional(v: &str) -> Option<String> {
+    let v = v.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
 /// Largest urlencoded form body (the metadata form is the largest: a few kB).
 const FORM_LIMIT: usize = 256 * 1024;
 

@@ -188,15 +188,6 @@ fn table(
     Ok((header, rows))
 }
 
-/// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
 fn attachment(body: Vec<u8>, media_type: &'static str, name: &str) -> Response {
     let mut response = Body::from(body).into_response();
     let headers = response.headers_mut();
@@ -213,25 +204,24 @@ pub(crate) async fn csv(State(state): State<WebState>, visitor: Visitor) -> Resp
         let (recap, tahun) = recap(&state, &visitor).await?;
         let page = view(&visitor, &recap, tahun);
         let (header, rows) = table(&state, &visitor, &page)?;
-        let mut out = String::from("\u{feff}");
-        let line = |cells: Vec<String>| cells.join(",") + "\r\n";
-        out.push_str(&line(header.iter().map(|h| csv_field(h)).collect()));
+        // The published files' CSV dialect (RFC 4180, CRLF), after a BOM for Excel.
+        let mut out = satudata_publish::csv_writer("\u{feff}".as_bytes().to_vec());
+        let failed = |e: &dyn std::fmt::Display| {
+            WebError::Catalog(satudata_catalog::Error::Invariant(format!(
+                "the recap CSV: {e}"
+            )))
+        };
+        out.write_record(&header).map_err(|e| failed(&e))?;
         for row in rows {
-            out.push_str(&line(
-                row.iter()
-                    .map(|c| match c {
-                        ReportCell::Text(t) => csv_field(t),
-                        ReportCell::Int(n) => n.to_string(),
-                        ReportCell::Empty => String::new(),
-                    })
-                    .collect(),
-            ));
+            out.write_record(row.iter().map(|c| match c {
+                ReportCell::Text(t) => t.clone(),
+                ReportCell::Int(n) => n.to_string(),
+                ReportCell::Empty => String::new(),
+            }))
+            .map_err(|e| failed(&e))?;
         }
-        PageResult::Ok(attachment(
-            out.into_bytes(),
-            "text/csv; charset=utf-8",
-            "rekap-opd.csv",
-        ))
+        let out = out.into_inner().map_err(|e| failed(&e))?;
+        PageResult::Ok(attachment(out, "text/csv; charset=utf-8", "rekap-opd.csv"))
     };
     state.respond(&visitor, file).await
 }
@@ -251,16 +241,4 @@ pub(crate) async fn xlsx(State(state): State<WebState>, visitor: Visitor) -> Res
         ))
     };
     state.respond(&visitor, file).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("Dinas Kesehatan"), "Dinas Kesehatan");
-        assert_eq!(csv_field("Dinas A, B"), "\"Dinas A, B\"");
-        assert_eq!(csv_field("Badan \"X\""), "\"Badan \"\"X\"\"\"");
-    }
 }

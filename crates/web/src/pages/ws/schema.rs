@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use satudata_catalog::entity::standard_variable;
 use satudata_catalog::{Error as CatalogError, Role};
+use satudata_validation::snake_case;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -22,7 +23,7 @@ use crate::session::Flash;
 use crate::state::{Visitor, WebState};
 
 const EDITORS: [Role; 3] = [Role::Produsen, Role::Walidata, Role::Admin];
-const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "date", "year"];
+use super::FIELD_TYPES as TYPES;
 /// More columns than any table a steward binds by hand (a guard on `count`).
 const MAX_COLUMNS: usize = 500;
 
@@ -60,25 +61,12 @@ struct SchemaPage {
     field_errors: BTreeMap<String, String>,
 }
 
-/// `snake_case` of a label (`Jenis Kelamin` → `jenis_kelamin`).
-fn snake(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_owned()
-}
-
 /// A variable whose name or kode is the column's name.
 fn suggestion(name: &str, standards: &[standard_variable::Model]) -> Option<String> {
-    let name = snake(name);
+    let name = snake_case(name);
     standards
         .iter()
-        .find(|s| snake(&s.nama) == name || snake(&s.kode) == name)
+        .find(|s| snake_case(&s.nama) == name || snake_case(&s.kode) == name)
         .map(|s| s.kode.clone())
 }
 
@@ -348,7 +336,7 @@ fn schema_of(columns: &[Column], stored: &Value) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{Column, schema_of, snake};
+    use super::{Column, schema_of};
     use serde_json::json;
 
     #[test]
@@ -374,12 +362,5 @@ mod tests {
                                "title": "Jumlah", "constraints": {"minimum": 0}}],
                    "missingValues": ["", "-"]})
         );
-    }
-
-    #[test]
-    fn labels_become_snake_case() {
-        assert_eq!(snake("Jenis Kelamin"), "jenis_kelamin");
-        assert_eq!(snake("JML_KUNJUNGAN"), "jml_kunjungan");
-        assert_eq!(snake(" Kode  (Kemendagri) "), "kode_kemendagri");
     }
 }

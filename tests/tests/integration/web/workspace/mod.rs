@@ -5,6 +5,7 @@
 //! (`review.rs`). Shared here: accounts with passwords and a cookie-keeping browser.
 
 mod admin;
+mod chunked;
 mod metadata;
 mod recap;
 mod review;

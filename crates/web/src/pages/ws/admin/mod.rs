@@ -19,7 +19,9 @@ use satudata_catalog::portal::PortalPatch;
 use satudata_catalog::{Error as CatalogError, Role, vocab};
 use serde::Serialize;
 
-use super::{Errors, FormError, Posted, message, no_store, see_other_with, text, with_role};
+use super::{
+    Errors, FormError, Posted, message, no_store, optional, see_other_with, text, with_role,
+};
 use crate::respond::{PageResult, WebError};
 use crate::session::Flash;
 use crate::state::{Visitor, WebState};
@@ -80,11 +82,6 @@ pub(super) fn refusal_at(
         }
         _ => Err(error.into()),
     }
-}
-
-fn optional(v: &str) -> Option<String> {
-    let v = v.trim();
-    (!v.is_empty()).then(|| v.to_owned())
 }
 
 #[derive(Debug, Serialize)]

@@ -3,6 +3,8 @@
 //! `baris`.
 
 use serde::Serialize;
+
+use super::rank;
 use serde_json::Value;
 
 /// Rows a grid page shows.
@@ -39,14 +41,6 @@ pub(super) struct Grid {
     rows: Vec<GridRow>,
     prev_url: Option<String>,
     next_url: Option<String>,
-}
-
-fn rank(severity: &str) -> u8 {
-    match severity {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    }
 }
 
 /// The first row a grid shows: `baris` when asked, else two rows before the first flagged one.

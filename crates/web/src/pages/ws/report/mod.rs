@@ -29,8 +29,7 @@ use crate::state::{Visitor, WebState};
 /// Who opens reports: the OPD's stewards, the walidata, the admin and a pembina.
 pub(super) const READERS: [Role; 4] = [Role::Produsen, Role::Walidata, Role::Admin, Role::Pembina];
 const PER_PAGE: u64 = 50;
-/// Table Schema types with a label of their own (`type.*`); others show as `any`.
-const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "date", "year"];
+use super::FIELD_TYPES as TYPES;
 
 #[derive(Debug, Serialize)]
 struct VersionView {
@@ -158,7 +157,8 @@ struct ReportPage {
     cancel_url: String,
 }
 
-fn rank(severity: &str) -> u8 {
+/// Errors first, then warnings, then the rest.
+pub(super) fn rank(severity: &str) -> u8 {
     match severity {
         "error" => 0,
         "warning" => 1,

@@ -9,8 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use satudata_catalog::standards::{CodeItem, CodeListInput};
 
+use super::super::optional;
 use super::super::{Errors, Posted, see_other_with, text, with_role};
-use super::{EDITORS, Form, blank, field_of, optional, refusal, render};
+use super::{EDITORS, Form, blank, field_of, refusal, render};
 use crate::respond::WebError;
 use crate::session::Flash;
 use crate::state::{Visitor, WebState};

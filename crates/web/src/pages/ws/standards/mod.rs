@@ -18,14 +18,15 @@ mod code_lists;
 pub(crate) use code_lists::{create_code_list, edit_code_list, new_code_list, update_code_list};
 
 use super::{
-    Errors, FormError, Posted, SelectOption, message, no_store, see_other_with, text, with_role,
+    Errors, FormError, Posted, SelectOption, message, no_store, optional, see_other_with, text,
+    with_role,
 };
 use crate::respond::{PageResult, WebError};
 use crate::session::Flash;
 use crate::state::{Visitor, WebState};
 
 pub(super) const EDITORS: [Role; 3] = [Role::Walidata, Role::Admin, Role::Pembina];
-const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "date", "year"];
+use super::FIELD_TYPES as TYPES;
 const VARIABLE_FIELDS: [&str; 11] = [
     "kode",
     "nama",
@@ -235,11 +236,6 @@ async fn variable(state: WebState, key: Option<String>, visitor: Visitor) -> Res
         render(&state, &visitor, form, Errors::default(), StatusCode::OK).await
     };
     state.respond(&visitor, page).await
-}
-
-pub(super) fn optional(v: &str) -> Option<String> {
-    let v = v.trim();
-    (!v.is_empty()).then(|| v.to_owned())
 }
 
 /// A decimal as a steward writes it (`12,5` or `12.5`).
