@@ -263,7 +263,7 @@ def _journey_files(folder: Path) -> dict:
         if len(parts) == 3 and parts[0].isdigit():
             # The generator numbers data rows from the id column; the header is physical row 1.
             cells.append({"row": int(parts[0]) + 1, "column": parts[1], "kind": parts[2]})
-    return {"bad": str(bad), "good": str(good), "planted": cells,
+    return {"bad": str(bad), "good": str(good), "planted": cells, "schema_file": str(schema),
             "schema": json.loads(schema.read_text(encoding="utf-8"))}
 
 

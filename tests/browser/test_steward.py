@@ -1,8 +1,8 @@
 """Issue 20: the steward's and the walidata's journeys through the real workspace.
 
-The steward signs in, uploads a table with planted errors (the shared generator's, with the
-dataset's Table Schema bound) through the resumable upload, and the report lists exactly the
-planted cells; the fixed file is uploaded and submitted; the walidata returns it with a note,
+The steward signs in, creates a dataset with the metadata form, imports the walidata's Table
+Schema (the shared generator's) as a file, uploads a table with planted errors through the
+resumable upload, and the report lists exactly the planted cells; the fixed file is uploaded and submitted; the walidata returns it with a note,
 the steward sees the note and submits again; the walidata approves and publishes, and the
 dataset is on the public portal and in package_search. Also: the plain form without
 JavaScript, the pages at 390×844, and a 100 MB upload over a throttled link that drops.
@@ -69,15 +69,36 @@ def error_cells(page, report_url: str) -> set[tuple[int, str]]:
     return cells
 
 
-def test_steward_upload_fix_submit_return_and_publish(browser, base_url, seeded, shots_dir):
-    slug, journey = seeded["unggah"], seeded["journey"]
-    title = "Jumlah Tenaga Kesehatan Menurut Kecamatan"
+def test_steward_creates_uploads_fixes_submits_and_publishes(browser, base_url, seeded, shots_dir):
+    journey = seeded["journey"]
+    title = "Jumlah Kunjungan Layanan Puskesmas Menurut Kelurahan"
+    slug = "jumlah-kunjungan-layanan-puskesmas-menurut-kelurahan"
     steward = new_context(browser)
     walidata = new_context(browser)
     try:
         sign_in(steward, base_url)
         page = steward.new_page()
-        page.goto(f"{base_url}/kelola/dataset/{slug}", wait_until="load")
+        # A new dataset with the metadata form, then the walidata's Table Schema imported as a file.
+        page.goto(f"{base_url}/kelola/dataset", wait_until="load")
+        with page.expect_navigation():
+            page.click("main a[href='/kelola/dataset/baru']")
+        page.fill("#f-title", title)
+        page.fill("#f-description", "Kunjungan ke puskesmas per kelurahan, jenis layanan, dan bulan.")
+        page.select_option("#f-topik", "Perlindungan Sosial dan Kesehatan")
+        page.select_option("#f-frekuensi", "Tahunan")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        assert page.url.endswith(f"/kelola/dataset/{slug}"), page.url
+        with page.expect_navigation():
+            page.click(f"main a[href='/kelola/dataset/{slug}/skema']")
+        page.set_input_files("#f-schema_file", journey["schema_file"])
+        with page.expect_navigation():
+            page.click(f"form[action='/kelola/dataset/{slug}/skema/impor'] button[type=submit]")
+        assert page.url.endswith(f"/kelola/dataset/{slug}/skema"), page.url
+        assert page.locator(".notice--sukses").count() == 1, page.inner_text("main")[:500]
+        assert page.locator("input[name=count]").get_attribute("value") == "14"
+        check_axe(page, "schema imported")
+        shot(page, shots_dir, "0-schema-imported")
         with page.expect_navigation():
             page.click(f"main a[href='/kelola/dataset/{slug}/unggah']")
         check_axe(page, "upload")
@@ -139,7 +160,7 @@ def test_steward_upload_fix_submit_return_and_publish(browser, base_url, seeded,
         public = walidata.new_page()
         public.goto(f"{base_url}/dataset/{slug}", wait_until="load")
         assert title in public.locator("h1").inner_text()
-        with urllib.request.urlopen(base_url + "/api/3/action/package_search?q=tenaga", timeout=60) as r:
+        with urllib.request.urlopen(base_url + "/api/3/action/package_search?q=puskesmas", timeout=60) as r:
             found = json.loads(r.read())
         assert any(x["title"] == title for x in found["result"]["results"]), found
     finally:

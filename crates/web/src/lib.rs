@@ -39,7 +39,7 @@ pub use state::{Session, Visitor, WebState};
 /// Every page, in both languages, with the static files and HTML error pages.
 pub fn router(state: WebState) -> Router {
     type Handler = axum::routing::MethodRouter<WebState>;
-    let pages: [(&str, Handler); 51] = [
+    let pages: [(&str, Handler); 52] = [
         (
             "/masuk",
             get(pages::ws::signin::show).post(pages::ws::signin::submit),
@@ -63,6 +63,10 @@ pub fn router(state: WebState) -> Router {
         (
             "/kelola/dataset/{slug}/skema",
             get(pages::ws::schema::show).post(pages::ws::schema::save),
+        ),
+        (
+            "/kelola/dataset/{slug}/skema/impor",
+            post(pages::ws::schema::import),
         ),
         (
             "/kelola/dataset/{slug}/riwayat",

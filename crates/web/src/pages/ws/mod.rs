@@ -44,7 +44,8 @@ pub(crate) fn optional(v: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_owned())
 }
 
-/// Largest urlencoded form body (the metadata form is the largest: a few kB).
+/// Largest form body, urlencoded or multipart (the metadata form is a few kB; an imported
+/// Table Schema with long code lists can be tens of kB).
 const FORM_LIMIT: usize = 256 * 1024;
 
 /// `FormError` of macros.html.
@@ -191,8 +192,19 @@ impl FromRequest<WebState> for Posted {
         let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
             return Err(refuse(&visitor, StatusCode::PAYLOAD_TOO_LARGE).await);
         };
-        let fields: Vec<(String, String)> =
-            url::form_urlencoded::parse(&bytes).into_owned().collect();
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| v.starts_with("multipart/form-data"))
+            .map(str::to_owned);
+        let fields = match multipart {
+            Some(content_type) => match multipart_fields(&content_type, bytes).await {
+                Some(fields) => fields,
+                None => return Err(refuse(&visitor, StatusCode::BAD_REQUEST).await),
+            },
+            None => url::form_urlencoded::parse(&bytes).into_owned().collect(),
+        };
         if let Some(session) = &visitor.session {
             let sent = fields
                 .iter()
@@ -213,6 +225,28 @@ impl FromRequest<WebState> for Posted {
         }
         Ok(Self { visitor, fields })
     }
+}
+
+/// The fields of a small `multipart/form-data` body (already read, within `FORM_LIMIT`): a
+/// file field's value is its content as text. `None` when the body is not valid multipart.
+async fn multipart_fields(
+    content_type: &str,
+    bytes: axum::body::Bytes,
+) -> Option<Vec<(String, String)>> {
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(axum::body::Body::from(bytes))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(request, &())
+        .await
+        .ok()?;
+    let mut fields = Vec::new();
+    while let Some(field) = form.next_field().await.ok()? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field.bytes().await.ok()?;
+        fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    Some(fields)
 }
 
 /// `GET /kelola`: the workspace's first page for the signed-in role — the review queue for

@@ -38,6 +38,8 @@ struct Column {
     key: bool,
     sample: Vec<String>,
     suggested: Option<String>,
+    /// The stored field's other rules in words (code list, limits …), which the editor keeps.
+    more: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -59,6 +61,9 @@ struct SchemaPage {
     types: [&'static str; 6],
     errors: Vec<FormError>,
     field_errors: BTreeMap<String, String>,
+    import_url: String,
+    /// The pasted Table Schema, kept when the import was refused.
+    import_text: String,
 }
 
 /// A variable whose name or kode is the column's name.
@@ -103,6 +108,7 @@ fn columns_of(schema: &Value, standards: &[standard_variable::Model]) -> Vec<Col
                 key: keys.contains(&name.as_str()),
                 sample: Vec::new(),
                 suggested: suggestion(&name, standards),
+                more: None,
                 name,
             }
         })
@@ -113,7 +119,7 @@ async fn render(
     state: &WebState,
     visitor: &Visitor,
     slug: &str,
-    posted: Option<Vec<Column>>,
+    posted: Posting,
     errors: Errors,
     status: StatusCode,
 ) -> PageResult {
@@ -127,12 +133,29 @@ async fn render(
         .iter()
         .find_map(|v| v.report.as_ref().map(|r| r["schema"].clone()))
         .filter(|s| s["fields"].is_array());
-    let (source, columns) = match (posted, &record.dataset.table_schema, inferred) {
+    let (posted, import_text) = match posted {
+        Posting::None => (None, String::new()),
+        Posting::Columns(columns) => (Some(columns), String::new()),
+        Posting::Import(text) => (None, text),
+    };
+    let (source, mut columns) = match (posted, &record.dataset.table_schema, inferred) {
         (Some(columns), _, _) => ("stored", columns),
         (None, Some(stored), _) => ("stored", columns_of(stored, &standards)),
         (None, None, Some(inferred)) => ("inferred", columns_of(&inferred, &standards)),
         (None, None, None) => ("none", Vec::new()),
     };
+    if let Some(stored) = &record.dataset.table_schema {
+        for c in &mut columns {
+            let field = stored["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|f| f["name"].as_str() == Some(c.name.as_str()));
+            if let Some(field) = field {
+                c.more = other_rules(state, visitor, &field["constraints"])?;
+            }
+        }
+    }
     let body = SchemaPage {
         ws: ws_dataset(visitor, &record, versions.first()),
         tab: "schema",
@@ -155,6 +178,11 @@ async fn render(
         types: TYPES,
         errors: errors.list,
         field_errors: errors.by_field,
+        import_url: visitor.url(&format!(
+            "/kelola/dataset/{}/skema/impor",
+            record.dataset.slug
+        )),
+        import_text,
     };
     let frame = state.frame(visitor, "kelola", true).await?;
     Ok(no_store(state.page(
@@ -163,6 +191,50 @@ async fn render(
         "workspace/schema.html",
         &body,
         status,
+    )?))
+}
+
+/// The constraints the editor does not show, in words ("Juga: 3 nilai yang boleh, paling
+/// kecil 0"), or `None`.
+fn other_rules(
+    state: &WebState,
+    visitor: &Visitor,
+    constraints: &Value,
+) -> Result<Option<String>, WebError> {
+    let shown = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+    let mut rules = Vec::new();
+    if let Some(values) = constraints["enum"].as_array() {
+        let n = values.len().to_string();
+        rules.push(text(
+            state,
+            visitor,
+            "schema.rule_enum",
+            &[("n", n.as_str())],
+        )?);
+    }
+    for (key, name) in [
+        ("minimum", "schema.rule_minimum"),
+        ("maximum", "schema.rule_maximum"),
+    ] {
+        if let Some(v) = constraints.get(key) {
+            rules.push(text(state, visitor, name, &[("v", shown(v).as_str())])?);
+        }
+    }
+    if constraints["unique"].as_bool() == Some(true) {
+        rules.push(text(state, visitor, "schema.rule_unique", &[])?);
+    }
+    if constraints.get("pattern").is_some() {
+        rules.push(text(state, visitor, "schema.rule_pattern", &[])?);
+    }
+    if rules.is_empty() {
+        return Ok(None);
+    }
+    let list = rules.join(", ");
+    Ok(Some(text(
+        state,
+        visitor,
+        "schema.rules_more",
+        &[("list", list.as_str())],
     )?))
 }
 
@@ -176,7 +248,7 @@ pub(crate) async fn show(
         &state,
         &visitor,
         &slug,
-        None,
+        Posting::None,
         Errors::default(),
         StatusCode::OK,
     );
@@ -214,6 +286,7 @@ pub(crate) async fn save(
                 key: get("key") == "1",
                 sample: Vec::new(),
                 suggested: suggestion(&get("name"), &standards),
+                more: None,
             };
             if !column.standar.is_empty() && !standards.iter().any(|s| s.kode == column.standar) {
                 let m = text(
@@ -268,13 +341,92 @@ pub(crate) async fn save(
             &state,
             visitor,
             &slug,
-            Some(columns),
+            Posting::Columns(columns),
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await
     };
     state.respond(visitor, page).await
+}
+
+/// `POST /kelola/dataset/{slug}/skema/impor` (multipart: `berkas`, a `.json` file, or the
+/// pasted `schema_json`): a whole Table Schema, e.g. the one the walidata sent with a Standar
+/// Data, replaces the stored one → 303 back to the editor with a flash, or the page again (422)
+/// with the text kept and why it was refused (not JSON: where; not a Table Schema: the
+/// catalog's reason).
+pub(crate) async fn import(
+    State(state): State<WebState>,
+    Path(slug): Path<String>,
+    posted: Posted,
+) -> Response {
+    let visitor = &posted.visitor;
+    let page = async {
+        with_role(visitor, &EDITORS)?;
+        let file = posted.get("berkas");
+        let text_in = if file.trim().is_empty() {
+            posted.get("schema_json")
+        } else {
+            file
+        };
+        let mut errors = Errors::default();
+        if text_in.trim().is_empty() {
+            errors.add(
+                "schema_json",
+                text(&state, visitor, "schema.error_import_empty", &[])?,
+            );
+        } else {
+            match serde_json::from_str::<Value>(&text_in) {
+                Err(e) => {
+                    let (line, column) = (e.line().to_string(), e.column().to_string());
+                    let m = text(
+                        &state,
+                        visitor,
+                        "schema.error_import_json",
+                        &[("line", line.as_str()), ("column", column.as_str())],
+                    )?;
+                    errors.add("schema_json", m);
+                }
+                Ok(schema) => {
+                    let columns = schema["fields"].as_array().map_or(0, Vec::len).to_string();
+                    match state
+                        .catalog
+                        .set_dataset_schema(&visitor.actor, &slug, schema)
+                        .await
+                    {
+                        Ok(_) => {
+                            return Ok(see_other_with(
+                                &state,
+                                &visitor.url(&format!("/kelola/dataset/{slug}/skema")),
+                                &Flash::ok("schema.imported_flash", &[("n", columns.as_str())]),
+                            ));
+                        }
+                        Err(CatalogError::Invalid { message: m, .. }) => {
+                            errors.add("schema_json", message(visitor.lang, &m));
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+        }
+        render(
+            &state,
+            visitor,
+            &slug,
+            Posting::Import(text_in),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
+    state.respond(visitor, page).await
+}
+
+/// What a refused form sent, shown again.
+enum Posting {
+    None,
+    Columns(Vec<Column>),
+    Import(String),
 }
 
 /// The Table Schema of the posted rows over the stored one: each column keeps the stored
@@ -354,6 +506,7 @@ mod tests {
             key: false,
             sample: Vec::new(),
             suggested: None,
+            more: None,
         };
         let schema = schema_of(&[column], &stored);
         assert_eq!(

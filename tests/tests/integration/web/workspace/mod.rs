@@ -157,3 +157,17 @@ pub(super) fn location(page: &Page) -> &str {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
 }
+
+/// The page a flash cookie of `page` shows, for `browser`.
+pub(super) async fn with_flash(browser: &Browser<'_>, page: &Page) -> Page {
+    let flash = flash_set_cookie(page).expect("a flash");
+    let b = Browser {
+        app: browser.app,
+        cookie: Some(format!(
+            "{}; {}",
+            browser.cookie.clone().expect("cookie"),
+            flash.split(';').next().expect("pair")
+        )),
+    };
+    b.get(location(page)).await
+}

@@ -4,7 +4,7 @@
 use axum::http::{StatusCode, header};
 use serde_json::json;
 
-use super::super::{Page, TABLE, excerpt, html};
+use super::super::{TABLE, excerpt, html};
 use super::*;
 use crate::support::{TestApp, twin};
 
@@ -380,20 +380,6 @@ async fn signed<'a>(app: &'a TestApp, token: &str) -> (Browser<'a>, String) {
     };
     let csrf = browser.csrf().await;
     (browser, csrf)
-}
-
-/// The page a flash cookie of `page` shows, for `browser`.
-async fn with_flash(browser: &Browser<'_>, page: &Page) -> Page {
-    let flash = flash_set_cookie(page).expect("a flash");
-    let b = Browser {
-        app: browser.app,
-        cookie: Some(format!(
-            "{}; {}",
-            browser.cookie.clone().expect("cookie"),
-            flash.split(';').next().expect("pair")
-        )),
-    };
-    b.get(location(page)).await
 }
 
 async fn review_page_return_approve_publish_withdraw(app: TestApp) {

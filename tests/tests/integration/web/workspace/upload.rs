@@ -22,10 +22,10 @@ const WITH_ERROR: &[u8] = b"kode_kecamatan,nama_kecamatan,jenis_kelamin,jumlah,s
 35.76.02,Magersari,Laki-laki,banyak,Jiwa,2023\n35.76.02,Magersari,Perempuan,210,Jiwa,2023\n\
 35.76.03,Kranggan,Laki-laki,1300,Jiwa,2024\n35.76.03,Kranggan,Perempuan,1310,Jiwa,2024\n";
 
-const BOUNDARY: &str = "----satudata-test-boundary";
+pub(super) const BOUNDARY: &str = "----satudata-test-boundary";
 
 /// A multipart body with `csrf_token` first, then `berkas` (when `file` is given).
-fn multipart(csrf: &str, file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
+pub(super) fn multipart(csrf: &str, file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
     let mut body = Vec::new();
     body.extend_from_slice(
         format!(
