@@ -142,78 +142,15 @@ impl ApiError {
 
 impl From<CatalogError> for ApiError {
     fn from(error: CatalogError) -> Self {
-        let retry_after = match &error {
-            CatalogError::TooManyRequests { retry_after, .. } => Some(*retry_after),
-            CatalogError::Unavailable(_) => Some(5),
-            _ => None,
-        };
-        let (status, code, message, field) = match error {
-            CatalogError::TooManyRequests { message, .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                message,
-                None,
-            ),
-            CatalogError::Unavailable(m) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m, None)
-            }
-            CatalogError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
-            CatalogError::Invalid { field, message } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                message,
-                Some(field.into_owned()),
-            ),
-            CatalogError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
-            CatalogError::BadParameter { param, message } => {
-                (StatusCode::BAD_REQUEST, "bad_request", message, Some(param))
-            }
-            CatalogError::Gone(m) => (StatusCode::GONE, "gone", m, None),
-            CatalogError::Unauthenticated(m) => {
-                (StatusCode::UNAUTHORIZED, "unauthenticated", m, None)
-            }
-            CatalogError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
-            CatalogError::TooLarge { limit } => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                Message::new(
-                    format!("Berkas melebihi batas unggah {limit} bita"),
-                    format!("The file exceeds the upload limit of {limit} bytes"),
-                ),
-                None,
-            ),
-            CatalogError::UnsupportedMediaType(kind) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                Message::new(
-                    format!(
-                        "Jenis berkas '{kind}' tidak didukung; kirim CSV (text/csv), XLSX atau JSON"
-                    ),
-                    format!(
-                        "Media type '{kind}' is not supported; send CSV (text/csv), XLSX or JSON"
-                    ),
-                ),
-                None,
-            ),
-            CatalogError::Unreadable(m) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unreadable_table",
-                m,
-                None,
-            ),
-            error => {
-                tracing::error!(error = %Chain(&error), "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    internal_message(),
-                    None,
-                )
-            }
-        };
-        let mut api = Self::new(status, code, message);
-        api.body.field = field;
-        api.header = retry_after.map(ErrorHeader::RetryAfter);
+        if error.is_internal() || matches!(error, CatalogError::Backup(_)) {
+            tracing::error!(error = %Chain(&error), "request failed");
+        }
+        let answer = error.answer();
+        let status =
+            StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut api = Self::new(status, answer.code, answer.message);
+        api.body.field = answer.field;
+        api.header = answer.retry_after.map(ErrorHeader::RetryAfter);
         api
     }
 }
@@ -248,10 +185,7 @@ impl From<satudata_catalog::dataquery::Error> for ApiError {
 
 /// What a client is told of a failure of ours (the log has the cause).
 fn internal_message() -> Message {
-    Message::new(
-        "Terjadi kesalahan di server; coba lagi nanti",
-        "Something went wrong on the server; try again later",
-    )
+    Message::internal()
 }
 
 pub use satudata_catalog::error::Chain;

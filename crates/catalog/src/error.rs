@@ -217,3 +217,101 @@ impl Error {
         ))
     }
 }
+
+/// What a client is told about an error, whichever door it came through (the JSON API, the
+/// browser's upload protocol): the HTTP status, the envelope's stable `code`, the message,
+/// the request field at fault and how many seconds to wait. An internal error becomes a 500
+/// that says nothing of its cause; log [`Chain`] before asking for the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The envelope's machine-readable code (`not_found`, `validation_failed` …).
+    pub code: &'static str,
+    /// What the person reads.
+    pub message: Message,
+    /// The request field or query parameter at fault.
+    pub field: Option<String>,
+    /// Seconds to wait before trying again (`Retry-After`).
+    pub retry_after: Option<u64>,
+}
+
+impl Error {
+    /// The answer a client gets for this error.
+    pub fn answer(self) -> Answer {
+        let plain = |status, code, message| Answer {
+            status,
+            code,
+            message,
+            field: None,
+            retry_after: None,
+        };
+        match self {
+            Self::TooManyRequests {
+                retry_after,
+                message,
+            } => Answer {
+                retry_after: Some(retry_after),
+                ..plain(429, "too_many_requests", message)
+            },
+            Self::Unavailable(m) => Answer {
+                retry_after: Some(5),
+                ..plain(503, "unavailable", m)
+            },
+            Self::NotFound(m) => plain(404, "not_found", m),
+            Self::Invalid { field, message } => Answer {
+                field: Some(field.into_owned()),
+                ..plain(422, "validation_failed", message)
+            },
+            Self::Conflict(m) => plain(409, "conflict", m),
+            Self::BadParameter { param, message } => Answer {
+                field: Some(param),
+                ..plain(400, "bad_request", message)
+            },
+            Self::Gone(m) => plain(410, "gone", m),
+            Self::Unauthenticated(m) => plain(401, "unauthenticated", m),
+            Self::Forbidden(m) => plain(403, "forbidden", m),
+            Self::TooLarge { limit } => plain(
+                413,
+                "payload_too_large",
+                Message::new(
+                    format!("Berkas melebihi batas unggah {limit} bita"),
+                    format!("The file exceeds the upload limit of {limit} bytes"),
+                ),
+            ),
+            Self::UnsupportedMediaType(kind) => plain(
+                415,
+                "unsupported_media_type",
+                Message::new(
+                    format!(
+                        "Jenis berkas '{kind}' tidak didukung; kirim CSV (text/csv), XLSX atau JSON"
+                    ),
+                    format!(
+                        "Media type '{kind}' is not supported; send CSV (text/csv), XLSX or JSON"
+                    ),
+                ),
+            ),
+            Self::Unreadable(m) => plain(422, "unreadable_table", m),
+            Self::Database(_)
+            | Self::Storage(_)
+            | Self::Publish(_)
+            | Self::Query(_)
+            | Self::Io { .. }
+            | Self::Json { .. }
+            | Self::Task(_)
+            | Self::Internal { .. }
+            | Self::Backup(_)
+            | Self::Invariant(_) => plain(500, "internal", Message::internal()),
+        }
+    }
+}
+
+impl Message {
+    /// The message of a failure of ours: nothing of its cause.
+    pub fn internal() -> Self {
+        Self::new(
+            "Terjadi kesalahan di server; coba lagi nanti",
+            "Something went wrong on the server; try again later",
+        )
+    }
+}

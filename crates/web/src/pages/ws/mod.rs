@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use satudata_catalog::datasets::DatasetRecord;
 use satudata_catalog::entity::dataset_version;
 use satudata_catalog::lifecycle::VersionStatus;
-use satudata_catalog::{Actor, Message, Principal, Role};
+use satudata_catalog::{Actor, Error as CatalogError, Message, Principal, Role};
 use serde::Serialize;
 
 use crate::lang::Lang;
@@ -77,6 +77,40 @@ impl Errors {
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
+
+    /// A refusal of the catalog (`Invalid`, `Conflict`) in the page's language, at the form
+    /// field `at` chooses from the catalog's field path ("" for a conflict); any other error
+    /// is handed back for the error page.
+    pub(crate) fn refused(
+        &mut self,
+        visitor: &Visitor,
+        error: CatalogError,
+        at: impl FnOnce(&str) -> String,
+    ) -> Result<(), WebError> {
+        match &error {
+            CatalogError::Invalid { field, message: m } => {
+                self.add(&at(field), message(visitor.lang, m));
+                Ok(())
+            }
+            CatalogError::Conflict(m) => {
+                self.add(&at(""), message(visitor.lang, m));
+                Ok(())
+            }
+            _ => Err(error.into()),
+        }
+    }
+}
+
+/// The form field for a catalog field path (`items[3].code` → `items`) when the form has it,
+/// else `fallback`.
+pub(crate) fn form_field(path: &str, fields: &[&str], fallback: &str) -> String {
+    let name = path.split(['.', '[']).next().unwrap_or_default();
+    if fields.contains(&name) {
+        name
+    } else {
+        fallback
+    }
+    .to_owned()
 }
 
 /// A catalog message in the page's language.

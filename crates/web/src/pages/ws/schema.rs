@@ -8,15 +8,14 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use satudata_catalog::Role;
 use satudata_catalog::entity::standard_variable;
-use satudata_catalog::{Error as CatalogError, Role};
 use satudata_validation::snake_case;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Errors, FormError, Posted, WsDataset, message, no_store, see_other_with, text, with_role,
-    ws_dataset,
+    Errors, FormError, Posted, WsDataset, no_store, see_other_with, text, with_role, ws_dataset,
 };
 use crate::respond::{PageResult, WebError};
 use crate::session::Flash;
@@ -315,7 +314,7 @@ pub(crate) async fn save(
             .table_schema
             .unwrap_or(Value::Null);
         let schema = schema_of(&columns, &stored);
-        let refused = if errors.is_empty() {
+        if errors.is_empty() {
             match state
                 .catalog
                 .set_dataset_schema(&visitor.actor, &slug, schema)
@@ -328,14 +327,8 @@ pub(crate) async fn save(
                         &Flash::ok("schema.saved_flash", &[]),
                     ));
                 }
-                Err(CatalogError::Invalid { message: m, .. }) => Some(message(visitor.lang, &m)),
-                Err(e) => return Err(e.into()),
+                Err(e) => errors.refused(visitor, e, |_| "standar_0".into())?,
             }
-        } else {
-            None
-        };
-        if let Some(m) = refused {
-            errors.add("standar_0", m);
         }
         render(
             &state,
@@ -401,10 +394,7 @@ pub(crate) async fn import(
                                 &Flash::ok("schema.imported_flash", &[("n", columns.as_str())]),
                             ));
                         }
-                        Err(CatalogError::Invalid { message: m, .. }) => {
-                            errors.add("schema_json", message(visitor.lang, &m));
-                        }
-                        Err(e) => return Err(e.into()),
+                        Err(e) => errors.refused(visitor, e, |_| "schema_json".into())?,
                     }
                 }
             }

@@ -67,50 +67,20 @@ fn envelope(status: StatusCode, code: &str, m: &Message) -> Response {
     no_store((status, Json(value)).into_response())
 }
 
+/// The JSON API's answer for a catalog error (the same status, code and message).
 fn refused(error: CatalogError) -> Response {
-    let (status, code, m) = match error {
-        CatalogError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
-        CatalogError::Gone(m) => (StatusCode::GONE, "gone", m),
-        CatalogError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m),
-        CatalogError::Unauthenticated(m) => (StatusCode::UNAUTHORIZED, "unauthenticated", m),
-        CatalogError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m),
-        CatalogError::Invalid { message: m, .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", m)
-        }
-        CatalogError::Unreadable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "unreadable_table", m),
-        CatalogError::TooLarge { limit } => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            Message::new(
-                format!("Berkas atau potongan lebih besar dari batas {limit} bita"),
-                format!("The file or chunk is larger than the limit of {limit} bytes"),
-            ),
-        ),
-        CatalogError::UnsupportedMediaType(t) => (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            Message::new(
-                format!("Jenis berkas {t} tidak diterima: unggah CSV, XLSX atau JSON"),
-                format!("Files of type {t} are not accepted: upload CSV, XLSX or JSON"),
-            ),
-        ),
-        CatalogError::TooManyRequests { message: m, .. } => {
-            (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", m)
-        }
-        CatalogError::Unavailable(m) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", m),
-        other => {
-            tracing::error!(error = %other, "upload request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                Message::new(
-                    "Terjadi kesalahan di server; coba lagi",
-                    "Something went wrong on the server; try again",
-                ),
-            )
-        }
-    };
-    envelope(status, code, &m)
+    if error.is_internal() {
+        tracing::error!(error = %satudata_catalog::error::Chain(&error), "upload request failed");
+    }
+    let answer = error.answer();
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = envelope(status, answer.code, &answer.message);
+    if let Some(seconds) = answer.retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 fn bad_request(id: &str, en: &str) -> Response {

@@ -2,16 +2,19 @@
 //! its flags), the sign-in limits, CSRF (cross-site `Origin`/`Sec-Fetch-Site`, the per-session
 //! token), sign out revoking the token, "my tokens", and who may open which page
 //! (`session.rs`); my datasets, the review queue, the review page and the dataset overview
-//! (`review.rs`). Shared here: accounts with passwords and a cookie-keeping browser.
+//! (`datasets.rs`, `queue.rs`, `review.rs`). Shared here: accounts with passwords and a cookie-keeping browser.
 
 mod admin;
 mod chunked;
+mod datasets;
 mod metadata;
+mod queue;
 mod recap;
 mod review;
 mod schema;
 mod session;
 mod standards;
+mod tokens;
 mod upload;
 
 use axum::body::Body;
@@ -19,7 +22,9 @@ use axum::http::{Request, StatusCode, header};
 use satudata_catalog::Actor;
 use satudata_catalog::accounts::NewAccount;
 
-use super::{Page, excerpt};
+use serde_json::json;
+
+use super::{Page, TABLE, excerpt};
 use crate::support::TestApp;
 
 pub(super) const PASSWORD: &str = "kata-sandi-rahasia-1";
@@ -170,4 +175,41 @@ pub(super) async fn with_flash(browser: &Browser<'_>, page: &Page) -> Page {
         )),
     };
     b.get(location(page)).await
+}
+
+/// Uploads `csv` to a new dataset of `org` as `token` and submits version 1.
+pub(super) async fn submitted(app: &TestApp, body: serde_json::Value, token: &str) -> String {
+    let slug = app.dataset(body).await;
+    app.upload(&slug, Some(token), "text/csv", TABLE)
+        .await
+        .expect(StatusCode::CREATED);
+    app.post_json(
+        &format!("/api/v1/datasets/{slug}/versions/1/submit"),
+        Some(token),
+        json!({}),
+    )
+    .await
+    .expect(StatusCode::OK);
+    slug
+}
+
+/// The status of version `n` as the API has it.
+pub(super) async fn version_status(app: &TestApp, slug: &str, n: i32) -> serde_json::Value {
+    app.get(
+        &format!("/api/v1/datasets/{slug}/versions/{n}"),
+        Some(&app.tokens.walidata),
+    )
+    .await
+    .expect(StatusCode::OK)
+    .json
+}
+
+/// A browser signed in with a seeded token as its session cookie, and its CSRF token.
+pub(super) async fn signed<'a>(app: &'a TestApp, token: &str) -> (Browser<'a>, String) {
+    let browser = Browser {
+        app,
+        cookie: Some(format!("satudata_sesi={token}")),
+    };
+    let csrf = browser.csrf().await;
+    (browser, csrf)
 }

@@ -13,9 +13,9 @@ use satudata_catalog::{Role, vocab};
 use serde::Serialize;
 
 use super::super::{
-    Errors, FormError, Posted, SelectOption, no_store, see_other_with, text, with_role,
+    Errors, FormError, Posted, SelectOption, form_field, no_store, see_other_with, text, with_role,
 };
-use super::{posted_form, refusal_at, required};
+use super::{posted_form, required};
 use crate::respond::{PageResult, WebError};
 use crate::session::Flash;
 use crate::state::{Visitor, WebState};
@@ -197,7 +197,7 @@ pub(crate) async fn create_account(State(state): State<WebState>, posted: Posted
                         &Flash::ok("admin.saved_flash", &[("name", &a.name)]),
                     ));
                 }
-                Err(e) => refusal_at(visitor, e, &NEW_FIELDS, "email", &mut errors)?,
+                Err(e) => errors.refused(visitor, e, |f| form_field(f, &NEW_FIELDS, "email"))?,
             }
         }
         // The password is never shown again.
@@ -366,7 +366,7 @@ pub(crate) async fn save_account(
                         &Flash::ok("admin.saved_flash", &[("name", &a.name)]),
                     ));
                 }
-                Err(e) => refusal_at(visitor, e, &EDIT_FIELDS, "role", &mut errors)?,
+                Err(e) => errors.refused(visitor, e, |f| form_field(f, &EDIT_FIELDS, "role"))?,
             }
         }
         account_page(
@@ -412,7 +412,9 @@ pub(crate) async fn reset_password(
                         &Flash::ok("admin.password_flash", &[]),
                     ));
                 }
-                Err(e) => refusal_at(visitor, e, &["password"], "password", &mut errors)?,
+                Err(e) => {
+                    errors.refused(visitor, e, |f| form_field(f, &["password"], "password"))?
+                }
             }
         }
         account_page(

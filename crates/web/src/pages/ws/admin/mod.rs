@@ -16,11 +16,11 @@ use axum::response::Response;
 use satudata_catalog::organizations::{NewOrganization, OrganizationPatch};
 use satudata_catalog::paging::Page;
 use satudata_catalog::portal::PortalPatch;
-use satudata_catalog::{Error as CatalogError, Role, vocab};
+use satudata_catalog::{Role, vocab};
 use serde::Serialize;
 
 use super::{
-    Errors, FormError, Posted, message, no_store, optional, see_other_with, text, with_role,
+    Errors, FormError, Posted, form_field, no_store, optional, see_other_with, text, with_role,
 };
 use crate::respond::{PageResult, WebError};
 use crate::session::Flash;
@@ -55,33 +55,6 @@ pub(super) fn posted_form(posted: &Posted, fields: &[&str]) -> BTreeMap<String, 
         .iter()
         .map(|f| ((*f).to_owned(), posted.get(f).trim().to_owned()))
         .collect()
-}
-
-/// A refusal of the catalog at its field (one of `fields`, else `fallback`).
-pub(super) fn refusal_at(
-    visitor: &Visitor,
-    error: CatalogError,
-    fields: &[&str],
-    fallback: &str,
-    errors: &mut Errors,
-) -> Result<(), WebError> {
-    match &error {
-        CatalogError::Invalid { field, message: m } => {
-            let name = field.split(['.', '[']).next().unwrap_or_default();
-            let at = if fields.contains(&name) {
-                name
-            } else {
-                fallback
-            };
-            errors.add(at, message(visitor.lang, m));
-            Ok(())
-        }
-        CatalogError::Conflict(m) => {
-            errors.add(fallback, message(visitor.lang, m));
-            Ok(())
-        }
-        _ => Err(error.into()),
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -284,7 +257,7 @@ pub(crate) async fn create_opd(State(state): State<WebState>, posted: Posted) ->
                         &Flash::ok("admin.saved_flash", &[("name", &o.name)]),
                     ));
                 }
-                Err(e) => refusal_at(visitor, e, &OPD_FIELDS, "slug", &mut errors)?,
+                Err(e) => errors.refused(visitor, e, |f| form_field(f, &OPD_FIELDS, "slug"))?,
             }
         }
         opd_page(
@@ -337,7 +310,7 @@ pub(crate) async fn save_opd(
                         &Flash::ok("admin.saved_flash", &[("name", &o.name)]),
                     ));
                 }
-                Err(e) => refusal_at(visitor, e, &OPD_FIELDS, "name", &mut errors)?,
+                Err(e) => errors.refused(visitor, e, |f| form_field(f, &OPD_FIELDS, "name"))?,
             }
         }
         opd_page(
@@ -467,7 +440,7 @@ pub(crate) async fn save_portal(State(state): State<WebState>, posted: Posted) -
                 }
                 Err(e) => {
                     let fields = [&PORTAL_FIELDS[..], &["bbox"]].concat();
-                    refusal_at(visitor, e, &fields, "name", &mut errors)?;
+                    errors.refused(visitor, e, |f| form_field(f, &fields, "name"))?;
                     if let Some(m) = errors.by_field.remove("bbox") {
                         errors.list.retain(|f| f.field != "bbox");
                         errors.add("bbox_west", m);

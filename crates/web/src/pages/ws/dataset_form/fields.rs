@@ -327,20 +327,14 @@ pub(super) fn blank() -> BTreeMap<String, String> {
 }
 
 /// The form field a catalog refusal is about (`msind.konsep` → `msind_konsep`).
-pub(super) fn field_of(error: &CatalogError) -> Option<String> {
-    match error {
-        CatalogError::Invalid { field, .. } => {
-            let f = field
-                .replacen("msind.", "msind_", 1)
-                .replacen("mskeg.", "mskeg_", 1);
-            let f = f.split(['[', '.']).next().unwrap_or_default().to_owned();
-            Some(if field_names().any(|n| n == f) {
-                f
-            } else {
-                "title".into()
-            })
-        }
-        CatalogError::Conflict(_) => Some("title".into()),
-        _ => None,
+pub(super) fn field_of(path: &str) -> String {
+    let f = path
+        .replacen("msind.", "msind_", 1)
+        .replacen("mskeg.", "mskeg_", 1);
+    let f = f.split(['[', '.']).next().unwrap_or_default().to_owned();
+    if field_names().any(|n| n == f) {
+        f
+    } else {
+        "title".into()
     }
 }

@@ -15,12 +15,12 @@ use axum::response::Response;
 use satudata_catalog::datasets::DatasetRecord;
 use satudata_catalog::national::MSKEG_KEYS;
 use satudata_catalog::paging::Page;
-use satudata_catalog::{Error as CatalogError, Role, vocab};
+use satudata_catalog::{Role, vocab};
 use serde::Serialize;
 
 use super::{
-    Errors, FormError, Posted, SelectOption, WsDataset, message, no_store, see_other_with, text,
-    with_role, ws_dataset,
+    Errors, FormError, Posted, SelectOption, WsDataset, no_store, see_other_with, text, with_role,
+    ws_dataset,
 };
 use fields::{
     MskegGroup, blank, field_of, form_has_organization, form_of, form_of_post, input_of,
@@ -221,39 +221,27 @@ pub(crate) async fn create(State(state): State<WebState>, posted: Posted) -> Res
             record: None,
             newest: None,
         };
-        if !errors.is_empty() {
-            return render(
-                &state,
-                visitor,
-                mode(),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        match state.catalog.create_dataset(&visitor.actor, input).await {
-            Ok(record) => Ok(see_other_with(
-                &state,
-                &visitor.url(&format!("/kelola/dataset/{}", record.dataset.slug)),
-                &Flash::ok("dsform.created_flash", &[("title", &record.dataset.title)]),
-            )),
-            Err(e) => match field_of(&e) {
-                Some(field) => {
-                    errors.add(&field, refusal(visitor, &e));
-                    render(
+        if errors.is_empty() {
+            match state.catalog.create_dataset(&visitor.actor, input).await {
+                Ok(record) => {
+                    return Ok(see_other_with(
                         &state,
-                        visitor,
-                        mode(),
-                        form,
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
+                        &visitor.url(&format!("/kelola/dataset/{}", record.dataset.slug)),
+                        &Flash::ok("dsform.created_flash", &[("title", &record.dataset.title)]),
+                    ));
                 }
-                None => Err(e.into()),
-            },
+                Err(e) => errors.refused(visitor, e, field_of)?,
+            }
         }
+        render(
+            &state,
+            visitor,
+            mode(),
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     };
     state.respond(visitor, page).await
 }
@@ -284,52 +272,31 @@ pub(crate) async fn save(
             record: Some(&record),
             newest: versions.first(),
         };
-        if !errors.is_empty() {
-            return render(
-                &state,
-                visitor,
-                mode(),
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        match state
-            .catalog
-            .update_dataset(&visitor.actor, &slug, input)
-            .await
-        {
-            Ok(saved) => Ok(see_other_with(
-                &state,
-                &visitor.url(&format!("/kelola/dataset/{slug}")),
-                &Flash::ok("dsform.saved_flash", &[("title", &saved.dataset.title)]),
-            )),
-            Err(e) => match field_of(&e) {
-                Some(field) => {
-                    errors.add(&field, refusal(visitor, &e));
-                    render(
+        if errors.is_empty() {
+            match state
+                .catalog
+                .update_dataset(&visitor.actor, &slug, input)
+                .await
+            {
+                Ok(saved) => {
+                    return Ok(see_other_with(
                         &state,
-                        visitor,
-                        mode(),
-                        form,
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
+                        &visitor.url(&format!("/kelola/dataset/{slug}")),
+                        &Flash::ok("dsform.saved_flash", &[("title", &saved.dataset.title)]),
+                    ));
                 }
-                None => Err(e.into()),
-            },
+                Err(e) => errors.refused(visitor, e, field_of)?,
+            }
         }
+        render(
+            &state,
+            visitor,
+            mode(),
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     };
     state.respond(visitor, page).await
-}
-
-fn refusal(visitor: &Visitor, error: &CatalogError) -> String {
-    match error {
-        CatalogError::Invalid { message: m, .. } | CatalogError::Conflict(m) => {
-            message(visitor.lang, m)
-        }
-        other => other.to_string(),
-    }
 }

@@ -11,7 +11,7 @@ use satudata_catalog::standards::{CodeItem, CodeListInput};
 
 use super::super::optional;
 use super::super::{Errors, Posted, see_other_with, text, with_role};
-use super::{EDITORS, Form, blank, field_of, refusal, render};
+use super::{EDITORS, Form, blank, field_of, render};
 use crate::respond::WebError;
 use crate::session::Flash;
 use crate::state::{Visitor, WebState};
@@ -162,26 +162,23 @@ async fn save_code_list(state: WebState, key: Option<String>, posted: Posted) ->
             None => state.catalog.create_code_list(&visitor.actor, input).await,
         };
         match saved {
-            Ok(c) => Ok(see_other_with(
-                &state,
-                &visitor.url("/kelola/standar-data"),
-                &Flash::ok("stdedit.saved_flash", &[("name", &c.name)]),
-            )),
-            Err(e) => match refusal(visitor, &e) {
-                Some(m) => {
-                    errors.add(&field_of(&e, &CODE_LIST_FIELDS), m);
-                    render(
-                        &state,
-                        visitor,
-                        form(values),
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                None => Err(e.into()),
-            },
+            Ok(c) => {
+                return Ok(see_other_with(
+                    &state,
+                    &visitor.url("/kelola/standar-data"),
+                    &Flash::ok("stdedit.saved_flash", &[("name", &c.name)]),
+                ));
+            }
+            Err(e) => errors.refused(visitor, e, |f| field_of(f, &CODE_LIST_FIELDS))?,
         }
+        render(
+            &state,
+            visitor,
+            form(values),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     };
     state.respond(visitor, page).await
 }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use satudata_catalog::Role;
 use satudata_catalog::standards::StandardInput;
-use satudata_catalog::{Error as CatalogError, Role};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -18,7 +18,7 @@ mod code_lists;
 pub(crate) use code_lists::{create_code_list, edit_code_list, new_code_list, update_code_list};
 
 use super::{
-    Errors, FormError, Posted, SelectOption, message, no_store, optional, see_other_with, text,
+    Errors, FormError, Posted, SelectOption, form_field, no_store, optional, see_other_with, text,
     with_role,
 };
 use crate::respond::{PageResult, WebError};
@@ -247,32 +247,16 @@ fn decimal(v: &str) -> Result<Option<f64>, ()> {
     v.replace(',', ".").parse::<f64>().map(Some).map_err(|_| ())
 }
 
-/// The field a catalog refusal is about, among `fields` (else the first).
-pub(super) fn field_of(error: &CatalogError, fields: &[&str]) -> String {
-    let name = match error {
-        CatalogError::Invalid { field, .. } => field.split(['.', '[']).next().unwrap_or_default(),
-        _ => "",
-    };
-    let name = if name == "items" { "codes" } else { name };
-    if fields.contains(&name) {
-        name.to_owned()
+/// The form field a catalog refusal is about: a code list's `items[3]` is the `codes` box;
+/// anything else not on the form goes to the name (after the fixed key).
+pub(super) fn field_of(path: &str, fields: &[&str]) -> String {
+    let fallback = fields[usize::from(fields[0] == "kode" || fields[0] == "slug")];
+    let path = if path.starts_with("items") {
+        "codes"
     } else {
-        fields[if fields[0] == "kode" || fields[0] == "slug" {
-            1
-        } else {
-            0
-        }]
-        .to_owned()
-    }
-}
-
-pub(super) fn refusal(visitor: &Visitor, error: &CatalogError) -> Option<String> {
-    match error {
-        CatalogError::Invalid { message: m, .. } | CatalogError::Conflict(m) => {
-            Some(message(visitor.lang, m))
-        }
-        _ => None,
-    }
+        path
+    };
+    form_field(path, fields, fallback)
 }
 
 /// `POST /kelola/standar-data/variabel/baru` and `…/variabel/{kode}`.
@@ -357,26 +341,23 @@ async fn save_variable(state: WebState, key: Option<String>, posted: Posted) -> 
             None => state.catalog.create_standard(&visitor.actor, input).await,
         };
         match saved {
-            Ok(v) => Ok(see_other_with(
-                &state,
-                &visitor.url("/kelola/standar-data"),
-                &Flash::ok("stdedit.saved_flash", &[("name", &v.kode)]),
-            )),
-            Err(e) => match refusal(visitor, &e) {
-                Some(m) => {
-                    errors.add(&field_of(&e, &VARIABLE_FIELDS), m);
-                    render(
-                        &state,
-                        visitor,
-                        form(values),
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                None => Err(e.into()),
-            },
+            Ok(v) => {
+                return Ok(see_other_with(
+                    &state,
+                    &visitor.url("/kelola/standar-data"),
+                    &Flash::ok("stdedit.saved_flash", &[("name", &v.kode)]),
+                ));
+            }
+            Err(e) => errors.refused(visitor, e, |f| field_of(f, &VARIABLE_FIELDS))?,
         }
+        render(
+            &state,
+            visitor,
+            form(values),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
     };
     state.respond(visitor, page).await
 }
