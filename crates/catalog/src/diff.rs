@@ -104,6 +104,10 @@ impl Catalog {
             })
             .or(proposed)
             .unwrap_or_default();
+        let cache_key = format!("{old_key}\n{new_key}\n{}", key_columns.join("\u{1f}"));
+        if let Some(known) = self.pages.diffs.get(&cache_key) {
+            return Ok(Value::clone(&known));
+        }
         let me = self.clone();
         let reader = move |object: String| {
             let store = me.storage().clone();
@@ -121,7 +125,12 @@ impl Catalog {
         };
         let open_old = reader(old_key);
         let open_new = reader(new_key);
-        tokio::task::spawn_blocking(move || compare(&open_old, &open_new, &key_columns)).await?
+        let diff = tokio::task::spawn_blocking(move || compare(&open_old, &open_new, &key_columns))
+            .await??;
+        self.pages
+            .diffs
+            .insert(cache_key, std::sync::Arc::new(diff.clone()));
+        Ok(diff)
     }
 
     async fn csv_key(&self, version_id: i32) -> Result<String> {

@@ -47,14 +47,20 @@ impl Catalog {
             .and_then(|v| v.table_info.get("header"))
             .and_then(|h| serde_json::from_value(h.clone()).ok())
             .unwrap_or_default();
-        let columns_bound = match self.schema_of(d).await? {
-            Some(schema) => schema
-                .fields
-                .iter()
-                .filter(|f| f.standar_data.is_some() && header.contains(&f.name))
-                .count(),
-            None => 0,
-        };
+        // The stored schema names the binding; its variables are not needed to count it.
+        let columns_bound = d
+            .table_schema
+            .as_ref()
+            .and_then(|s| s["fields"].as_array())
+            .into_iter()
+            .flatten()
+            .filter(|f| {
+                f["standar_data"].as_str().is_some_and(|k| !k.is_empty())
+                    && f["name"]
+                        .as_str()
+                        .is_some_and(|n| header.iter().any(|h| h == n))
+            })
+            .count();
         let m = &d.msind;
         let text = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         let msind = [

@@ -111,6 +111,16 @@ impl TestApp {
         storage: Option<(String, S3Options)>,
         max_upload_bytes: u64,
     ) -> Option<Self> {
+        Self::with_settings(backend, storage, max_upload_bytes, |_| {}).await
+    }
+
+    /// A fresh app whose settings `tweak` changes (a short jobs lease …).
+    pub async fn with_settings(
+        backend: Backend,
+        storage: Option<(String, S3Options)>,
+        max_upload_bytes: u64,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = match backend {
             Backend::Sqlite => format!("sqlite://{}/satudata.db", dir.path().display()),
@@ -125,7 +135,9 @@ impl TestApp {
             )
         });
         let storage = Storage::open(&objects, &options).expect("storage");
-        let catalog = Catalog::new(conn, storage, test_settings(&dir, max_upload_bytes));
+        let mut settings = test_settings(&dir, max_upload_bytes);
+        tweak(&mut settings);
+        let catalog = Catalog::new(conn, storage, settings);
         // As `satudata serve` does at start.
         catalog.portal().await.expect("portal row");
         let tokens = seed(&catalog).await;

@@ -41,6 +41,14 @@ pub const FORMAT_BITS: [(&str, &str, u8); 4] = [
     ("parquet", "Parquet", 8),
 ];
 
+/// Diffs kept in memory (each is a summary with at most a page of changed rows).
+const DIFFS_KEPT: u64 = 256;
+/// Physical rows of an uploaded file: (row number, cells).
+pub(crate) type Window = Vec<(u64, Vec<String>)>;
+
+/// Bytes of upload windows kept in memory.
+const WINDOW_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Values the pages keep per catalogue generation.
 #[derive(Debug)]
 pub(crate) struct PageCaches {
@@ -48,6 +56,13 @@ pub(crate) struct PageCaches {
     index: GenerationMap<Arc<PublicIndex>>,
     /// Datasets visible to anonymous visitors per Standar Data variable.
     standards_use: GenerationMap<Arc<std::collections::HashMap<String, u64>>>,
+    /// Diffs of two stored clean tables by key columns (the tables never change under their
+    /// object keys, so an entry never goes stale; the review and report pages and the public
+    /// diff page show the same diff many times).
+    pub(crate) diffs: moka::sync::Cache<String, Arc<serde_json::Value>>,
+    /// Windows of uploaded files (the report's grid pages), by object, sheet and rows: the
+    /// file is read from its start up to the window, so a far page is worth keeping.
+    pub(crate) windows: moka::sync::Cache<String, Arc<Window>>,
 }
 
 impl Default for PageCaches {
@@ -55,6 +70,17 @@ impl Default for PageCaches {
         Self {
             index: GenerationMap::new(1024),
             standards_use: GenerationMap::new(1024),
+            diffs: moka::sync::Cache::new(DIFFS_KEPT),
+            windows: moka::sync::Cache::builder()
+                .weigher(|_, rows: &Arc<Window>| {
+                    let bytes: usize = rows
+                        .iter()
+                        .map(|(_, cells)| cells.iter().map(|c| c.len() + 24).sum::<usize>())
+                        .sum();
+                    u32::try_from(bytes).unwrap_or(u32::MAX)
+                })
+                .max_capacity(WINDOW_BYTES)
+                .build(),
         }
     }
 }

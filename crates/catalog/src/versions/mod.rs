@@ -125,13 +125,25 @@ impl Catalog {
             .report
             .as_ref()
             .and_then(|r| r["table"]["sheet"].as_str().map(str::to_owned));
+        let cache_key = format!(
+            "{}\n{}\n{first}\n{count}",
+            version.object_key,
+            sheet.as_deref().unwrap_or_default()
+        );
+        if let Some(rows) = self.pages.windows.get(&cache_key) {
+            return Ok(Vec::clone(&rows));
+        }
         let reader = self.storage().blocking_reader(&version.object_key).await?;
         let limits = self.settings().read_limits;
-        tokio::task::spawn_blocking(move || {
+        let rows = tokio::task::spawn_blocking(move || {
             satudata_validation::rows_window(reader, sheet.as_deref(), &limits, first, count)
         })
         .await?
-        .map_err(|e| crate::jobs::unreadable(&e))
+        .map_err(|e| crate::jobs::unreadable(&e))?;
+        self.pages
+            .windows
+            .insert(cache_key, std::sync::Arc::new(rows.clone()));
+        Ok(rows)
     }
 
     /// A version by database id.

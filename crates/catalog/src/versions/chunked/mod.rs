@@ -26,9 +26,6 @@ use crate::{Actor, Catalog};
 pub const CHUNK_SIZE: u32 = 4 * 1024 * 1024;
 /// How long a session may sit without a chunk before gc removes it.
 pub const UPLOAD_EXPIRY: Duration = Duration::hours(24);
-/// An assembly that has not finished in this time was cut off (its node died): it may be
-/// taken over.
-const ASSEMBLY_STALE: Duration = Duration::minutes(10);
 
 /// What a client declares when it opens an upload.
 #[derive(Debug, Clone)]
@@ -96,6 +93,7 @@ pub enum Chunk {
     Conflict(UploadStatus),
 }
 
+mod claim;
 mod status;
 
 const RECEIVING: &str = "receiving";
@@ -196,8 +194,10 @@ impl Catalog {
     /// finished (its node stopped) is assembled now.
     pub async fn upload_status(&self, actor: &Actor, uuid: Uuid) -> Result<UploadStatus> {
         let (session, dataset) = self.session(actor, uuid).await?;
-        let cut_off =
-            session.state == ASSEMBLING && session.updated_at < Utc::now() - ASSEMBLY_STALE;
+        // An assembly renews its claim every third of the jobs' lease: one not renewed for a
+        // whole lease was cut off (its node stopped) and is taken over.
+        let lease = Duration::from_std(self.settings().jobs.lease).unwrap_or(Duration::minutes(1));
+        let cut_off = session.state == ASSEMBLING && session.updated_at < Utc::now() - lease;
         let complete = session.state == RECEIVING && session.received == session.size;
         if cut_off || complete {
             return self.assemble(actor, session, &dataset.slug).await;
@@ -444,20 +444,23 @@ impl Catalog {
             long: session.long,
             body,
         };
+        let claim = claim::Claim::hold(self, session.id, claimed_at);
         let outcome = self.upload_version(actor, slug, upload).await;
         let retry = match &outcome {
             Ok(_) => false,
             Err(e) => e.is_internal() || store_failed.load(Ordering::Relaxed),
         };
-        if outcome.is_ok() {
-            // The version holds the file now: its chunks go before the session says so.
-            self.remove_parts(&session).await;
-        }
+        // The outcome is recorded at once after the last renewal (well within the lease);
+        // the chunks go only once it is (gc removes chunks no session knows).
+        let Some(stamp) = claim.release().await else {
+            tracing::warn!(upload = %session.uuid, "an assembly outlived its claim; its outcome is not recorded");
+            return outcome.map(|_| ());
+        };
         let mut update = upload_session::Entity::update_many()
             .col_expr(upload_session::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(upload_session::Column::Id.eq(session.id))
             .filter(upload_session::Column::State.eq(ASSEMBLING))
-            .filter(upload_session::Column::UpdatedAt.eq(claimed_at));
+            .filter(upload_session::Column::UpdatedAt.eq(stamp));
         update = match &outcome {
             Ok((version, job)) => update
                 .col_expr(upload_session::Column::State, Expr::value(VALIDATING))
@@ -483,7 +486,7 @@ impl Catalog {
                 ),
         };
         let recorded = update.exec(self.db()).await?.rows_affected == 1;
-        if recorded && outcome.is_err() && !retry {
+        if recorded && !retry {
             self.remove_parts(&session).await;
         }
         if !recorded {

@@ -250,3 +250,107 @@ async fn chunked_upload_refusals_cancel_and_gc(app: TestApp) {
     assert_eq!(chunks(), 0);
     assert_eq!(app.count("upload_session").await, 0);
 }
+
+/// With a jobs lease of 90 ms, an assembly that takes longer renews its claim every 30 ms:
+/// the status requests polling meanwhile (as any node's would) do not take it over, and the
+/// file becomes exactly one version.
+mod a_slow_assembly_keeps_its_claim {
+    use crate::support::{Backend, TestApp};
+
+    async fn app(backend: Backend) -> Option<TestApp> {
+        TestApp::with_settings(backend, None, 256 << 20, |s| {
+            s.jobs.lease = std::time::Duration::from_millis(90);
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn sqlite() {
+        super::slow_assembly(app(Backend::Sqlite).await.expect("sqlite app")).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(app) = app(Backend::Postgres).await {
+            super::slow_assembly(app).await;
+        }
+    }
+}
+
+async fn session_state(app: &TestApp) -> String {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .catalog
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.catalog.db().get_database_backend(),
+            "SELECT state FROM upload_session",
+        ))
+        .await
+        .expect("query")
+        .expect("a session");
+    row.try_get::<String>("", "state").expect("state")
+}
+
+async fn slow_assembly(app: TestApp) {
+    let slug = app
+        .dataset(json!({"title": "Penduduk per Kecamatan", "organization": "dinkes"}))
+        .await;
+    let mut file = b"kode_kecamatan,nama_kecamatan,jenis_kelamin,jumlah,satuan,tahun\n".to_vec();
+    let mut i = 0u64;
+    while file.len() < 96 << 20 {
+        file.extend_from_slice(
+            format!(
+                "35.76.0{},Kecamatan {i},Laki-laki,{i},Jiwa,2024\n",
+                i % 3 + 1
+            )
+            .as_bytes(),
+        );
+        i += 1;
+    }
+    let browser = produsen(&app);
+    let csrf = browser.csrf().await;
+    let opened = open(
+        &browser,
+        &slug,
+        &csrf,
+        json!({"filename": "besar.csv", "size": file.len(), "media_type": "text/csv",
+               "last_modified": 0}),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
+    let url = opened.json["url"].as_str().expect("url").to_owned();
+    let chunk = 4 << 20;
+    let mut offset = 0;
+    while offset < file.len() {
+        let end = (offset + chunk).min(file.len());
+        let sent = patch(&browser, &url, &csrf, offset, &file[offset..end]).await;
+        assert!(sent.status.is_success(), "{}", sent.text);
+        offset = end;
+    }
+    // Poll as a client would, faster than the lease, while the file is assembled (a poll
+    // takes over an assembly whose claim was not renewed for a whole lease).
+    let started = std::time::Instant::now();
+    let mut assembling = std::time::Duration::ZERO;
+    loop {
+        let state = browser.send_raw("GET", &url, &[], Vec::new()).await.json;
+        assert_ne!(state["state"], "failed", "{state}");
+        if session_state(&app).await == "assembling" {
+            assembling = started.elapsed();
+        } else {
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 60, "{state}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        assembling > std::time::Duration::from_millis(180),
+        "the assembly took {assembling:?}: too short to show that its claim is renewed"
+    );
+    let after = session_state(&app).await;
+    assert!(
+        after == "validating" || after == "done",
+        "the assembly's outcome was recorded: {after}"
+    );
+    assert_eq!(app.count("dataset_version").await, 1, "one version only");
+}
