@@ -126,6 +126,10 @@ fn filter_expr(schema: &Schema, f: &Filter) -> Result<Expr> {
             let values: Vec<&str> = f.value.split(',').map(str::trim).collect();
             one_of(c, dtype, &values, &f.param)?
         }
+        Op::Contains => c
+            .cast(DataType::String)
+            .str()
+            .contains(lit(format!("(?i){}", regex::escape(&f.value))), false),
     })
 }
 

@@ -42,6 +42,8 @@ pub enum Op {
     Lte,
     /// One of a comma-separated list.
     In,
+    /// Contains the text, ignoring case (any column, compared as text).
+    Contains,
 }
 
 /// One filter.

@@ -122,11 +122,14 @@ fn filter(key: &str, value: &str) -> Result<Filter> {
         "[lt]" => Op::Lt,
         "[lte]" => Op::Lte,
         "[in]" => Op::In,
+        "[contains]" => Op::Contains,
         _ => {
             return Err(bad(
                 key,
-                format!("operator '{rest}' tidak dikenal; pakai eq, ne, gt, gte, lt, lte atau in"),
-                format!("unknown operator '{rest}'; use eq, ne, gt, gte, lt, lte or in"),
+                format!(
+                    "operator '{rest}' tidak dikenal; pakai eq, ne, gt, gte, lt, lte, in atau contains"
+                ),
+                format!("unknown operator '{rest}'; use eq, ne, gt, gte, lt, lte, in or contains"),
             ));
         }
     };

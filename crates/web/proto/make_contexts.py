@@ -77,6 +77,11 @@ JABAR_CODES = ["32.01", "32.02", "32.03", "32.04", "32.05", "32.06", "32.07", "3
 # formatting as the Rust side does it (for values the context carries pre-formatted)
 
 
+def opt(name):
+    """A chart select's choice: the column name and what a person reads."""
+    return {"value": name, "label": name.replace("_", " ")}
+
+
 def num_id(v, decimals=None):
     if isinstance(v, float):
         text = format(v, f".{2 if decimals is None else decimals}f")
@@ -431,7 +436,7 @@ def dataset_pages():
         "columns": [{"name": n, "title": {"kode_kabupaten_kota": "Kode Kabupaten/Kota (Kemendagri)", "tahun": "Tahun", "jumlah_kejadian": None}.get(n),
                      "numeric": num, "range": rng, "sort": "desc" if n == "tahun" else None,
                      "sort_url": f"{url}?sort={'tahun' if n == 'tahun' else n}#pratinjau",
-                     "filter_eq": "", "filter_gte": "", "filter_lte": ""} for n, num, rng, _ in cols],
+                     "filter_eq": "", "filter_gte": "", "filter_lte": "", "filter_contains": "", "label": n.replace("_", " ")} for n, num, rng, _ in cols],
         "rows": rows, "row_numbers": list(range(1, 26)), "first": 1, "last": 25, "total": 12345, "total_all": 12345,
         "filtered": False, "active": [], "clear_url": f"{url}#pratinjau",
         "keep": [{"name": "sort", "value": "-tahun"}],
@@ -440,7 +445,7 @@ def dataset_pages():
         "json_url": f"/api/v1/datasets/{slug}/data?sort=-tahun&limit=25"}
     sums = sorted(((JABAR[i], random.randint(40, 1900) * 9) for i in range(27)), key=lambda r: -r[1])
     chart = {"x": "nama_kabupaten_kota", "y": "jumlah_kejadian", "agg": "sum", "jenis": "batang",
-             "x_options": [c[0] for c in cols], "y_options": ["id", "jumlah_kejadian"],
+             "x_options": [opt(c[0]) for c in cols], "y_options": [opt("id"), opt("jumlah_kejadian")],
              "title": "Total jumlah kejadian menurut nama kabupaten kota",
              "rows": [{"label": l, "value": num_id(v)} for l, v in sums],
              "truncated": False, "category_count": 27,
@@ -536,7 +541,7 @@ def dataset_pages():
     ctx2["csrf_token"] = CSRF
     ctx2["preview"] = {
         "columns": [{"name": n, "title": None, "numeric": num, "range": rng, "sort": None, "sort_url": f"{url2}?filter[jenis_kelamin]=Perempuan&sort={n}#pratinjau",
-                     "filter_eq": "Perempuan" if n == "jenis_kelamin" else "", "filter_gte": "2025" if n == "tahun" else "", "filter_lte": ""} for n, num, rng in cols2],
+                     "filter_eq": "Perempuan" if n == "jenis_kelamin" else "", "filter_gte": "2025" if n == "tahun" else "", "filter_lte": "", "filter_contains": "", "label": n.replace("_", " ")} for n, num, rng in cols2],
         "rows": [r for r in pop_rows if r[2] == "Perempuan"][:12], "row_numbers": list(range(26, 38)), "first": 26, "last": 37, "total": 37, "total_all": 4752,
         "filtered": True,
         "active": [{"column": "jenis_kelamin", "op": "eq", "value": "Perempuan", "remove_url": f"{url2}?filter[tahun][gte]=2025#pratinjau"},
@@ -545,8 +550,8 @@ def dataset_pages():
         "pagination": pager(2, 2, lambda n: f"{url2}?filter[jenis_kelamin]=Perempuan&filter[tahun][gte]=2025&hal={n}#pratinjau"),
         "csv_url": f"/api/v1/datasets/{slug2}/data?filter[jenis_kelamin]=Perempuan&filter[tahun][gte]=2025&format=csv&limit=all",
         "json_url": f"/api/v1/datasets/{slug2}/data?filter[jenis_kelamin]=Perempuan&filter[tahun][gte]=2025&limit=25"}
-    ctx2["chart"] = {"x": "tahun", "y": "jumlah_penduduk", "agg": "sum", "jenis": "garis", "x_options": [c[0] for c in cols2],
-                     "y_options": ["jumlah_penduduk"], "title": "Total jumlah penduduk menurut tahun",
+    ctx2["chart"] = {"x": "tahun", "y": "jumlah_penduduk", "agg": "sum", "jenis": "garis", "x_options": [opt(c[0]) for c in cols2],
+                     "y_options": [opt("jumlah_penduduk")], "title": "Total jumlah penduduk menurut tahun",
                      "rows": [{"label": l, "value": num_id(v)} for l, v in yearly], "truncated": False, "category_count": len(yearly),
                      "keep": [{"name": "filter[jenis_kelamin]", "value": "Perempuan"}], "svg": chart_line(yearly)}
     ctx2["variables"] = [{"name": n, "type": "integer" if n == "jumlah_penduduk" else ("year" if n == "tahun" else "string"), "title": None,

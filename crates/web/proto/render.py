@@ -228,6 +228,7 @@ def environment(lang: str) -> jinja2.Environment:
         t=lambda key_, /, **args: translate(catalogue, lang, key_, **args),
         url=lambda path, target=None: make_url(lang, path, target),
         static=static_url,
+        ui_lang=lang,
     )
     env.filters.update(
         num=lambda v, decimals=None: fmt_num(lang, v, decimals),

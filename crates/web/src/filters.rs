@@ -257,6 +257,9 @@ pub fn register(env: &mut minijinja::Environment<'static>, lang: Lang) {
     env.add_function("url", move |path: String, target: Option<String>| {
         url(lang, &path, target.as_deref())
     });
+    // The interface's language, for macros that mark Indonesian content (`lang="id"`) on an
+    // English page.
+    env.add_global("ui_lang", lang.code());
 }
 
 #[cfg(test)]

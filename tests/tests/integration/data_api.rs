@@ -87,6 +87,17 @@ async fn filters_sorts_and_pages(app: TestApp) {
         .await
         .expect(StatusCode::OK);
     assert_eq!(listed.json["total"], 4);
+    // Text inside a cell, ignoring case; a pattern's characters are only text.
+    let contains = app
+        .get(&format!("{data}?filter[kecamatan][contains]=GERS"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(contains.json["total"], 6, "{}", contains.json);
+    let literal = app
+        .get(&format!("{data}?filter[kecamatan][contains]=.*"), None)
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(literal.json["total"], 0, "{}", literal.json);
 
     // Offset pages and keyset pages agree and never overlap.
     let mut seen = Vec::new();

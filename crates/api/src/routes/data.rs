@@ -37,7 +37,8 @@ pub struct DataResponse {
 }
 
 /// Queries a published version (the current one, or `version=N`):
-/// `select=a,b`, `filter[kolom]=v`, `filter[tahun][gte]=2020` (`eq ne gt gte lt lte in`),
+/// `select=a,b`, `filter[kolom]=v`, `filter[tahun][gte]=2020` (`eq ne gt gte lt lte in`,
+/// `filter[kecamatan][contains]=kul` ignoring case),
 /// `sort=-tahun,kecamatan`, `limit` (1..1000, or `all` to export every row, streamed),
 /// `offset`, `after` (keyset cursor from `next`), `group_by=tahun,jenis_kelamin` with
 /// `agg=sum:jumlah,count` (`sum count mean min max`), `format=json|csv|parquet` (parquet for

@@ -60,12 +60,17 @@ pub(crate) fn api_box(base_url: &str, slug: &str, resource_id: &str, state: &Tab
         "const url = new URL({});\n{js_params}\nconst halaman = await (await fetch(url)).json();\nconsole.table(halaman.items);",
         quoted(&url)
     );
-    // CKAN's datastore_search: equality and ranges as `filters`, `sort` as "col desc".
+    // CKAN's datastore_search: equality and ranges as `filters`, text in a column as `q`
+    // (its words, ignoring case), `sort` as "col desc".
     let mut filters = Map::new();
+    let mut text = Map::new();
     for f in &state.filters {
         match f.op {
             "eq" => {
                 filters.insert(f.column.clone(), Value::String(f.value.clone()));
+            }
+            "contains" => {
+                text.insert(f.column.clone(), Value::String(f.value.clone()));
             }
             op => {
                 let entry = filters.entry(f.column.clone()).or_insert_with(|| json!({}));
@@ -78,6 +83,9 @@ pub(crate) fn api_box(base_url: &str, slug: &str, resource_id: &str, state: &Tab
     let mut ckan = vec![("resource_id".to_owned(), resource_id.to_owned())];
     if !filters.is_empty() {
         ckan.push(("filters".into(), Value::Object(filters).to_string()));
+    }
+    if !text.is_empty() {
+        ckan.push(("q".into(), Value::Object(text).to_string()));
     }
     if let Some((column, desc)) = &state.sort {
         ckan.push((

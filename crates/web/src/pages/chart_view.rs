@@ -16,6 +16,13 @@ use crate::respond::WebError;
 /// Columns whose values are points in time: charted as a line.
 const TIME_COLUMNS: [&str; 5] = ["tahun", "bulan", "tanggal", "semester", "triwulan"];
 
+/// A column offered in a select: its name (sent) and what a person reads.
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
 #[derive(Debug, Serialize)]
 struct Row {
     label: String,
@@ -29,8 +36,8 @@ pub(crate) struct ChartView {
     y: String,
     agg: &'static str,
     jenis: &'static str,
-    x_options: Vec<String>,
-    y_options: Vec<String>,
+    x_options: Vec<Choice>,
+    y_options: Vec<Choice>,
     title: String,
     rows: Vec<Row>,
     truncated: bool,
@@ -186,8 +193,8 @@ pub(crate) async fn chart(
             .collect(),
         truncated: data.total > MAX_CATEGORIES as u64,
         category_count: data.total,
-        x_options: columns.iter().map(|c| c.name.clone()).collect(),
-        y_options: numeric.iter().map(|c| c.name.clone()).collect(),
+        x_options: columns.iter().map(|c| choice(columns, &c.name)).collect(),
+        y_options: numeric.iter().map(|c| choice(columns, &c.name)).collect(),
         keep: Hidden::of(&keep),
         svg,
         title,
@@ -249,6 +256,13 @@ fn default_y(numeric: &[&TypedColumn]) -> String {
 
 /// How a column is named in a sentence: its Standar Data name, else its name with spaces for
 /// underscores (`jumlah_kunjungan` → `jumlah kunjungan`).
+fn choice(columns: &[TypedColumn], name: &str) -> Choice {
+    Choice {
+        value: name.to_owned(),
+        label: label(columns, name),
+    }
+}
+
 fn label(columns: &[TypedColumn], name: &str) -> String {
     columns
         .iter()

@@ -1,4 +1,5 @@
 //! The dataset page's table: its state in the URL (`filter[col]`, `filter[col][gte|lte]`,
+//! `filter[col][contains]` (text, ignoring case),
 //! `sort`, `hal`, and the chart's `x`, `y`, `agg`, `jenis` carried along), the data API query
 //! it makes, and the context of `public/_preview.html`.
 
@@ -19,7 +20,7 @@ const CHART_KEYS: [&str; 4] = ["x", "y", "agg", "jenis"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ColumnFilter {
     pub column: String,
-    /// `eq`, `gte` or `lte`.
+    /// `eq`, `gte`, `lte` or `contains`.
     pub op: &'static str,
     pub value: String,
 }
@@ -53,6 +54,7 @@ impl TableState {
                     "" | "[eq]" => "eq",
                     "[gte]" => "gte",
                     "[lte]" => "lte",
+                    "[contains]" => "contains",
                     _ => continue,
                 };
                 if !value.is_empty() && known(column) {
@@ -131,6 +133,7 @@ impl TableState {
                 op: match f.op {
                     "gte" => Op::Gte,
                     "lte" => Op::Lte,
+                    "contains" => Op::Contains,
                     _ => Op::Eq,
                 },
                 value,
@@ -143,6 +146,8 @@ impl TableState {
 struct Column {
     name: String,
     title: Option<String>,
+    /// What a person reads: the Standar Data name, else the name with spaces.
+    label: String,
     numeric: bool,
     range: bool,
     sort: Option<&'static str>,
@@ -150,6 +155,7 @@ struct Column {
     filter_eq: String,
     filter_gte: String,
     filter_lte: String,
+    filter_contains: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -260,6 +266,9 @@ pub(crate) fn preview(
             Column {
                 name: name.clone(),
                 title: known.and_then(|c| c.title.clone()),
+                label: known
+                    .and_then(|c| c.title.clone())
+                    .unwrap_or_else(|| name.replace('_', " ")),
                 numeric: number && !year,
                 range: number || year,
                 sort,
@@ -267,6 +276,7 @@ pub(crate) fn preview(
                 filter_eq: value_of("eq"),
                 filter_gte: value_of("gte"),
                 filter_lte: value_of("lte"),
+                filter_contains: value_of("contains"),
             }
         })
         .collect();

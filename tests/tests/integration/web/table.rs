@@ -69,6 +69,27 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
     .await
     .html;
     assert_eq!(rows(&named).len(), 2);
+    // The form's text fields look for the text in the cells, ignoring case; the CKAN
+    // equivalent puts it in `q`.
+    let part = browse(
+        &app,
+        &format!("{base}?filter%5Bnama_kecamatan%5D%5Bcontains%5D=gersa"),
+        None,
+    )
+    .await
+    .html;
+    assert_eq!(rows(&part).len(), 2, "{:?}", rows(&part));
+    assert!(part.contains("name=\"filter[nama_kecamatan][contains]\" value=\"gersa\""));
+    assert!(
+        part.contains("nama_kecamatan berisi gersa"),
+        "{}",
+        excerpt(&part)
+    );
+    assert!(
+        part.contains("q=%7B%22nama_kecamatan%22%3A%22gersa%22%7D"),
+        "CKAN q: {}",
+        excerpt(&part)
+    );
     // Empty form fields and unknown columns are ignored, not errors.
     let empty = browse(
         &app,
@@ -108,6 +129,20 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
         .await
         .html;
     assert!(bars.contains("chart__svg--batang"));
+    // The chart's choices name the columns as a person reads them.
+    assert!(
+        bars.contains("<option value=\"nama_kecamatan\" selected>nama kecamatan</option>"),
+        "{}",
+        excerpt(&bars)
+    );
+    // Indonesian titles on an English page are marked as such.
+    let english = browse(&app, "/en/dataset", None).await.html;
+    assert!(
+        english.contains("class=\"card__title\" lang=\"id\""),
+        "{}",
+        excerpt(&english)
+    );
+    assert!(!page.html.contains("card__title\" lang="));
     assert!(
         bars.contains("<th scope=\"row\">Kranggan</th><td class=\"num\">2.615</td>"),
         "{}",
