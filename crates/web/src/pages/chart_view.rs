@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Hidden;
 use super::chart::{self, MAX_CATEGORIES, Svg};
-use super::preview::{ColumnInfo, TableState, cell};
+use super::preview::{ColumnInfo, TableState, cell, column_label};
 use crate::i18n::Catalogue;
 use crate::lang::Lang;
 use crate::respond::WebError;
@@ -259,7 +259,11 @@ fn default_y(numeric: &[&TypedColumn]) -> String {
 fn choice(columns: &[TypedColumn], name: &str) -> Choice {
     Choice {
         value: name.to_owned(),
-        label: label(columns, name),
+        label: columns
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.title.clone())
+            .unwrap_or_else(|| column_label(name)),
     }
 }
 

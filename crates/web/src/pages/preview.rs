@@ -195,6 +195,15 @@ pub(crate) struct ColumnInfo {
     pub year: bool,
 }
 
+/// A column's name as a label: `nama_kecamatan` → `Nama kecamatan`.
+pub(crate) fn column_label(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// A cell as the table shows it: numbers in the language's form (years as they are), other
 /// values as stored, missing values empty.
 pub(crate) fn cell(lang: Lang, value: &Value, numeric: bool) -> String {
@@ -268,7 +277,7 @@ pub(crate) fn preview(
                 title: known.and_then(|c| c.title.clone()),
                 label: known
                     .and_then(|c| c.title.clone())
-                    .unwrap_or_else(|| name.replace('_', " ")),
+                    .unwrap_or_else(|| column_label(name)),
                 numeric: number && !year,
                 range: number || year,
                 sort,

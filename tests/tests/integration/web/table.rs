@@ -131,7 +131,7 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
     assert!(bars.contains("chart__svg--batang"));
     // The chart's choices name the columns as a person reads them.
     assert!(
-        bars.contains("<option value=\"nama_kecamatan\" selected>nama kecamatan</option>"),
+        bars.contains("<option value=\"nama_kecamatan\" selected>Nama kecamatan</option>"),
         "{}",
         excerpt(&bars)
     );
