@@ -218,12 +218,13 @@ impl Catalog {
     /// Counts per facet value over the candidates that pass every other facet.
     async fn count_facets(&self, candidates: &[(&IndexEntry, [bool; 6])]) -> Result<PortalFacets> {
         let others = |p: &[bool; 6], k: usize| p.iter().enumerate().all(|(i, ok)| i == k || *ok);
+        // Counted by borrowed keys (no string is copied per dataset); every search page does
+        // this over the whole index.
         let mut opd: HashMap<i32, u64> = HashMap::new();
-        let mut topik: HashMap<String, u64> = HashMap::new();
-        let mut tahun: BTreeMap<i32, u64> = BTreeMap::new();
+        let mut topik: HashMap<&str, u64> = HashMap::new();
         let mut format: HashMap<&'static str, u64> = HashMap::new();
-        let mut frekuensi: HashMap<String, u64> = HashMap::new();
-        let mut akses: HashMap<String, u64> = HashMap::new();
+        let mut frekuensi: HashMap<&str, u64> = HashMap::new();
+        let mut akses: HashMap<&str, u64> = HashMap::new();
         let mut with_years: Vec<&IndexEntry> = Vec::new();
         for (e, p) in candidates {
             if others(p, OPD) {
@@ -232,46 +233,29 @@ impl Catalog {
             if others(p, TOPIK)
                 && let Some(t) = &e.topik
             {
-                *topik.entry(t.clone()).or_default() += 1;
+                *topik.entry(t.as_str()).or_default() += 1;
             }
             if others(p, TAHUN) && e.years != (None, None) {
                 with_years.push(e);
             }
             if others(p, FORMAT) {
-                for label in e.format_labels() {
-                    *format.entry(label).or_default() += 1;
+                for (_, label, bit) in FORMAT_BITS {
+                    if e.formats & bit != 0 {
+                        *format.entry(label).or_default() += 1;
+                    }
                 }
             }
             if others(p, FREKUENSI)
                 && let Some(f) = &e.frekuensi
             {
-                *frekuensi.entry(f.clone()).or_default() += 1;
+                *frekuensi.entry(f.as_str()).or_default() += 1;
             }
             if others(p, AKSES) {
-                *akses.entry(e.akses.clone()).or_default() += 1;
+                *akses.entry(e.akses.as_str()).or_default() += 1;
             }
         }
-        // Years from the earliest stated to the latest (an open end counts up to this year),
-        // the newest 50 at most; each counts the datasets whose coverage includes it.
         let this_year = chrono::Datelike::year(&Utc::now());
-        let bounds = with_years.iter().flat_map(|e| {
-            let (start, end) = e.years;
-            [
-                start.or(end),
-                end.or(Some(this_year.max(start.unwrap_or(this_year)))),
-            ]
-        });
-        let (lo, hi) = bounds
-            .flatten()
-            .fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
-        if lo <= hi {
-            for y in lo.max(hi - (FACET_VALUES as i32 - 1))..=hi {
-                let n = with_years.iter().filter(|e| e.covers(y)).count() as u64;
-                if n > 0 {
-                    tahun.insert(y, n);
-                }
-            }
-        }
+        let tahun = year_counts(with_years.iter().map(|e| e.years), this_year);
         let orgs = self.organizations_by_id(opd.keys().copied()).await?;
         let mut opd: Vec<(organization::Model, u64)> = opd
             .into_iter()
@@ -285,7 +269,7 @@ impl Catalog {
             tahun: Facet {
                 values: tahun.into_iter().rev().take(FACET_VALUES).collect(),
             },
-            format: most_first(format.into_iter().map(|(k, n)| (k.to_owned(), n)).collect()),
+            format: most_first(format),
             frekuensi: most_first(frekuensi),
             akses: most_first(akses),
         })
@@ -324,11 +308,59 @@ impl Catalog {
     }
 }
 
-fn most_first(counts: HashMap<String, u64>) -> Facet<String> {
-    let mut values: Vec<(String, u64)> = counts.into_iter().collect();
-    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+/// Datasets per year of coverage: the years from the earliest stated to the latest (an open
+/// end counts up to `this_year`), the newest [`FACET_VALUES`] at most. Each coverage adds one
+/// to the years of the window it spans (a difference array: one pass over the datasets, not
+/// one per year).
+fn year_counts(
+    coverages: impl Iterator<Item = (Option<i32>, Option<i32>)> + Clone,
+    this_year: i32,
+) -> BTreeMap<i32, u64> {
+    let mut counts = BTreeMap::new();
+    let coverages = coverages.filter(|c| *c != (None, None));
+    let (lo, hi) = coverages
+        .clone()
+        .flat_map(|(start, end)| {
+            [
+                start.or(end),
+                end.or(Some(this_year.max(start.unwrap_or(this_year)))),
+            ]
+        })
+        .flatten()
+        .fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    if lo > hi {
+        return counts;
+    }
+    let first = lo.max(hi - (FACET_VALUES as i32 - 1));
+    let width = usize::try_from(hi - first + 1).unwrap_or_default();
+    let mut steps = vec![0i64; width + 1];
+    let at = |y: i32| usize::try_from(y - first).unwrap_or_default();
+    for (start, end) in coverages {
+        let from = start.unwrap_or(i32::MIN).max(first);
+        let to = end.unwrap_or(i32::MAX).min(hi);
+        if from <= to {
+            steps[at(from)] += 1;
+            steps[at(to) + 1] -= 1;
+        }
+    }
+    let mut n = 0i64;
+    for (i, step) in steps.iter().take(width).enumerate() {
+        n += step;
+        if n > 0 {
+            let year = first + i32::try_from(i).unwrap_or_default();
+            counts.insert(year, u64::try_from(n).unwrap_or_default());
+        }
+    }
+    counts
+}
+
+fn most_first(counts: HashMap<&str, u64>) -> Facet<String> {
+    let mut values: Vec<(&str, u64)> = counts.into_iter().collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     values.truncate(FACET_VALUES);
-    Facet { values }
+    Facet {
+        values: values.into_iter().map(|(k, n)| (k.to_owned(), n)).collect(),
+    }
 }
 
 /// Orders hits; ties go to the newer dataset id.
@@ -359,5 +391,39 @@ pub(super) fn order(
                 Reverse(e.id),
             )
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FACET_VALUES, year_counts};
+
+    /// The count per year is the number of coverages that include it, as `covers` says.
+    #[test]
+    fn year_counts_agree_with_counting_each_year() {
+        let coverages = [
+            (Some(2010), Some(2012)),
+            (Some(2011), None),
+            (None, Some(2009)),
+            (Some(1950), Some(1951)),
+            (None, None),
+            (Some(2015), Some(2015)),
+        ];
+        let this_year = 2026;
+        let counts = year_counts(coverages.iter().copied(), this_year);
+        let covers = |(s, e): (Option<i32>, Option<i32>), y: i32| {
+            (s, e) != (None, None) && s.is_none_or(|s| s <= y) && e.is_none_or(|e| e >= y)
+        };
+        let first = this_year - (FACET_VALUES as i32 - 1);
+        for y in first..=this_year {
+            let n = coverages.iter().filter(|c| covers(**c, y)).count() as u64;
+            assert_eq!(counts.get(&y).copied().unwrap_or(0), n, "year {y}");
+        }
+        assert_eq!(
+            counts.keys().next(),
+            Some(&first),
+            "the newest 50 years only"
+        );
+        assert!(year_counts([(None, None)].into_iter(), this_year).is_empty());
     }
 }
