@@ -259,18 +259,18 @@ fn default_y(numeric: &[&TypedColumn]) -> String {
 fn choice(columns: &[TypedColumn], name: &str) -> Choice {
     Choice {
         value: name.to_owned(),
-        label: columns
-            .iter()
-            .find(|c| c.name == name)
-            .and_then(|c| c.title.clone())
-            .unwrap_or_else(|| column_label(name)),
+        label: title_of(columns, name).unwrap_or_else(|| column_label(name)),
     }
 }
 
-fn label(columns: &[TypedColumn], name: &str) -> String {
+/// The Standar Data name of a bound column.
+fn title_of(columns: &[TypedColumn], name: &str) -> Option<String> {
     columns
         .iter()
         .find(|c| c.name == name)
         .and_then(|c| c.title.clone())
-        .unwrap_or_else(|| name.replace('_', " "))
+}
+
+fn label(columns: &[TypedColumn], name: &str) -> String {
+    title_of(columns, name).unwrap_or_else(|| name.replace('_', " "))
 }

@@ -142,7 +142,13 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
         "{}",
         excerpt(&english)
     );
-    assert!(!page.html.contains("card__title\" lang="));
+    let indonesian = browse(&app, "/dataset", None).await.html;
+    assert!(
+        indonesian.contains("class=\"card__title\"><a"),
+        "{}",
+        excerpt(&indonesian)
+    );
+    assert!(!indonesian.contains("card__title\" lang="));
     assert!(
         bars.contains("<th scope=\"row\">Kranggan</th><td class=\"num\">2.615</td>"),
         "{}",
