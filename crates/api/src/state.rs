@@ -41,11 +41,7 @@ impl AppState {
         let metrics = Arc::new(Metrics::new());
         let catalog = catalog.observed_by(metrics.clone());
         let harvest = Harvest::new(catalog.clone());
-        let web = satudata_web::router(satudata_web::WebState::new(
-            catalog.clone(),
-            harvest.clone(),
-            base_url,
-        ));
+        let web = satudata_web::router(satudata_web::WebState::new(catalog.clone(), base_url));
         Self {
             harvest,
             catalog,
@@ -63,7 +59,7 @@ impl AppState {
     pub fn configured(mut self, config: &crate::Config) -> Self {
         self.trusted_proxies = Arc::from(config.trusted_proxies.clone());
         self.web = satudata_web::router(
-            satudata_web::WebState::new(self.catalog.clone(), self.harvest.clone(), &self.base_url)
+            satudata_web::WebState::new(self.catalog.clone(), &self.base_url)
                 .with_cookie_secure(config.cookie_secure)
                 .with_trusted_proxies(&config.trusted_proxies),
         );

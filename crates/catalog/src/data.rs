@@ -121,8 +121,9 @@ impl Catalog {
         key: &str,
         number: Option<i32>,
     ) -> Result<(i32, distribution::Model)> {
-        let download = self.download(actor, key, number, "parquet").await?;
-        Ok((download.version.number, download.file))
+        let dataset = self.dataset_row(actor, key).await?;
+        let (id, number, _) = self.published_version_id(actor, &dataset, number).await?;
+        Ok((number, self.published_file(id, "parquet").await?))
     }
 
     /// A local file of a stored Parquet file (polars scans local files): the stored file in

@@ -1,7 +1,7 @@
 //! Finding the published file a download asks for. The HTTP layer streams it from the store.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entity::{dataset, dataset_version, distribution};
 use crate::error::{Error, Message, Result};
@@ -13,8 +13,8 @@ use satudata_publish::{self as formats, XLSX_MAX_CELL_CHARS, XLSX_MAX_COLUMNS, X
 pub struct Download {
     /// The dataset.
     pub dataset: dataset::Model,
-    /// The version.
-    pub version: dataset_version::Model,
+    /// The version's number.
+    pub number: i32,
     /// The file.
     pub file: distribution::Model,
     /// When the version was published (the file's Last-Modified).
@@ -37,37 +37,80 @@ impl Catalog {
                 format!("Format '{format}' is not available; choose csv, json, parquet or xlsx"),
             )));
         };
-        let version = self.published_version(actor, &dataset, number).await?;
-        let published_at = version
-            .published_at
-            .ok_or_else(|| not_published(key, number))?;
-        let file = distribution::Entity::find()
-            .filter(distribution::Column::VersionId.eq(version.id))
-            .filter(distribution::Column::Format.eq(format.name))
+        let (version_id, number, published_at) =
+            self.published_version_id(actor, &dataset, number).await?;
+        let file = self.published_file(version_id, format.name).await?;
+        Ok(Download {
+            dataset,
+            number,
+            file,
+            published_at,
+        })
+    }
+
+    /// The id, number and publication time of a published version (`None`: the current one),
+    /// read without the version's report and logs (the data API asks this for every page).
+    /// Errors as [`Catalog::published_version`].
+    pub(crate) async fn published_version_id(
+        &self,
+        actor: &Actor,
+        dataset: &dataset::Model,
+        number: Option<i32>,
+    ) -> Result<(i32, i32, DateTime<Utc>)> {
+        let found = dataset_version::Entity::find()
+            .select_only()
+            .columns([
+                dataset_version::Column::Id,
+                dataset_version::Column::Number,
+                dataset_version::Column::PublishedAt,
+            ])
+            .filter(dataset_version::Column::DatasetId.eq(dataset.id));
+        let found = match (number, dataset.current_version_id) {
+            (Some(n), _) => found.filter(dataset_version::Column::Number.eq(n)),
+            (None, Some(id)) => found.filter(dataset_version::Column::Id.eq(id)),
+            (None, None) => return Err(not_published(&dataset.slug, None)),
+        };
+        let row: Option<(i32, i32, Option<DateTime<Utc>>)> =
+            found.into_tuple().one(self.db()).await?;
+        match row {
+            Some((id, n, Some(at))) => Ok((id, n, at)),
+            Some(_) if number.is_none() || actor.sees_drafts(dataset) => {
+                Err(not_published(&dataset.slug, number))
+            }
+            Some(_) => Err(missing_version(dataset, number)),
+            None if number.is_some() => Err(missing_version(dataset, number)),
+            None => Err(Error::Invariant(format!(
+                "the current version of dataset {} vanished",
+                dataset.id
+            ))),
+        }
+    }
+
+    /// A published version's file in a format.
+    pub(crate) async fn published_file(
+        &self,
+        version_id: i32,
+        format: &str,
+    ) -> Result<distribution::Model> {
+        distribution::Entity::find()
+            .filter(distribution::Column::VersionId.eq(version_id))
+            .filter(distribution::Column::Format.eq(format))
             .one(self.db())
             .await?
             .ok_or_else(|| {
                 Error::NotFound(Message::new(
                     format!(
-                        "Versi ini tidak tersedia sebagai {}: XLSX hanya dibuat untuk tabel sampai \
-                         {XLSX_MAX_ROWS} baris dan {XLSX_MAX_COLUMNS} kolom, dengan paling banyak \
-                         {XLSX_MAX_CELL_CHARS} karakter per sel",
-                        format.name
+                        "Versi ini tidak tersedia sebagai {format}: XLSX hanya dibuat untuk tabel \
+                         sampai {XLSX_MAX_ROWS} baris dan {XLSX_MAX_COLUMNS} kolom, dengan paling \
+                         banyak {XLSX_MAX_CELL_CHARS} karakter per sel"
                     ),
                     format!(
-                        "This version is not available as {}: XLSX is only written for tables of \
-                         up to {XLSX_MAX_ROWS} rows and {XLSX_MAX_COLUMNS} columns, with at most \
-                         {XLSX_MAX_CELL_CHARS} characters per cell",
-                        format.name
+                        "This version is not available as {format}: XLSX is only written for \
+                         tables of up to {XLSX_MAX_ROWS} rows and {XLSX_MAX_COLUMNS} columns, with \
+                         at most {XLSX_MAX_CELL_CHARS} characters per cell"
                     ),
                 ))
-            })?;
-        Ok(Download {
-            dataset,
-            version,
-            file,
-            published_at,
-        })
+            })
     }
 
     /// A published version by number, or the current one.
@@ -89,6 +132,12 @@ impl Catalog {
         }
         Ok(version)
     }
+}
+
+/// The 404 of a version number the actor cannot see.
+fn missing_version(dataset: &dataset::Model, number: Option<i32>) -> Error {
+    let n = number.map(|n| n.to_string()).unwrap_or_default();
+    Error::not_found("Versi", "version", &format!("{}/{n}", dataset.slug))
 }
 
 fn not_published(key: &str, number: Option<i32>) -> Error {

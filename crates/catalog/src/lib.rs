@@ -31,6 +31,7 @@ pub mod generation;
 pub mod jobs;
 pub mod lifecycle;
 pub mod maintenance;
+pub mod names;
 pub mod national;
 pub mod observe;
 pub mod organizations;

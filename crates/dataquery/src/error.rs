@@ -22,6 +22,15 @@ pub enum Error {
     /// A result could not be written as CSV or JSON.
     #[error("writing the query result")]
     Write(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The Parquet file could not be read.
+    #[error("reading {}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The plan broke an assumption of the engine (a bug).
     #[error("data query: {0}")]
     Unexpected(&'static str),

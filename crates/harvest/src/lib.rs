@@ -5,9 +5,9 @@
 //!
 //! Everything here is a read model over the catalog: [`read_model`] loads a page of datasets
 //! with their OPD, tags, current version and files; the catalog's one visibility rule
-//! ([`satudata_catalog::visibility`]) decides what a caller sees; `names.rs` and
-//! `national.rs` hold the names other portals expect (licences, resource ids, the national
-//! metadata keys); `counts.rs` keeps counts and page ends per catalogue generation, so a
+//! ([`satudata_catalog::visibility`]) decides what a caller sees; the catalog's
+//! [`names`] (licences as CKAN lists them, resource ids; the portal shows them too) and
+//! `national.rs` (the national metadata keys) hold the names other portals expect; `counts.rs` keeps counts and page ends per catalogue generation, so a
 //! harvester's walk never recounts or OFFSET-scans.
 //!
 //! Depends on `satudata-catalog` (and the data API engine for `datastore_search`); must not
@@ -19,9 +19,10 @@ pub mod datajson;
 pub mod datapackage;
 pub mod dcat;
 mod error;
-pub mod names;
 mod national;
 pub mod read_model;
+
+pub use satudata_catalog::names;
 
 use std::sync::Arc;
 

@@ -12,9 +12,9 @@
 //! thin handler per page over one catalog call each. The contract these files fulfil is
 //! `crates/web/README.md`.
 //!
-//! Depends on `satudata-catalog` (every query, with its one visibility rule) and
-//! `satudata-harvest` (CKAN names); must not depend on `satudata-api`, which mounts
-//! [`router`] next to the JSON API, and must not hold SQL.
+//! Depends on `satudata-catalog` (every query, with its one visibility rule, and the names
+//! CKAN clients know); must not depend on `satudata-harvest` (the two compile side by side)
+//! or on `satudata-api`, which mounts [`router`] next to the JSON API, and must not hold SQL.
 
 mod assets;
 pub mod filters;

@@ -67,9 +67,25 @@ impl Renderer {
         template: &str,
         context: &impl Serialize,
     ) -> Result<String, Error> {
+        self.render_all(lang, &[template], context)
+    }
+
+    /// Renders templates one after the other with one context, serialised once (an htmx
+    /// answer of several parts).
+    pub fn render_all(
+        &self,
+        lang: Lang,
+        templates: &[&str],
+        context: &impl Serialize,
+    ) -> Result<String, Error> {
         let bundle = self.bundle(lang)?;
-        let template = bundle.env.get_template(template)?;
-        template.render(Value::from(Serde(context)))
+        let context = Value::from(Serde(context));
+        let mut html = String::new();
+        for name in templates {
+            let template = bundle.env.get_template(name)?;
+            html.push_str(&template.render(context.clone())?);
+        }
+        Ok(html)
     }
 }
 

@@ -292,6 +292,20 @@ impl WebState {
             .render(visitor.lang, template, &Full { frame, body })?)
     }
 
+    /// Renders templates one after the other with the frame and one page context (an htmx
+    /// answer of several parts).
+    pub(crate) fn render_all<T: Serialize>(
+        &self,
+        visitor: &Visitor,
+        frame: &Frame,
+        templates: &[&str],
+        body: &T,
+    ) -> Result<String, WebError> {
+        Ok(self
+            .renderer
+            .render_all(visitor.lang, templates, &Full { frame, body })?)
+    }
+
     /// The error page for `error`.
     pub(crate) async fn error_page(&self, visitor: &Visitor, error: WebError) -> Response {
         if let WebError::SignIn = error {

@@ -6,20 +6,17 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, header, request::Parts};
 use satudata_catalog::{Actor, Catalog};
-use satudata_harvest::Harvest;
 
 use crate::lang::Lang;
 use crate::render::Renderer;
 use crate::session::{self, Flash};
 
-/// What the pages need: the catalog, the harvest read model (for CKAN names), the public base
-/// URL for absolute links, and the templates.
+/// What the pages need: the catalog, the public base URL for absolute links, and the
+/// templates.
 #[derive(Debug, Clone)]
 pub struct WebState {
     /// The catalog.
     pub catalog: Catalog,
-    /// The harvest read model over the same catalog.
-    pub harvest: Harvest,
     /// Public URL without a trailing slash.
     pub base_url: String,
     /// Templates and catalogues.
@@ -33,11 +30,10 @@ pub struct WebState {
 }
 
 impl WebState {
-    /// State over a catalog, its harvest read model and the public base URL.
-    pub fn new(catalog: Catalog, harvest: Harvest, base_url: &str) -> Self {
+    /// State over a catalog and the public base URL.
+    pub fn new(catalog: Catalog, base_url: &str) -> Self {
         Self {
             catalog,
-            harvest,
             base_url: base_url.trim_end_matches('/').to_owned(),
             renderer: Arc::new(Renderer::new()),
             cookie_secure: true,

@@ -187,7 +187,7 @@ async fn serve(
     );
     let name = format!(
         "{}-v{}.{}",
-        download.dataset.slug, download.version.number, download.file.format
+        download.dataset.slug, download.number, download.file.format
     );
     set(
         &mut out,

@@ -4,10 +4,10 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use satudata_catalog::names;
 use satudata_catalog::pages::DatasetPage;
 use satudata_catalog::validation::FieldType;
 use satudata_catalog::{Error as CatalogError, entity::distribution};
-use satudata_harvest::names;
 use serde::Serialize;
 
 use super::api_box::{ApiBox, api_box};
@@ -301,10 +301,7 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str) -> PageResult {
     };
     let body = Body { oob, ..body };
     let frame = state.frame(visitor, "dataset", false).await?;
-    let mut html = String::new();
-    for part in parts {
-        html.push_str(&state.render(visitor, &frame, part, &body)?);
-    }
+    let html = state.render_all(visitor, &frame, parts, &body)?;
     Ok(html_response(visitor, StatusCode::OK, html, true))
 }
 

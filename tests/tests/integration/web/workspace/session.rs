@@ -85,8 +85,7 @@ async fn sign_in_sets_a_locked_down_session_cookie(app: TestApp) {
 
     // Without the Secure flag when configured for plain-http local use.
     let plain = satudata_web::router(
-        satudata_web::WebState::new(app.catalog.clone(), app.state.harvest.clone(), ORIGIN)
-            .with_cookie_secure(false),
+        satudata_web::WebState::new(app.catalog.clone(), ORIGIN).with_cookie_secure(false),
     );
     let body = format!("email=rina%40dinkes.go.id&password={PASSWORD}&next=%2Fkelola");
     let request = Request::post("/masuk")

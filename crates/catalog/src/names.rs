@@ -1,10 +1,11 @@
 //! How our identifiers and vocabularies look to CKAN clients: licence ids, group names, resource
-//! ids and CKAN's timestamp format.
+//! ids and CKAN's timestamp format. The harvest feeds speak them; the portal shows the same
+//! licence titles and gives the same resource ids in its API examples.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use satudata_catalog::vocab;
+use crate::vocab;
 
 /// CKAN's timestamps: naive UTC with microseconds, `2024-05-01T10:00:00.123456`. Harvesters
 /// compare them as strings, so the format must never vary.
