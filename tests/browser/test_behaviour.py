@@ -60,10 +60,10 @@ def test_preview_works_without_js(nojs_page, base_url):
     assert "sort=" in page.url
     # filter form: a plain GET form inside a <details>
     page.locator("#pratinjau details summary").click()
-    page.fill("input[name='filter[nama_kabupaten_kota]']", "KOTA BANDUNG")
+    page.fill("input[name='filter[nama_kabupaten_kota][contains]']", "KOTA BANDUNG")
     with page.expect_navigation():
         page.locator("#pratinjau form button[type=submit]").click()
-    assert "filter%5Bnama_kabupaten_kota%5D=KOTA+BANDUNG" in page.url
+    assert "filter%5Bnama_kabupaten_kota%5D%5Bcontains%5D=KOTA+BANDUNG" in page.url
     # chart form
     with page.expect_navigation():
         page.locator("#grafik button[type=submit]").click()

@@ -1,7 +1,10 @@
 //! The data API's page plan (the benchmark query: one equality and one range filter, 100 rows)
 //! run bare on a published Parquet file, CPU per page, with the schema asked of the scan the
-//! plan is built on and of a scan of its own (plan.rs `file_schema`).
-//! `cargo run --release -p satudata-dataquery --example page_cpu -- FILE.parquet`
+//! plan is built on and of a scan of its own (plan.rs `file_schema`). With `random`: 200
+//! unfiltered 25-row pages at random offsets (the portal's preview), with the schema read by a
+//! scan of its own or known (as plan.rs keeps it), on polars' streaming and in-memory engines,
+//! and on one resolved scan cloned for every page.
+//! `cargo run --release -p satudata-dataquery --example page_cpu -- FILE.parquet [random]`
 
 use polars::prelude::*;
 

@@ -436,7 +436,10 @@ mod tests {
     fn a_replaced_file_is_not_read_with_the_old_schema() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("table.parquet");
-        write(&path, df!("a" => [1i64, 2], "b" => ["x", "y"]).expect("frame"));
+        write(
+            &path,
+            df!("a" => [1i64, 2], "b" => ["x", "y"]).expect("frame"),
+        );
         assert_eq!(columns(&path), ["a", "b"]);
         assert_eq!(columns(&path), ["a", "b"]);
         write(

@@ -808,13 +808,14 @@ def workspace_pages():
         ("JML_PDDK", "Jumlah Penduduk", "integer", "Jiwa"), ("JML_FASKES", "Jumlah Fasilitas Kesehatan", "integer", "Unit"), ("TAHUN", "Tahun", "year", None)]]
     save("schema", {"template": "workspace/schema.html", "path": f"/kelola/dataset/{WS_SLUG}/skema", "out": f"kelola/dataset/{WS_SLUG}/skema/index.html", "kind": "workspace", "context": dict(wsf, **{
         "ws": ws_dataset(status="DRAFT", step=3, note=None), "tab": "schema", "action_url": f"/kelola/dataset/{WS_SLUG}/skema", "source": "stored",
-        "columns": [{"name": "kode_kecamatan", "standar": "KODE_KEC", "type": "string", "title": "Kode kecamatan", "required": True, "key": True, "sample": ["35.76.01", "35.76.02"], "suggested": None},
-                    {"name": "nama_kecamatan", "standar": "", "type": "string", "title": "", "required": True, "key": False, "sample": ["Prajuritkulon", "Magersari"], "suggested": None},
-                    {"name": "jenis_faskes", "standar": "", "type": "string", "title": "Jenis fasilitas kesehatan", "required": True, "key": True, "sample": ["Puskesmas", "Apotek", "Klinik Pratama"], "suggested": None},
-                    {"name": "jumlah", "standar": "", "type": "integer", "title": "", "required": True, "key": False, "sample": ["2", "14", "19"], "suggested": "JML_FASKES"},
-                    {"name": "satuan", "standar": "", "type": "string", "title": "", "required": False, "key": False, "sample": ["Unit"], "suggested": None},
-                    {"name": "tahun", "standar": "TAHUN", "type": "year", "title": "", "required": True, "key": False, "sample": ["2025"], "suggested": None}],
-        "standards": std, "types": TYPES, "errors": [], "field_errors": {}})})
+        "columns": [{"name": "kode_kecamatan", "standar": "KODE_KEC", "type": "string", "title": "Kode kecamatan", "required": True, "key": True, "sample": ["35.76.01", "35.76.02"], "suggested": None, "more": None},
+                    {"name": "nama_kecamatan", "standar": "", "type": "string", "title": "", "required": True, "key": False, "sample": ["Prajuritkulon", "Magersari"], "suggested": None, "more": None},
+                    {"name": "jenis_faskes", "standar": "", "type": "string", "title": "Jenis fasilitas kesehatan", "required": True, "key": True, "sample": ["Puskesmas", "Apotek", "Klinik Pratama"], "suggested": None, "more": None},
+                    {"name": "jumlah", "standar": "", "type": "integer", "title": "", "required": True, "key": False, "sample": ["2", "14", "19"], "suggested": "JML_FASKES", "more": "Juga: paling kecil 0"},
+                    {"name": "satuan", "standar": "", "type": "string", "title": "", "required": False, "key": False, "sample": ["Unit"], "suggested": None, "more": None},
+                    {"name": "tahun", "standar": "TAHUN", "type": "year", "title": "", "required": True, "key": False, "sample": ["2025"], "suggested": None, "more": None}],
+        "standards": std, "types": TYPES, "errors": [], "field_errors": {},
+        "import_url": f"/kelola/dataset/{WS_SLUG}/skema/impor", "import_text": ""})})
 
     wf = ws_frame(USER_WALIDATA, "tinjauan")
     save("queue", {"template": "workspace/queue.html", "path": "/kelola/tinjauan", "out": "kelola/tinjauan/index.html", "kind": "workspace", "context": dict(wf, **{

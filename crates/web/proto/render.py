@@ -28,6 +28,7 @@ import math
 import re
 import shutil
 import sys
+import traceback
 import tomllib
 from pathlib import Path
 
@@ -292,7 +293,8 @@ def render_all(out: Path, only: str | None = None) -> list[dict]:
                 html = envs[lang].get_template(page["template"]).render(full_context(page, lang))
             except Exception as e:  # noqa: BLE001 - report every page, then fail
                 failures += 1
-                print(f"FAIL {name} [{lang}]: {type(e).__name__}: {e}", file=sys.stderr)
+                where = [f"{f.filename}:{f.lineno}" for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".html")]
+                print(f"FAIL {name} [{lang}]: {type(e).__name__}: {e} (at {', '.join(where[-2:]) or '?'})", file=sys.stderr)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")

@@ -315,6 +315,17 @@ pub(crate) fn preview(
             }
         })
         .collect();
+    // A filter the form has no field for (from a shared URL: an exact text, a range
+    // column's text search) rides along hidden, so applying the form keeps it; its chip
+    // above says it is there and removes it.
+    let unshown: Vec<(String, String)> = {
+        let mut rest = state.clone();
+        rest.filters.retain(|f| {
+            let range = columns.iter().any(|c| c.name == f.column && c.range);
+            range == (f.op == "contains")
+        });
+        rest.filter_pairs()
+    };
     let api_pairs = [state.filter_pairs(), state.sort_pairs()].concat();
     let mut json_pairs = api_pairs.clone();
     json_pairs.push(("limit".into(), ROWS.to_string()));
@@ -332,7 +343,7 @@ pub(crate) fn preview(
         filtered: !state.filters.is_empty(),
         active,
         clear_url: link([state.sort_pairs(), state.chart.clone()].concat()),
-        keep: Hidden::of(&[state.sort_pairs(), state.chart.clone()].concat()),
+        keep: Hidden::of(&[unshown, state.sort_pairs(), state.chart.clone()].concat()),
         pagination: Pagination::new(state.page, data.total, ROWS, with_page),
         csv_url: format!("{api_url}{}", query_string(&csv_pairs)),
         json_url: format!("{api_url}{}", query_string(&json_pairs)),

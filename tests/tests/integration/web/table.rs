@@ -69,6 +69,20 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
     .await
     .html;
     assert_eq!(rows(&named).len(), 2);
+    // The form has no field for an exact text (a shared URL's): applying the form keeps it
+    // as a hidden field; a filter the form shows is not sent twice.
+    let hidden = |html: &str, name: &str| {
+        let form = &html[html.find("class=\"filter-grid\"").unwrap_or(0)..];
+        let form = &form[..form.find("</form>").unwrap_or(form.len())];
+        form.contains(&format!("<input type=\"hidden\" name=\"{name}\""))
+    };
+    assert!(
+        hidden(&named, "filter[nama_kecamatan]"),
+        "{}",
+        excerpt(&named)
+    );
+    assert!(named.contains("value=\"Magersari\">"));
+    assert!(!hidden(&filtered, "filter[tahun][gte]"));
     // The form's text fields look for the text in the cells, ignoring case; the CKAN
     // equivalent puts it in `q`.
     let part = browse(
