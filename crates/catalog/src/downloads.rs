@@ -72,16 +72,16 @@ impl Catalog {
         };
         let row: Option<(i32, i32, Option<DateTime<Utc>>)> =
             found.into_tuple().one(self.db()).await?;
-        match row {
-            Some((id, n, Some(at))) => Ok((id, n, at)),
-            Some(_) if number.is_none() || actor.sees_drafts(dataset) => {
-                Err(not_published(&dataset.slug, number))
+        match (row, number) {
+            (Some((id, n, Some(at))), _) => Ok((id, n, at)),
+            (Some(_), None) => Err(not_published(&dataset.slug, None)),
+            (Some(_), Some(n)) if actor.sees_drafts(dataset) => {
+                Err(not_published(&dataset.slug, Some(n)))
             }
-            Some(_) => Err(missing_version(dataset, number)),
-            None if number.is_some() => Err(missing_version(dataset, number)),
-            None => Err(Error::Invariant(format!(
-                "the current version of dataset {} vanished",
-                dataset.id
+            (_, Some(n)) => Err(missing_version(dataset, n)),
+            (None, None) => Err(Error::Invariant(format!(
+                "version {} vanished",
+                dataset.current_version_id.unwrap_or_default()
             ))),
         }
     }
@@ -113,31 +113,22 @@ impl Catalog {
             })
     }
 
-    /// A published version by number, or the current one.
+    /// A published version by number, or the current one (its whole row; the rules and
+    /// errors are [`Catalog::published_version_id`]'s).
     pub async fn published_version(
         &self,
         actor: &Actor,
         dataset: &dataset::Model,
         number: Option<i32>,
     ) -> Result<dataset_version::Model> {
-        let version = match number {
-            Some(n) => self.version_of(actor, dataset, n).await?,
-            None => match dataset.current_version_id {
-                Some(id) => self.version_by_id(id).await?,
-                None => return Err(not_published(&dataset.slug, None)),
-            },
-        };
-        if version.published_at.is_none() {
-            return Err(not_published(&dataset.slug, number));
-        }
-        Ok(version)
+        let (id, _, _) = self.published_version_id(actor, dataset, number).await?;
+        self.version_by_id(id).await
     }
 }
 
 /// The 404 of a version number the actor cannot see.
-fn missing_version(dataset: &dataset::Model, number: Option<i32>) -> Error {
-    let n = number.map(|n| n.to_string()).unwrap_or_default();
-    Error::not_found("Versi", "version", &format!("{}/{n}", dataset.slug))
+fn missing_version(dataset: &dataset::Model, number: i32) -> Error {
+    Error::not_found("Versi", "version", &format!("{}/{number}", dataset.slug))
 }
 
 fn not_published(key: &str, number: Option<i32>) -> Error {

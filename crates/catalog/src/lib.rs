@@ -10,7 +10,8 @@
 //!
 //! Depends on `satudata-storage`, `satudata-publish`, `satudata-dataquery` and
 //! `satudata-validation`; must not depend on HTTP, on the harvest formats (CKAN, DCAT) or on
-//! the web UI, which are built on top of it.
+//! the web UI, which are built on top of it. It holds the few names CKAN clients know that
+//! both of those show ([`names`]: licence ids, resource ids), not the formats themselves.
 
 pub mod accounts;
 pub mod actor;

@@ -7,8 +7,9 @@
 //! with their OPD, tags, current version and files; the catalog's one visibility rule
 //! ([`satudata_catalog::visibility`]) decides what a caller sees; the catalog's
 //! [`names`] (licences as CKAN lists them, resource ids; the portal shows them too) and
-//! `national.rs` (the national metadata keys) hold the names other portals expect; `counts.rs` keeps counts and page ends per catalogue generation, so a
-//! harvester's walk never recounts or OFFSET-scans.
+//! `national.rs` (the national metadata keys) hold the names other portals expect;
+//! `counts.rs` keeps counts and page ends per catalogue generation, so a harvester's walk
+//! never recounts or OFFSET-scans.
 //!
 //! Depends on `satudata-catalog` (and the data API engine for `datastore_search`); must not
 //! depend on HTTP: the API crate wraps these answers in CKAN's envelope and in responses.

@@ -287,9 +287,7 @@ impl WebState {
         template: &str,
         body: &T,
     ) -> Result<String, WebError> {
-        Ok(self
-            .renderer
-            .render(visitor.lang, template, &Full { frame, body })?)
+        self.render_all(visitor, frame, &[template], body)
     }
 
     /// Renders templates one after the other with the frame and one page context (an htmx

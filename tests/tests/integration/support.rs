@@ -99,6 +99,20 @@ pub fn assert_envelope(json: &Value) {
     );
 }
 
+/// With `TEST_LOG` set (an env filter such as `warn` or `satudata_catalog=debug`),
+/// the server's log goes to the test's output: a flaky 500 then shows its cause.
+fn log_when_asked() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 impl TestApp {
     /// A fresh app on `backend`; `None` when PostgreSQL is asked for but not configured.
     pub async fn new(backend: Backend) -> Option<Self> {
@@ -121,6 +135,7 @@ impl TestApp {
         max_upload_bytes: u64,
         tweak: impl FnOnce(&mut Settings),
     ) -> Option<Self> {
+        log_when_asked();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = match backend {
             Backend::Sqlite => format!("sqlite://{}/satudata.db", dir.path().display()),

@@ -71,18 +71,29 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
     assert_eq!(rows(&named).len(), 2);
     // The form has no field for an exact text (a shared URL's): applying the form keeps it
     // as a hidden field; a filter the form shows is not sent twice.
-    let hidden = |html: &str, name: &str| {
-        let form = &html[html.find("class=\"filter-grid\"").unwrap_or(0)..];
-        let form = &form[..form.find("</form>").unwrap_or(form.len())];
-        form.contains(&format!("<input type=\"hidden\" name=\"{name}\""))
+    let hidden = |html: &str, name: &str, value: &str| {
+        let start = html.find("class=\"filter-grid\"").expect("the filter form");
+        let form = &html[start..];
+        let form = &form[..form.find("</form>").expect("the filter form's end")];
+        form.contains(&format!(
+            "<input type=\"hidden\" name=\"{name}\" value=\"{value}\">"
+        ))
     };
     assert!(
-        hidden(&named, "filter[nama_kecamatan]"),
+        hidden(&named, "filter[nama_kecamatan]", "Magersari"),
         "{}",
         excerpt(&named)
     );
-    assert!(named.contains("value=\"Magersari\">"));
-    assert!(!hidden(&filtered, "filter[tahun][gte]"));
+    assert!(!hidden(&filtered, "filter[tahun][gte]", "2024"));
+    // A range column has no text field either.
+    let searched = browse(
+        &app,
+        &format!("{base}?filter%5Btahun%5D%5Bcontains%5D=202"),
+        None,
+    )
+    .await
+    .html;
+    assert!(hidden(&searched, "filter[tahun][contains]", "202"));
     // The form's text fields look for the text in the cells, ignoring case; the CKAN
     // equivalent puts it in `q`.
     let part = browse(
