@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use satudata_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::error::{Error, Result};
 
@@ -114,4 +117,19 @@ fn prepare_url(url: &str) -> Result<String> {
         format!("URL basis data '{url}' harus diawali sqlite:// atau postgres://"),
         format!("database URL '{url}' must start with sqlite:// or postgres://"),
     ))
+}
+
+/// Begins a transaction that writes. On SQLite it starts as a write transaction
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first holds a read snapshot, and
+/// SQLite answers its first write with `database is locked` at once, without waiting for the
+/// busy timeout, whenever another connection is writing. Taking the write lock at `BEGIN`
+/// waits its turn instead. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok(txn)
 }

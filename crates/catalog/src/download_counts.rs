@@ -11,9 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::Catalog;
 use crate::entity::{download_count, download_day};
@@ -126,7 +124,7 @@ impl Catalog {
         for ((id, _), n) in batch {
             *per_dataset.entry(*id).or_default() += n;
         }
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         for ((id, day), n) in batch {
             let n = i64::try_from(*n).unwrap_or(i64::MAX);
             download_day::Entity::insert(download_day::ActiveModel {

@@ -13,10 +13,7 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::Catalog;
 use crate::cleaned::blob_key;
@@ -148,7 +145,7 @@ impl Catalog {
             // Upload sources have keys of their own, never stored twice.
             return Ok(self.storage().remove_if_older(key, cutoff, dry_run).await?);
         }
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         // A row to lock, even for a blob never pinned (stored before pins existed): a writer's
         // pin then waits for this transaction.
         blob_pin::Entity::insert(blob_pin::ActiveModel {

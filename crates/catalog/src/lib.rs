@@ -144,6 +144,12 @@ impl Catalog {
         &self.db
     }
 
+    /// Begins a transaction that writes ([`db::begin_write`]: on SQLite it takes the write
+    /// lock at once, so that concurrent writers wait their turn instead of failing).
+    pub async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction> {
+        db::begin_write(&self.db).await
+    }
+
     /// The object store.
     pub fn storage(&self) -> &Storage {
         &self.storage

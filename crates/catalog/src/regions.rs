@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use satudata_validation::{Region, RegionLevel, RegionReference};
-use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait, QuerySelect};
 
 use crate::entity::region;
 use crate::error::{Error, Message, Result};
@@ -40,7 +40,7 @@ impl Catalog {
                 parent_code: Set(r.parent.clone()),
             })
             .collect();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         region::Entity::delete_many().exec(&txn).await?;
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {

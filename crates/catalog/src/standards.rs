@@ -7,7 +7,7 @@ use satudata_validation::TableSchema;
 use satudata_validation::schema::FieldType;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -354,7 +354,7 @@ impl Catalog {
         let mut row = dataset.into_active_model();
         row.table_schema = Set(Some(schema));
         row.updated_at = Set(Utc::now());
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let after = row.update(&txn).await?;
         crate::lifecycle::record_metadata_edit(&txn, actor, &before, &after, (&[], &[])).await?;
         txn.commit().await?;

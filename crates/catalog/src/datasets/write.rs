@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -75,7 +75,7 @@ impl Catalog {
         let description = input.description.as_deref().unwrap_or_default();
         row.search_text = Set(search_text(title, description, &organization, &tags));
 
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let model = row.insert(&txn).await?;
         replace_tags(&txn, model.id, &tags).await?;
         txn.commit().await?;
@@ -146,7 +146,7 @@ impl Catalog {
         row.search_text = Set(search_text(title, description, &organization, &tags));
         row.updated_at = Set(Utc::now());
 
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let model = row.update(&txn).await?;
         if input.tags.is_some() {
             replace_tags(&txn, model.id, &tags).await?;

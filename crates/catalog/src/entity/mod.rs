@@ -1,4 +1,8 @@
 //! sea-orm entities, one file per table. Services in the parent module are the only users.
+#![expect(
+    clippy::disallowed_methods,
+    reason = "`sea_orm::model` generates nested-save helpers that begin transactions; we do not call them"
+)]
 
 pub mod account;
 pub mod api_token;

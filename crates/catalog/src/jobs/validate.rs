@@ -7,7 +7,6 @@ use chrono::Datelike;
 use satudata_validation::{Options, Report};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
 };
 
 use crate::Catalog;
@@ -91,7 +90,7 @@ impl Catalog {
     /// Removes a version whose upload is no table, with its `upload` event; its stored file
     /// goes at once unless a backup is running (then gc removes it later).
     async fn remove_unreadable(&self, version: &dataset_version::Model) -> Result<()> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         dataset_event::Entity::delete_many()
             .filter(dataset_event::Column::DatasetId.eq(version.dataset_id))
             .filter(dataset_event::Column::VersionNumber.eq(version.number))

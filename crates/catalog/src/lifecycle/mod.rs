@@ -12,7 +12,7 @@ mod publish;
 mod status;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 
 use crate::actor::Role;
 use crate::entity::{dataset, dataset_version};
@@ -174,7 +174,7 @@ impl Catalog {
         };
         let status = next(&current, Step::Unpublish, "dihentikan", "withdrawn")?;
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let mut version = current.clone().into_active_model();
         version.status = Set(status);
         version.status_note = Set(Some(reason.clone()));
@@ -225,7 +225,7 @@ impl Catalog {
         step: Step,
         note: Option<String>,
     ) -> Result<dataset_version::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let updated = row.update(&txn).await?;
         record_event(
             &txn,

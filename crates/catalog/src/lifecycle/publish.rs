@@ -7,7 +7,7 @@ use chrono::Utc;
 use satudata_validation::{TableInfo, TableSchema, clean_columns};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use super::{EventInput, EventKind, Step, next, record_event};
@@ -95,7 +95,7 @@ impl Catalog {
             None
         };
         let now = Utc::now();
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         // Another worker may have published it meanwhile (this one stalled past its lease and
         // the job was taken over): the version row, locked, decides.
         let mut fresh = dataset_version::Entity::find_by_id(version.id);

@@ -8,7 +8,7 @@ use chrono::Utc;
 use futures_util::{Stream, StreamExt};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -86,8 +86,8 @@ impl Catalog {
 
     /// Numbers a version and inserts it with its `upload` history event and its validation
     /// job in one transaction. The transaction first writes the dataset's row, which holds
-    /// concurrent uploads of the same dataset back (PostgreSQL row lock, SQLite write lock)
-    /// until it commits: each one then reads the number the previous one took.
+    /// concurrent uploads of the same dataset back (a PostgreSQL row lock; on SQLite the
+    /// transaction holds the write lock from its start) until it commits: each one then reads the number the previous one took.
     async fn insert_version(
         &self,
         actor: &Actor,
@@ -96,7 +96,7 @@ impl Catalog {
         payload: serde_json::Value,
     ) -> Result<(dataset_version::Model, job::Model)> {
         use sea_orm::sea_query::Expr;
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         dataset::Entity::update_many()
             .col_expr(dataset::Column::Id, Expr::col(dataset::Column::Id))
             .filter(dataset::Column::Id.eq(dataset_id))

@@ -8,6 +8,7 @@ mod queries;
 mod server;
 mod sign_in;
 mod uploads;
+mod writers;
 
 use axum::http::StatusCode;
 
