@@ -50,6 +50,14 @@ pub struct TestApp {
     pub database_url: String,
 }
 
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The workers first (a JoinSet aborts its tasks), then their database.
+        self.workers = None;
+        drop_created_database(&self.database_url);
+    }
+}
+
 /// A response, with the body parsed as JSON when it is JSON.
 #[derive(Debug)]
 pub struct TestResponse {
@@ -447,7 +455,50 @@ async fn fresh_postgres_database() -> Option<String> {
     let (base, _) = admin_url
         .rsplit_once('/')
         .expect("TEST_DATABASE_URL has a database name");
-    Some(format!("{base}/{name}"))
+    let url = format!("{base}/{name}");
+    CREATED
+        .lock()
+        .expect("created databases")
+        .push((url.clone(), name));
+    Some(url)
+}
+
+/// PostgreSQL databases this test process created: (URL, name). The app that runs on one
+/// drops it when it goes, so that a developer's server does not collect a database per test.
+static CREATED: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Drops the database at `url` if this process created it. Runs on a thread of its own: the
+/// caller is a `Drop` inside the test's runtime, which cannot wait on a future.
+fn drop_created_database(url: &str) {
+    let name = {
+        let mut created = CREATED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(at) = created.iter().position(|(u, _)| u == url) else {
+            return;
+        };
+        created.swap_remove(at).1
+    };
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        return;
+    };
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let admin = sea_orm::Database::connect(&admin_url).await?;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await?;
+            admin.close().await
+        })
+    })
+    .join();
+    if !matches!(dropped, Ok(Ok(()))) {
+        eprintln!("could not drop the test database {url}: {dropped:?}");
+    }
 }
 
 async fn seed(catalog: &Catalog) -> Tokens {
