@@ -28,9 +28,13 @@ fn s3_storage() -> Option<(String, S3Options)> {
 #[tokio::test]
 async fn uploads_stream_into_s3_in_parts() {
     let Some(storage) = s3_storage() else { return };
-    let app = TestApp::with_storage(Backend::Sqlite, Some(storage), 64 << 20)
-        .await
-        .expect("app");
+    // The upload waits for its validation job (reading 20 MB back from the store) however
+    // long a loaded CI machine takes: this test is about the store, not the 10 s wait.
+    let app = TestApp::with_settings(Backend::Sqlite, Some(storage), 64 << 20, |s| {
+        s.jobs.wait = std::time::Duration::from_secs(300);
+    })
+    .await
+    .expect("app");
     let slug = app
         .dataset(json!({"title": "Kunjungan Puskesmas", "organization": "dinkes"}))
         .await;

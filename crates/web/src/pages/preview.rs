@@ -161,6 +161,8 @@ struct Column {
 #[derive(Debug, Serialize)]
 struct ActiveFilter {
     column: String,
+    /// The column as the table's header names it.
+    label: String,
     op: &'static str,
     value: String,
     remove_url: String,
@@ -307,8 +309,13 @@ pub(crate) fn preview(
         .map(|f| {
             let mut rest = state.clone();
             rest.filters.retain(|other| other != f);
+            let label = columns
+                .iter()
+                .find(|c| c.name == f.column)
+                .map_or_else(|| column_label(&f.column), |c| c.label.clone());
             ActiveFilter {
                 column: f.column.clone(),
+                label,
                 op: f.op,
                 value: f.value.clone(),
                 remove_url: link(rest.pairs_without_page()),
