@@ -161,7 +161,8 @@ struct Column {
 #[derive(Debug, Serialize)]
 struct ActiveFilter {
     column: String,
-    /// The column as the table's header names it.
+    /// The column as the filter form labels it (the Standar Data name, else the name with
+    /// spaces).
     label: String,
     op: &'static str,
     value: String,

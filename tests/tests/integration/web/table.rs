@@ -56,7 +56,7 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
     .await
     .html;
     assert_eq!(rows(&filtered).len(), 3, "{:?}", rows(&filtered));
-    // The chip names the column as the table's header does, not by its code.
+    // The chip names the column as the filter form labels it, not by its code.
     assert!(filtered.contains("Tahun ≥ 2024"), "{}", excerpt(&filtered));
     assert!(
         filtered.contains("Baris 1–3 dari 3 yang cocok (seluruh tabel: 7 baris)"),
