@@ -178,6 +178,10 @@ async fn postgres_snapshot(
 ) -> Result<(DatabaseCopy, Vec<ObjectRef>)> {
     let file = "database.pgdump";
     let path = dest.join(file);
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a read-only PostgreSQL snapshot, not a write transaction"
+    )]
     let txn = db
         .begin_with_config(
             Some(IsolationLevel::RepeatableRead),

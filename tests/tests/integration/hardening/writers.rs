@@ -54,8 +54,13 @@ async fn simultaneous_writes_all_succeed(app: TestApp) {
     for response in edited {
         response.expect(StatusCode::OK);
     }
+    // An upload answers 201 once its validation job is done, or 202 if the job outlasts the
+    // request's wait on a loaded machine; never a 500.
     for response in uploaded {
-        response.expect(StatusCode::CREATED);
+        assert!(
+            [StatusCode::CREATED, StatusCode::ACCEPTED].contains(&response.status),
+            "{response:?}"
+        );
     }
     assert_eq!(app.count("dataset").await, 25);
     assert_eq!(app.count("dataset_version").await, 8);
