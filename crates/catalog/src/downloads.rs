@@ -50,7 +50,9 @@ impl Catalog {
 
     /// The id, number and publication time of a published version (`None`: the current one),
     /// read without the version's report and logs (the data API asks this for every page).
-    /// Errors as [`Catalog::published_version`].
+    /// Errors: not published (the dataset has no current version, or the actor may see the
+    /// unpublished version asked for), else not found (a number that does not exist or that
+    /// the actor may not see).
     pub(crate) async fn published_version_id(
         &self,
         actor: &Actor,
