@@ -104,7 +104,8 @@ impl Catalog {
                     report.referenced += 1;
                 } else if modified > cutoff || !self.remove_leftover(&key, cutoff, dry_run).await? {
                     // Stored again since it was listed (an upload or publish of the same
-                    // bytes), or gone.
+                    // bytes), gone, or the store was busy storing a large file (the next
+                    // collection looks again).
                     report.too_young += 1;
                 } else {
                     report.removed.push(key);
