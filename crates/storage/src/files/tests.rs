@@ -57,15 +57,28 @@ async fn only_objects_older_than_the_cutoff_are_removed() {
     assert!(!removed("blobs/sha256/cc/cccc", false).await, "missing");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gc_waits_for_a_store_in_progress_and_then_finds_the_blob_young() {
-    let (dir, storage) = local_store();
+/// An hour-old blob `blobs/sha256/aa/aaaa`, the store's lock held shared (as by a put in
+/// progress) and a cutoff of half an hour ago: gc would remove the blob if it could lock.
+fn old_blob_while_storing(
+    dir: &tempfile::TempDir,
+) -> (
+    std::path::PathBuf,
+    std::fs::File,
+    chrono::DateTime<chrono::Utc>,
+) {
     let blob = dir.path().join("blobs/sha256/aa/aaaa");
     stored_at(&blob, hour_ago());
-    // A put_file in the middle of storing the same blob again holds the lock shared.
     let store_lock = std::fs::File::open(dir.path()).expect("root");
     store_lock.lock_shared().expect("lock");
     let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
+    (blob, store_lock, cutoff)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gc_waits_for_a_store_in_progress_and_then_finds_the_blob_young() {
+    let (dir, storage) = local_store();
+    // A put_file in the middle of storing the same blob again holds the lock shared.
+    let (blob, store_lock, cutoff) = old_blob_while_storing(&dir);
     let gc = {
         let storage = storage.clone();
         tokio::spawn(async move {
@@ -86,12 +99,8 @@ async fn gc_waits_for_a_store_in_progress_and_then_finds_the_blob_young() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gc_gives_a_key_up_while_a_long_store_holds_the_lock() {
     let (dir, storage) = local_store();
-    let blob = dir.path().join("blobs/sha256/aa/aaaa");
-    stored_at(&blob, hour_ago());
     // A put_file syncing a large file holds the lock shared for longer than gc waits.
-    let store_lock = std::fs::File::open(dir.path()).expect("root");
-    store_lock.lock_shared().expect("lock");
-    let cutoff = chrono::Utc::now() - chrono::Duration::minutes(30);
+    let (blob, store_lock, cutoff) = old_blob_while_storing(&dir);
     let started = std::time::Instant::now();
     let removed = storage
         .remove_if_older("blobs/sha256/aa/aaaa", cutoff, false)
