@@ -28,7 +28,9 @@ DICT_METHODS = {"items", "keys", "values", "get", "update", "pop", "popitem", "c
 def flatten(table, prefix=""):
     out = {}
     for k, v in table.items():
-        if isinstance(v, dict):
+        if isinstance(v, dict) and ("one" in v or "other" in v):
+            out[f"{prefix}{k}"] = v  # plural forms
+        elif isinstance(v, dict):
             out.update(flatten(v, f"{prefix}{k}."))
         else:
             out[f"{prefix}{k}"] = v
@@ -55,12 +57,21 @@ def main() -> int:
     ids, ens = set(cats["id"]), set(cats["en"])
     problems += [f"only in id.toml: {k}" for k in sorted(ids - ens)]
     problems += [f"only in en.toml: {k}" for k in sorted(ens - ids)]
+    def forms(value):
+        """A string's forms: itself, or the `one` and `other` of plural forms."""
+        if isinstance(value, dict) and set(value) == {"one", "other"}:
+            return list(value.values())
+        return [value]
+
     for key in sorted(ids & ens):
-        a, b = cats["id"][key], cats["en"][key]
-        if not isinstance(a, str) or not isinstance(b, str) or not a.strip() or not b.strip():
+        a, b = forms(cats["id"][key]), forms(cats["en"][key])
+        if not all(isinstance(f, str) and f.strip() for f in a + b):
             problems.append(f"{key}: empty or not a string")
             continue
-        pa, pb = set(PLACEHOLDER.findall(a)), set(PLACEHOLDER.findall(b))
+        if len(a + b) > 2 and not all("{n}" in f for f in a + b):
+            problems.append(f"{key}: plural forms without {{n}}")
+        pa = {p for f in a for p in PLACEHOLDER.findall(f)}
+        pb = {p for f in b for p in PLACEHOLDER.findall(f)}
         if pa != pb:
             problems.append(f"{key}: placeholders differ: id {sorted(pa)} en {sorted(pb)}")
     used = set()

@@ -56,11 +56,15 @@ PORTAL_TZ_NAME = "WIB"
 # catalogues
 
 
-def flatten(table: dict, prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
+def flatten(table: dict, prefix: str = "") -> dict[str, str | dict[str, str]]:
+    out: dict[str, str | dict[str, str]] = {}
     for k, v in table.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict):
+        if isinstance(v, dict) and ("one" in v or "other" in v):
+            if set(v) != {"one", "other"} or not all(isinstance(f, str) and "{n}" in f for f in v.values()):
+                raise ValueError(f"{key}: plural forms are `one` and `other`, strings with {{n}}")
+            out[key] = dict(v)
+        elif isinstance(v, dict):
             out.update(flatten(v, key + "."))
         elif isinstance(v, str):
             out[key] = v
@@ -69,7 +73,7 @@ def flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
-def load_catalogue(lang: str) -> dict[str, str]:
+def load_catalogue(lang: str) -> dict[str, str | dict[str, str]]:
     with open(I18N / f"{lang}.toml", "rb") as f:
         return flatten(tomllib.load(f))
 
@@ -77,13 +81,18 @@ def load_catalogue(lang: str) -> dict[str, str]:
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
-def translate(catalogue: dict[str, str], lang: str, key: str, /, **args) -> str:
-    """t(key, **args): the catalogue string with {name} replaced by str(args[name]).
+def translate(catalogue: dict[str, str | dict[str, str]], lang: str, key: str, /, **args) -> str:
+    """t(key, **args): the catalogue string with {name} replaced by str(args[name]); of a string
+    with plural forms, `one` when str(args['n']) is '1', else `other`.
     A missing key or a placeholder without an argument is an error (never a silent fallback)."""
     try:
         text = catalogue[key]
     except KeyError:
         raise jinja2.TemplateError(f"t(): no key {key!r} in {lang}.toml") from None
+    if isinstance(text, dict):
+        if "n" not in args:
+            raise jinja2.TemplateError(f"t({key!r}): missing argument 'n'")
+        text = text["one"] if str(args["n"]) == "1" else text["other"]
 
     def sub(m: re.Match) -> str:
         name = m.group(1)

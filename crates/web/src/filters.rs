@@ -184,6 +184,16 @@ fn parse_when(value: &Value) -> Result<(NaiveDate, Option<DateTime<FixedOffset>>
     Ok((stamp.date_naive(), Some(stamp)))
 }
 
+/// A month's short name (`Jan` … `Des` / `Dec`), for `1..=12`.
+pub fn month_short(lang: Lang, month: i64) -> Option<&'static str> {
+    let months = match lang {
+        Lang::Id => &MONTHS_ID,
+        Lang::En => &MONTHS_EN,
+    };
+    let name = months.get(usize::try_from(month.checked_sub(1)?).ok()?)?;
+    name.get(..3)
+}
+
 /// A date as the portal writes it: `12 Mei 2026`, `12 May 2026`.
 pub fn format_date(lang: Lang, day: NaiveDate) -> String {
     use chrono::Datelike;

@@ -1,6 +1,10 @@
 //! The string catalogues (`i18n/id.toml`, `i18n/en.toml`): one per language, the same dotted
 //! keys in both, `{name}` placeholders filled by `t(key, name=…)`. A missing key or a
 //! placeholder without its argument is an error, never a silent fallback.
+//!
+//! A string that counts something may have plural forms, `key = { one = "{n} dataset",
+//! other = "{n} datasets" }`: the `one` form is used when the argument `n` is 1, the `other`
+//! form otherwise (English; Indonesian nouns do not change, so `id.toml` has plain strings).
 
 use std::collections::HashMap;
 
@@ -14,7 +18,10 @@ use crate::lang::Lang;
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     lang: &'static str,
+    /// Each key's string; for a key with plural forms, its `other` form.
     strings: HashMap<String, String>,
+    /// The `one` forms of keys with plural forms.
+    singular: HashMap<String, String>,
 }
 
 impl Catalogue {
@@ -24,12 +31,14 @@ impl Catalogue {
         let file = Catalogues::get(&name).ok_or_else(|| format!("no catalogue {name}"))?;
         let text = std::str::from_utf8(&file.data).map_err(|e| format!("{name}: {e}"))?;
         let table: toml::Table = text.parse().map_err(|e| format!("{name}: {e}"))?;
-        let mut strings = HashMap::new();
-        flatten(&table, "", &mut strings).map_err(|e| format!("{name}: {e}"))?;
-        Ok(Self {
+        let mut catalogue = Self {
             lang: lang.code(),
-            strings,
-        })
+            ..Self::default()
+        };
+        catalogue
+            .flatten(&table, "")
+            .map_err(|e| format!("{name}: {e}"))?;
+        Ok(catalogue)
     }
 
     /// Every key, sorted.
@@ -39,17 +48,13 @@ impl Catalogue {
         keys
     }
 
-    /// The placeholders of a key's string, sorted.
+    /// The placeholders of a key's string (all its forms), sorted.
     pub fn placeholders(&self, key: &str) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .strings
-            .get(key)
-            .map(|s| {
-                pieces(s)
-                    .filter_map(|p| p.err().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut names: Vec<String> = [self.strings.get(key), self.singular.get(key)]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| pieces(s).filter_map(|p| p.err().map(str::to_owned)))
+            .collect();
         names.sort();
         names.dedup();
         names
@@ -85,12 +90,17 @@ impl Catalogue {
         key: &str,
         mut arg: impl FnMut(&str) -> Result<String, Error>,
     ) -> Result<String, Error> {
-        let text = self.strings.get(key).ok_or_else(|| {
+        let mut text = self.strings.get(key).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidOperation,
                 format!("t(): no key {key:?} in {}.toml", self.lang),
             )
         })?;
+        if let Some(one) = self.singular.get(key)
+            && arg("n")? == "1"
+        {
+            text = one;
+        }
         let mut out = String::with_capacity(text.len());
         for piece in pieces(text) {
             match piece {
@@ -146,27 +156,76 @@ fn pieces(text: &str) -> impl Iterator<Item = Result<&str, &str>> {
     })
 }
 
-fn flatten(
-    table: &toml::Table,
-    prefix: &str,
-    out: &mut HashMap<String, String>,
-) -> Result<(), String> {
-    for (k, v) in table {
-        let key = format!("{prefix}{k}");
-        match v {
-            toml::Value::Table(t) => flatten(t, &format!("{key}."), out)?,
-            toml::Value::String(s) => {
-                out.insert(key, s.clone());
+impl Catalogue {
+    /// Adds the strings of `table`, its keys prefixed with `prefix`.
+    fn flatten(&mut self, table: &toml::Table, prefix: &str) -> Result<(), String> {
+        for (k, v) in table {
+            let key = format!("{prefix}{k}");
+            match v {
+                toml::Value::Table(t) if t.contains_key("one") || t.contains_key("other") => {
+                    let form = |name: &str| match t.get(name) {
+                        Some(toml::Value::String(s)) if s.contains("{n}") => Ok(s.clone()),
+                        _ => Err(format!(
+                            "{key}: plural forms need both `one` and `other`, strings with {{n}}"
+                        )),
+                    };
+                    if t.len() != 2 {
+                        return Err(format!("{key}: plural forms are `one` and `other` only"));
+                    }
+                    let (one, other) = (form("one")?, form("other")?);
+                    self.singular.insert(key.clone(), one);
+                    self.strings.insert(key, other);
+                }
+                toml::Value::Table(t) => self.flatten(t, &format!("{key}."))?,
+                toml::Value::String(s) => {
+                    self.strings.insert(key, s.clone());
+                }
+                _ => return Err(format!("{key}: catalogue values must be strings")),
             }
-            _ => return Err(format!("{key}: catalogue values must be strings")),
         }
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::pieces;
+    use super::{Catalogue, pieces};
+
+    fn catalogue(toml: &str) -> Result<Catalogue, String> {
+        let mut catalogue = Catalogue::default();
+        catalogue.flatten(&toml.parse().expect("toml"), "")?;
+        Ok(catalogue)
+    }
+
+    #[test]
+    fn plural_forms_follow_n() {
+        let en = catalogue(
+            r#"[home]
+n_datasets = { one = "{n} dataset", other = "{n} datasets" }
+plain = "{n} active""#,
+        )
+        .expect("catalogue");
+        let text = |key: &str, n: &str| en.text(key, &[("n", n)]).expect("text");
+        assert_eq!(text("home.n_datasets", "1"), "1 dataset");
+        assert_eq!(text("home.n_datasets", "0"), "0 datasets");
+        assert_eq!(text("home.n_datasets", "21"), "21 datasets");
+        assert_eq!(text("home.n_datasets", "1,000"), "1,000 datasets");
+        assert_eq!(text("home.plain", "1"), "1 active");
+        assert_eq!(en.keys(), ["home.n_datasets", "home.plain"]);
+        assert_eq!(en.placeholders("home.n_datasets"), ["n"]);
+        assert!(en.text("home.n_datasets", &[]).is_err(), "n is required");
+    }
+
+    #[test]
+    fn plural_forms_are_checked_when_loaded() {
+        for bad in [
+            r#"k = { one = "{n} dataset" }"#,
+            r#"k = { one = "a dataset", other = "{n} datasets" }"#,
+            r#"k = { one = "{n} x", other = "{n} xs", few = "{n} y" }"#,
+        ] {
+            assert!(catalogue(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn placeholders_split() {

@@ -9,12 +9,33 @@ use serde::Serialize;
 use super::Hidden;
 use super::chart::{self, MAX_CATEGORIES, Svg};
 use super::preview::{ColumnInfo, TableState, cell, column_label};
+use crate::filters::month_short;
 use crate::i18n::Catalogue;
 use crate::lang::Lang;
 use crate::respond::WebError;
 
-/// Columns whose values are points in time: charted as a line.
-const TIME_COLUMNS: [&str; 5] = ["tahun", "bulan", "tanggal", "semester", "triwulan"];
+/// Columns whose values are points in time: charted as a line. By default the chart is over
+/// the first one the table has, or the next when that has a single value (one year of months).
+const TIME_COLUMNS: [&str; 5] = ["tahun", "bulan", "triwulan", "semester", "tanggal"];
+
+/// First words of measures that do not add up (shares, rates, averages, indices, prices):
+/// charted as a mean by default, since a total of percentages means nothing.
+const NOT_ADDITIVE: [&str; 14] = [
+    "persen",
+    "rasio",
+    "rata",
+    "rerata",
+    "indeks",
+    "tingkat",
+    "laju",
+    "angka",
+    "proporsi",
+    "prevalensi",
+    "harga",
+    "kepadatan",
+    "suhu",
+    "ipm",
+];
 
 /// A column offered in a select: its name (sent) and what a person reads.
 #[derive(Debug, Serialize)]
@@ -109,44 +130,65 @@ pub(crate) async fn chart(
             .find(|(n, _)| n == k)
             .map(|(_, v)| v.as_str())
     };
-    let x = asked("x")
-        .filter(|x| columns.iter().any(|c| c.name == *x))
-        .map(str::to_owned)
-        .unwrap_or_else(|| default_x(columns));
     let y = asked("y")
         .filter(|y| numeric.iter().any(|c| c.name == *y))
         .map(str::to_owned)
         .unwrap_or_else(|| default_y(&numeric));
-    let (agg, agg_name) = asked("agg").and_then(agg_of).unwrap_or((Agg::Sum, "sum"));
-    let time = TIME_COLUMNS.contains(&x.as_str())
-        || columns
-            .iter()
-            .any(|c| c.name == x && (c.year || c.kind == "date"));
-    let jenis = match asked("jenis") {
-        Some("batang") => "batang",
-        Some("garis") => "garis",
-        _ if time => "garis",
-        _ => "batang",
+    let (agg, agg_name) = asked("agg")
+        .and_then(agg_of)
+        .unwrap_or_else(|| default_agg(&y));
+    // An x asked for is kept; by default the next time column is tried while the chart would
+    // be a single point.
+    let candidates = match asked("x").filter(|x| columns.iter().any(|c| c.name == *x)) {
+        Some(x) => vec![x.to_owned()],
+        None => default_xs(columns),
     };
-    let value_column = format!("{agg_name}_{y}");
-    let query = DataQuery {
-        filters: state.api_filters(),
-        group_by: vec![x.clone()],
-        aggs: vec![(agg, Some(y.clone()))],
-        sort: vec![if jenis == "batang" {
-            (value_column, true)
-        } else {
-            (x.clone(), true)
-        }],
-        limit: Some(MAX_CATEGORIES),
-        ..DataQuery::default()
+    let mut tried = None;
+    for x in candidates {
+        let time = TIME_COLUMNS.contains(&x.as_str())
+            || columns
+                .iter()
+                .any(|c| c.name == x && (c.year || c.kind == "date"));
+        let jenis = match asked("jenis") {
+            Some("batang") => "batang",
+            Some("garis") => "garis",
+            _ if time => "garis",
+            _ => "batang",
+        };
+        let query = DataQuery {
+            filters: state.api_filters(),
+            group_by: vec![x.clone()],
+            aggs: vec![(agg, Some(y.clone()))],
+            sort: vec![if jenis == "batang" {
+                (format!("{agg_name}_{y}"), true)
+            } else {
+                (x.clone(), true)
+            }],
+            limit: Some(MAX_CATEGORIES),
+            ..DataQuery::default()
+        };
+        let data = catalog.query_data(actor, key, &query).await?;
+        let single = data.total <= 1;
+        tried = Some((x, jenis, data));
+        if !single {
+            break;
+        }
+    }
+    let Some((x, jenis, data)) = tried else {
+        return Ok(None);
     };
-    let data = catalog.query_data(actor, key, &query).await?;
     let mut rows: Vec<(String, f64)> = data
         .rows
         .iter()
         .map(|r| {
-            let label = r.first().map(|v| cell(lang, v, false)).unwrap_or_default();
+            let label = match r.first() {
+                Some(serde_json::Value::Number(n)) if x == "bulan" => n
+                    .as_i64()
+                    .and_then(|m| month_short(lang, m))
+                    .map_or_else(|| n.to_string(), str::to_owned),
+                Some(v) => cell(lang, v, false),
+                None => String::new(),
+            };
             let value = r.get(1).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
             (
                 if label.is_empty() {
@@ -205,14 +247,17 @@ pub(crate) async fn chart(
     }))
 }
 
-/// `tahun` (or another time column), else the most specific region name, else the first text
-/// column that is not a code, else the first column.
-fn default_x(columns: &[TypedColumn]) -> String {
+/// The time columns the table has, in [`TIME_COLUMNS`]' order; without one, the most specific
+/// region name, else the first text column that is not a code, else the first column.
+fn default_xs(columns: &[TypedColumn]) -> Vec<String> {
     let has = |name: &str| columns.iter().any(|c| c.name == name);
-    for name in TIME_COLUMNS {
-        if has(name) {
-            return name.to_owned();
-        }
+    let times: Vec<String> = TIME_COLUMNS
+        .iter()
+        .filter(|name| has(name))
+        .map(|name| (*name).to_owned())
+        .collect();
+    if !times.is_empty() {
+        return times;
     }
     for name in [
         "nama_desa_kelurahan",
@@ -223,15 +268,27 @@ fn default_x(columns: &[TypedColumn]) -> String {
         "nama_provinsi",
     ] {
         if has(name) {
-            return name.to_owned();
+            return vec![name.to_owned()];
         }
     }
     columns
         .iter()
         .find(|c| c.kind == "text" && !c.name.starts_with("kode") && c.name != "satuan")
         .or_else(|| columns.first())
-        .map(|c| c.name.clone())
+        .map(|c| vec![c.name.clone()])
         .unwrap_or_default()
+}
+
+/// The mean for a measure that does not add up, named by its first word ([`NOT_ADDITIVE`]:
+/// `persentase_…`, `rata_rata_…`, `indeks_…`), else the total (`jumlah_sekolah_tingkat_sd`
+/// adds up).
+fn default_agg(y: &str) -> (Agg, &'static str) {
+    let first = y.split('_').next().unwrap_or_default().to_lowercase();
+    if NOT_ADDITIVE.iter().any(|stem| first.starts_with(stem)) {
+        (Agg::Mean, "mean")
+    } else {
+        (Agg::Sum, "sum")
+    }
 }
 
 /// A measure: `jumlah…`, `nilai…`, `total…`, else the last numeric column that is not an id.

@@ -222,6 +222,24 @@ pub(crate) fn cell(lang: Lang, value: &Value, numeric: bool) -> String {
     }
 }
 
+/// The decimal places a numeric column's fractions need on this page: as many as its most
+/// precise value shows, at most two (as `num` rounds), none for whole numbers.
+fn decimal_places<'a>(values: impl Iterator<Item = &'a Value>) -> usize {
+    values
+        .filter_map(|v| match v {
+            Value::Number(n) if n.as_i64().is_none() => n.as_f64(),
+            _ => None,
+        })
+        .filter(|f| f.is_finite())
+        .map(|f| {
+            let text = format!("{f:.2}");
+            let trimmed = text.trim_end_matches('0');
+            trimmed.len() - trimmed.find('.').map_or(trimmed.len(), |dot| dot + 1)
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// The preview's context from the data API page.
 pub(crate) fn preview(
     lang: Lang,
@@ -292,13 +310,28 @@ pub(crate) fn preview(
             }
         })
         .collect();
+    // A numeric column's decimals line up on the page: 87,50 · 89,75 · 92,00.
+    let places: Vec<Option<usize>> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.numeric
+                .then(|| decimal_places(data.rows.iter().filter_map(|r| r.get(i))))
+        })
+        .collect();
     let rows: Vec<Vec<String>> = data
         .rows
         .iter()
         .map(|row| {
             row.iter()
                 .zip(&columns)
-                .map(|(v, c)| cell(lang, v, c.numeric))
+                .zip(&places)
+                .map(|((v, c), places)| match (v, places) {
+                    (Value::Number(n), Some(places)) if n.as_i64().is_none() => n
+                        .as_f64()
+                        .map_or_else(|| n.to_string(), |f| format_float(lang, f, Some(*places))),
+                    _ => cell(lang, v, c.numeric),
+                })
                 .collect()
         })
         .collect();

@@ -7,6 +7,7 @@ use super::{browse, excerpt, html, seed};
 use crate::support::{TestApp, twin};
 
 twin!(preview_pages_sorts_filters_and_charts);
+twin!(chart_defaults_fit_the_measure_and_the_period);
 
 /// The rows of the preview table as text cells (row number first).
 fn rows(html: &str) -> Vec<Vec<String>> {
@@ -216,4 +217,68 @@ async fn preview_pages_sorts_filters_and_charts(app: TestApp) {
         .await
         .html;
     assert_eq!(rows(&last).len(), 10);
+}
+
+/// A percentage is charted as a mean, not a total; one year of months is charted over the
+/// months (named), not as a single point for the year.
+async fn chart_defaults_fit_the_measure_and_the_period(app: TestApp) {
+    let slug = app
+        .dataset(
+            serde_json::json!({"title": "Capaian Imunisasi Bulanan", "organization": "dinkes"}),
+        )
+        .await;
+    let mut csv = String::from("tahun,bulan,persentase_capaian,jumlah_bayi\n");
+    for month in 1..=12 {
+        let share = if month == 12 {
+            "92.25".to_owned()
+        } else {
+            format!("{}.5", 80 + month)
+        };
+        csv.push_str(&format!("2024,{month},{share},{}\n", 100 + month));
+    }
+    app.publish(&slug, csv.as_bytes()).await;
+    let base = format!("/dataset/{slug}");
+    let page = html(browse(&app, &base, None).await, StatusCode::OK, &base);
+    assert!(
+        page.html
+            .contains("Rata-rata persentase capaian menurut bulan"),
+        "{}",
+        excerpt(&page.html)
+    );
+    assert!(page.html.contains("chart__svg--garis"));
+    // The chart's table names the months; the mean of one value per month is itself.
+    for (month, value) in [("Jan", "81,5"), ("Agu", "88,5"), ("Des", "92,25")] {
+        assert!(
+            page.html.contains(&format!("<td>{month}</td>"))
+                || page
+                    .html
+                    .contains(&format!("<th scope=\"row\">{month}</th>")),
+            "{month}: {}",
+            excerpt(&page.html)
+        );
+        assert!(page.html.contains(value), "{value}");
+    }
+    // The table's percentages line up: as many decimals as the most precise one shows.
+    for value in ["81,50", "88,50", "92,25"] {
+        assert!(
+            page.html.contains(&format!(">{value}</td>")),
+            "{value}: {}",
+            excerpt(&page.html)
+        );
+    }
+    // A count is still a total, and an x asked for is kept even when it is a single point.
+    let asked = format!("{base}?y=jumlah_bayi&x=tahun");
+    let totals = html(browse(&app, &asked, None).await, StatusCode::OK, &asked);
+    assert!(
+        totals.html.contains("Total jumlah bayi menurut tahun"),
+        "{}",
+        excerpt(&totals.html)
+    );
+    assert!(
+        totals.html.contains("1.278"),
+        "the year's total of 101 … 112"
+    );
+    let english = format!("/en{base}");
+    let english = html(browse(&app, &english, None).await, StatusCode::OK, &english);
+    assert!(english.html.contains("Dec"), "{}", excerpt(&english.html));
 }
