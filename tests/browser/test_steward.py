@@ -283,6 +283,11 @@ def test_large_upload_over_a_throttled_dropping_link(browser, base_url, seeded, 
                 seen.append(float(value))
             if dropped_at is None and seen and seen[-1] >= 40:
                 shot(page, shots_dir, "large-progress")
+                # One figure on screen (the detail line); the 10 % milestones go to screen
+                # readers only, so no older figure shows beside it.
+                shown = page.locator("[data-upload-text]").inner_text()
+                assert "%" not in shown, shown
+                assert "%" in page.locator("[data-upload-announce]").text_content(), "no milestone"
                 link(True)
                 dropped_at = seen[-1]
                 detail = ""

@@ -387,7 +387,7 @@ def public_pages():
         ]}})
 
     reg_common = {"page": {"section": "kode"}, "q": "", "loaded": True,
-                  "attribution": "idn-area-data 4.0.1 (Kemendagri), © para penyusunnya, ODbL 1.0"}
+                  "attribution": "idn-area-data 4.0.1"}
     save("regions", {"template": "public/regions.html", "path": "/kode-referensi", "out": "kode-referensi/index.html", "context": dict(reg_common, **{
         "region": None, "ancestors": [], "child_level": "provinsi", "results": None,
         "api_url": "/api/v1/regions",

@@ -31,6 +31,7 @@
   var bar = form.querySelector("[data-upload-bar]");
   var text = form.querySelector("[data-upload-text]");
   var detail = form.querySelector("[data-upload-detail]");
+  var announce = form.querySelector("[data-upload-announce]") || text;
   var pauseButton = form.querySelector("[data-upload-pause]");
   var resumeButton = form.querySelector("[data-upload-resume]");
   var cancelButton = form.querySelector("[data-upload-cancel]");
@@ -66,8 +67,11 @@
     return msg("minutes", { n: num(Math.round(seconds / 60)) });
   }
 
-  function say(message) { text.textContent = message; }          // aria-live: milestones only
+  function say(message) { text.textContent = message; }          // aria-live: what happens
   function show(message) { detail.textContent = message; }       // not live: frequent updates
+  // The transfer's milestones (every 10 %) are for screen readers only: on screen the detail
+  // line shows the current figure, and a second, older figure beside it would confuse.
+  function announceMilestone(message) { announce.textContent = message; }
 
   function storageKey(file) {
     return "satudata-upload|" + form.dataset.createUrl + "|" + file.name + "|" + file.size + "|" + file.lastModified;
@@ -113,7 +117,11 @@
     var eta = rate > 0 ? duration((file.size - sent) / rate) : "";
     show(eta ? line + " · " + msg("eta", { time: eta }) : line);
     var milestone = Math.floor(percent / 10);
-    if (milestone !== state.lastMilestone) { state.lastMilestone = milestone; say(line); }
+    if (milestone !== state.lastMilestone) {
+      state.lastMilestone = milestone;
+      if (announce !== text) say("");   // bytes flow again: "preparing", "retrying" are past
+      announceMilestone(line);
+    }
   }
 
   function setRunning(running) {

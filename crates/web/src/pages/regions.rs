@@ -177,7 +177,7 @@ async fn page(state: &WebState, visitor: &Visitor, code: Option<String>) -> Page
         child_level: child_level.map(RegionLevel::as_str),
         results,
         loaded,
-        attribution: "idn-area-data 4.0.1, © para penyusunnya / its authors, ODbL 1.0",
+        attribution: "idn-area-data 4.0.1",
         api_url: format!("/api/v1/regions{}", query_string(&parent)),
     };
     let frame = state.frame(visitor, "kode", false).await?;

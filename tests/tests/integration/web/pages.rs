@@ -76,6 +76,16 @@ async fn every_page_renders(app: TestApp) {
                 page.html.matches("<caption").count(),
                 "{uri}: every table has a caption"
             );
+            if path.starts_with("/kode-referensi") {
+                // The region list's attribution is in the page's language only.
+                let (own, other) = if lang.is_empty() {
+                    ("© para penyusunnya, lisensi ODbL 1.0", "its authors")
+                } else {
+                    ("© its authors, licence ODbL 1.0", "para penyusunnya")
+                };
+                assert!(page.html.contains(own), "{uri}: {}", excerpt(&page.html));
+                assert!(!page.html.contains(other), "{uri}");
+            }
         }
     }
     // The dataset page has what the issue lists.

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use satudata_catalog::Error as CatalogError;
 use satudata_catalog::Role;
+use satudata_catalog::entity::dataset_version;
 use satudata_catalog::lifecycle::{Step, VersionStatus};
 use satudata_catalog::pages::{local_date, local_today, next_update};
 use serde::Serialize;
@@ -127,23 +128,42 @@ async fn page(state: &WebState, visitor: &Visitor, slug: &str) -> PageResult {
         .zip(d.frekuensi.as_deref())
         .and_then(|(at, f)| next_update(f, local_date(at)));
     let missing = msind_missing(&catalogue, &d.msind)?;
+    // An earlier published version stays DITAYANGKAN (its files stay downloadable); the row
+    // says which version the portal shows now.
+    let current = versions
+        .iter()
+        .find(|v| Some(v.id) == d.current_version_id)
+        .map(|v| v.number);
+    let superseded = |v: &dataset_version::Model| -> Result<Option<String>, WebError> {
+        Ok(match current {
+            Some(n) if v.status == VersionStatus::Ditayangkan && v.number != n => {
+                Some(catalogue.text("ws.superseded", &[("n", &n.to_string())])?)
+            }
+            _ => None,
+        })
+    };
     let rows = versions
         .iter()
-        .map(|v| VersionRow {
-            number: v.number,
-            created_at: v.created_at.to_rfc3339(),
-            original_filename: v.original_filename.clone(),
-            byte_size: v.byte_size,
-            row_count: v.row_count,
-            error_count: v.error_count,
-            warning_count: v.warning_count,
-            status: v.status.as_str(),
-            status_note: v.status_note.clone(),
-            report_url: report(v.number),
-            can_cancel: v.status.after(Step::Cancel).is_some(),
-            cancel_url: visitor.url(&format!("{base}/versi/{}/batal", v.number)),
+        .map(|v| {
+            Ok(VersionRow {
+                number: v.number,
+                created_at: v.created_at.to_rfc3339(),
+                original_filename: v.original_filename.clone(),
+                byte_size: v.byte_size,
+                row_count: v.row_count,
+                error_count: v.error_count,
+                warning_count: v.warning_count,
+                status: v.status.as_str(),
+                status_note: match superseded(v)? {
+                    Some(note) => Some(note),
+                    None => v.status_note.clone(),
+                },
+                report_url: report(v.number),
+                can_cancel: v.status.after(Step::Cancel).is_some(),
+                cancel_url: visitor.url(&format!("{base}/versi/{}/batal", v.number)),
+            })
         })
-        .collect();
+        .collect::<Result<_, WebError>>()?;
     let body = Overview {
         ws: ws_dataset(visitor, &record, newest),
         tab: "overview",

@@ -266,10 +266,52 @@ async fn dataset_overview_next_step_versions_and_cancel(app: TestApp) {
         "returned",
     );
     assert!(page.html.contains("Walidata mengembalikan data ini"));
+    // Either fix may be what the note asks: a new file, or the metadata.
+    assert!(
+        page.html.contains(&format!(
+            "href=\"/kelola/dataset/{returned}/metadata\">Perbaiki metadata</a>"
+        )),
+        "{}",
+        excerpt(&page.html)
+    );
     assert!(
         page.html.contains("Satuan belum diisi"),
         "the walidata's note"
     );
+    // Two published versions: the earlier one says the later one replaced it.
+    let twice = app
+        .dataset(json!({"title": "Jumlah Puskesmas Keliling", "organization": "dinkes"}))
+        .await;
+    app.publish(&twice, TABLE).await;
+    app.publish(&twice, TABLE).await;
+    let page = html(
+        produsen.get(&format!("/kelola/dataset/{twice}")).await,
+        StatusCode::OK,
+        "published twice",
+    );
+    assert_eq!(
+        page.html
+            .matches("digantikan versi 2 yang tayang sekarang")
+            .count(),
+        1,
+        "{}",
+        excerpt(&page.html)
+    );
+    // Its report does not invite a submission that its status refuses.
+    let url_1 = format!("/kelola/dataset/{twice}/versi/1");
+    let report = html(produsen.get(&url_1).await, StatusCode::OK, &url_1);
+    assert!(report.html.contains("Tidak ada galat"));
+    assert!(
+        !report.html.contains("siap diajukan"),
+        "{}",
+        excerpt(&report.html)
+    );
+    assert!(
+        report
+            .html
+            .contains("unggah berkas baru sebagai versi berikutnya")
+    );
+    assert!(!report.html.contains("aria-describedby=\"submit-why\""));
     // Who manages it.
     let (other, _) = signed(&app, &t.other_produsen).await;
     html(

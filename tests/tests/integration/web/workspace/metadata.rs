@@ -39,7 +39,8 @@ fn filled<'a>(csrf: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
         ("tingkat_penyajian", "Kecamatan"),
         ("cakupan_wilayah", "35.76"),
         ("temporal_start", "2024-01-01"),
-        ("temporal_end", "2024-12-31"),
+        // As typed where the browser shows a text box instead of a date picker.
+        ("temporal_end", "31-12-2024"),
         ("prioritas_tahun", ""),
         ("ukuran", "Jumlah"),
         ("satuan", "Orang"),
@@ -127,7 +128,7 @@ async fn form_errors_are_listed_and_the_input_kept(app: TestApp) {
     fields.retain(|(k, _)| !matches!(*k, "description" | "topik"));
     for (k, v) in &mut fields {
         if *k == "temporal_start" {
-            *v = "31/12/2024";
+            *v = "31/13/2024";
         }
     }
     let page = browser.post("/kelola/dataset/baru", &fields).await;
@@ -150,7 +151,7 @@ async fn form_errors_are_listed_and_the_input_kept(app: TestApp) {
     assert!(page.html.contains("aria-invalid=\"true\""));
     // What was typed is still there.
     assert!(page.html.contains("value=\"kesehatan, puskesmas\""));
-    assert!(page.html.contains("value=\"31/12/2024\""));
+    assert!(page.html.contains("value=\"31/13/2024\""));
     assert!(page.html.contains("Pendataan Tenaga Kesehatan"));
     assert_eq!(app.count("dataset").await, 0);
 

@@ -66,6 +66,13 @@ async fn review_queue_for_the_walidata_and_pembina(app: TestApp) {
     );
     assert!(!page.html.contains("Masih Draf Saja"), "never submitted");
     assert!(page.html.contains("2 pengajuan"));
+    // Submitted moments ago: said in words, not "menunggu 0 hari".
+    assert!(
+        page.html.contains("diajukan hari ini"),
+        "{}",
+        excerpt(&page.html)
+    );
+    assert!(!page.html.contains("menunggu 0 hari"));
     assert!(page.html.contains(&format!("/kelola/tinjauan/{waiting}/1")));
     assert!(page.html.contains("Prioritas 2026"));
     assert!(page.html.contains("perlu persetujuan Pembina"));

@@ -238,10 +238,11 @@ async fn a_table_schema_is_imported_from_a_file_or_pasted(app: TestApp) {
     );
     assert!(page.html.contains("name=\"count\" value=\"6\""));
     assert!(
-        page.html.contains("Juga: 3 nilai yang boleh"),
+        page.html
+            .contains("Aturan lain: hanya 3 nilai yang diizinkan"),
         "the code list, in words"
     );
-    assert!(page.html.contains("Juga: paling kecil 0"));
+    assert!(page.html.contains("Aturan lain: paling kecil 0"));
 
     // The code list the editor does not show is applied to the next upload.
     let table = String::from_utf8_lossy(TABLE).replacen("35.76.02", "35.76.09", 1);

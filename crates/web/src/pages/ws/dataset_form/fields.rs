@@ -242,8 +242,8 @@ pub(super) fn input_of(
         let v = get(k);
         if v.is_empty() {
             body.insert(k.into(), Value::Null);
-        } else if chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok() {
-            body.insert(k.into(), Value::String(v.to_owned()));
+        } else if let Some(day) = form_date(v) {
+            body.insert(k.into(), Value::String(day.to_string()));
         } else {
             errors.add(k, text(state, visitor, "dsform.error_date", &[])?);
         }
@@ -337,4 +337,12 @@ pub(super) fn field_of(path: &str) -> String {
     } else {
         "title".into()
     }
+}
+
+/// A date as a date field sends it (`2025-12-31`) or as a person types it where the browser
+/// shows a plain text box (`31-12-2025`, `31/12/2025`).
+fn form_date(text: &str) -> Option<chrono::NaiveDate> {
+    ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+        .iter()
+        .find_map(|format| chrono::NaiveDate::parse_from_str(text.trim(), format).ok())
 }
