@@ -447,6 +447,7 @@ def dataset_pages():
     chart = {"x": "nama_kabupaten_kota", "y": "jumlah_kejadian", "agg": "sum", "jenis": "batang",
              "x_options": [opt(c[0]) for c in cols], "y_options": [opt("id"), opt("jumlah_kejadian")],
              "title": "Total jumlah kejadian menurut nama kabupaten kota",
+             "x_label": "Nama kabupaten kota", "y_label": "jumlah kejadian",
              "rows": [{"label": l, "value": num_id(v)} for l, v in sums],
              "truncated": False, "category_count": 27,
              "keep": [{"name": "sort", "value": "-tahun"}],
@@ -552,6 +553,7 @@ def dataset_pages():
         "json_url": f"/api/v1/datasets/{slug2}/data?filter[jenis_kelamin]=Perempuan&filter[tahun][gte]=2025&limit=25"}
     ctx2["chart"] = {"x": "tahun", "y": "jumlah_penduduk", "agg": "sum", "jenis": "garis", "x_options": [opt(c[0]) for c in cols2],
                      "y_options": [opt("jumlah_penduduk")], "title": "Total jumlah penduduk menurut tahun",
+                     "x_label": "Tahun", "y_label": "jumlah penduduk",
                      "rows": [{"label": l, "value": num_id(v)} for l, v in yearly], "truncated": False, "category_count": len(yearly),
                      "keep": [{"name": "filter[jenis_kelamin]", "value": "Perempuan"}], "svg": chart_line(yearly)}
     ctx2["variables"] = [{"name": n, "type": "integer" if n == "jumlah_penduduk" else ("year" if n == "tahun" else "string"), "title": None,

@@ -60,6 +60,10 @@ pub(crate) struct ChartView {
     x_options: Vec<Choice>,
     y_options: Vec<Choice>,
     title: String,
+    /// The table's headers: the category column as the filter form names it, the measure as
+    /// the title does.
+    x_label: String,
+    y_label: String,
     rows: Vec<Row>,
     truncated: bool,
     category_count: u64,
@@ -235,6 +239,8 @@ pub(crate) async fn chart(
             .collect(),
         truncated: data.total > MAX_CATEGORIES as u64,
         category_count: data.total,
+        x_label: choice(columns, &x).label,
+        y_label: y_label.clone(),
         x_options: columns.iter().map(|c| choice(columns, &c.name)).collect(),
         y_options: numeric.iter().map(|c| choice(columns, &c.name)).collect(),
         keep: Hidden::of(&keep),

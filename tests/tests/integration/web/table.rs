@@ -246,6 +246,12 @@ async fn chart_defaults_fit_the_measure_and_the_period(app: TestApp) {
         excerpt(&page.html)
     );
     assert!(page.html.contains("chart__svg--garis"));
+    // Its table's headers read like the form and the title, not like column names.
+    assert!(
+        page.html.contains("<th scope=\"col\">Bulan</th><th scope=\"col\" class=\"num\">Rata-rata persentase capaian</th>"),
+        "{}",
+        excerpt(&page.html)
+    );
     // The chart's table names the months; the mean of one value per month is itself.
     for (month, value) in [("Jan", "81,5"), ("Agu", "88,5"), ("Des", "92,25")] {
         assert!(
