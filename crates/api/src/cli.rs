@@ -244,10 +244,11 @@ pub async fn run(command: Command, config: Config) -> Result<String, String> {
                 .map_err(|e| describe(&e))?;
             let verb = if dry_run { "would remove" } else { "removed" };
             eprintln!(
-                "scanned {} objects: {} referenced, {} too young, {verb} {}",
+                "scanned {} objects: {} referenced, {} too young, {} left while the store was busy, {verb} {}",
                 report.scanned,
                 report.referenced,
                 report.too_young,
+                report.busy,
                 report.removed.len()
             );
             Ok(report.removed.join("\n"))

@@ -19,6 +19,7 @@ use crate::Catalog;
 use crate::cleaned::blob_key;
 use crate::entity::{blob_pin, dataset_version, distribution};
 use crate::error::Result;
+use crate::storage::Removal;
 
 /// Prefixes the catalog writes to; nothing else in the store is touched.
 const PREFIXES: &[&str] = &["datasets/", "blobs/"];
@@ -32,6 +33,11 @@ pub struct GcReport {
     pub referenced: usize,
     /// Unreferenced objects younger than the grace period, left alone.
     pub too_young: usize,
+    /// Unreferenced objects left for the next collection because the store was busy storing
+    /// a file (`file://`: a large upload syncing holds the store's lock); after the first such
+    /// key the rest of the run's keys are left too, so that gc does not hold a database write
+    /// lock for each of them in turn.
+    pub busy: usize,
     /// Keys removed (or that would be, in a dry run).
     pub removed: Vec<String>,
 }
@@ -102,15 +108,26 @@ impl Catalog {
                 report.scanned += 1;
                 if referenced.contains(&key) {
                     report.referenced += 1;
-                } else if modified > cutoff || !self.remove_leftover(&key, cutoff, dry_run).await? {
-                    // Stored again since it was listed (an upload or publish of the same
-                    // bytes), gone, or the store was busy storing a large file (the next
-                    // collection looks again).
+                } else if modified > cutoff {
                     report.too_young += 1;
+                } else if report.busy > 0 {
+                    report.busy += 1;
                 } else {
-                    report.removed.push(key);
+                    match self.remove_leftover(&key, cutoff, dry_run).await? {
+                        Removal::Removed => report.removed.push(key),
+                        // Stored again since it was listed (an upload or publish of the same
+                        // bytes), or gone.
+                        Removal::Young => report.too_young += 1,
+                        Removal::Busy => report.busy += 1,
+                    }
                 }
             }
+        }
+        if report.busy > 0 {
+            tracing::info!(
+                left = report.busy,
+                "the store was busy storing a file; garbage collection left the rest for its next run"
+            );
         }
         let staging_cutoff = std::time::SystemTime::now()
             .checked_sub(min_age)
@@ -135,13 +152,13 @@ impl Catalog {
     }
 
     /// Removes one unreferenced object unless it was stored (or, for a blob, pinned) after
-    /// `cutoff`; returns whether it was (or, with `dry_run`, would be) removed.
+    /// `cutoff` (with `dry_run`, says whether it would).
     async fn remove_leftover(
         &self,
         key: &str,
         cutoff: chrono::DateTime<Utc>,
         dry_run: bool,
-    ) -> Result<bool> {
+    ) -> Result<Removal> {
         if !key.starts_with("blobs/") {
             // Upload sources have keys of their own, never stored twice.
             return Ok(self.storage().remove_if_older(key, cutoff, dry_run).await?);
@@ -163,10 +180,10 @@ impl Catalog {
         let pinned_at = pin.one(&txn).await?.map(|p| p.pinned_at);
         if pinned_at.is_some_and(|at| at > cutoff) {
             txn.commit().await?;
-            return Ok(false);
+            return Ok(Removal::Young);
         }
         let removed = self.storage().remove_if_older(key, cutoff, dry_run).await?;
-        if removed && !dry_run {
+        if removed == Removal::Removed && !dry_run {
             blob_pin::Entity::delete_many()
                 .filter(blob_pin::Column::ObjectKey.eq(key))
                 .exec(&txn)

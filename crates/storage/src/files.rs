@@ -27,6 +27,17 @@ fn lock_within(lock: &std::fs::File, wait: std::time::Duration) -> std::io::Resu
     }
 }
 
+/// What [`Storage::remove_if_older`] did with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// Removed (with `dry_run`: would be).
+    Removed,
+    /// Left alone: stored (again) after the cutoff, or gone.
+    Young,
+    /// Left alone: the store was busy storing a file for longer than [`REMOVE_LOCK_WAIT`].
+    Busy,
+}
+
 /// What [`Storage::put_file`] did with the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Put {
@@ -218,50 +229,68 @@ impl Storage {
         Ok(Put::Stored)
     }
 
-    /// Removes `key` unless it was stored (again) after `cutoff` or is gone; returns whether it
-    /// was removed (with `dry_run`, whether it would be, and nothing is removed). In a
-    /// `file://` store this holds the store's lock, which [`Storage::put_file`] shares while it
-    /// stores: a blob stored again at the same moment is either removed before it is stored or
-    /// found young, never removed after. It waits at most [`REMOVE_LOCK_WAIT`] for the lock and
-    /// otherwise leaves the key alone (returns `false`): its caller may be holding a database
-    /// write lock that others wait for.
+    /// Removes `key` unless it was stored (again) after `cutoff` or is gone (with `dry_run`,
+    /// says whether it would, and removes nothing). In a `file://` store this holds the store's
+    /// lock, which [`Storage::put_file`] shares while it stores: a blob stored again at the same
+    /// moment is either removed before it is stored or found young, never removed after. It
+    /// waits at most [`REMOVE_LOCK_WAIT`] for the lock and otherwise leaves the key alone
+    /// ([`Removal::Busy`]): its caller may be holding a database write lock that others wait
+    /// for.
     pub async fn remove_if_older(
         &self,
         key: &str,
         cutoff: chrono::DateTime<chrono::Utc>,
         dry_run: bool,
-    ) -> Result<bool> {
+    ) -> Result<Removal> {
+        self.remove_if_older_within(key, cutoff, dry_run, REMOVE_LOCK_WAIT)
+            .await
+    }
+
+    /// [`Storage::remove_if_older`] with the wait for the store's lock given.
+    pub(crate) async fn remove_if_older_within(
+        &self,
+        key: &str,
+        cutoff: chrono::DateTime<chrono::Utc>,
+        dry_run: bool,
+        wait: std::time::Duration,
+    ) -> Result<Removal> {
         let old = move |modified: chrono::DateTime<chrono::Utc>| modified <= cutoff;
+        let removal = |removed: bool| {
+            if removed {
+                Removal::Removed
+            } else {
+                Removal::Young
+            }
+        };
         if dry_run {
-            return Ok(self.modified(key).await?.is_some_and(old));
+            return Ok(removal(self.modified(key).await?.is_some_and(old)));
         }
         if let Some(root) = &self.root {
             let (root, path) = (root.clone(), root.join(key));
-            let removed = tokio::task::spawn_blocking(move || -> std::io::Result<bool> {
+            let removed = tokio::task::spawn_blocking(move || -> std::io::Result<Removal> {
                 let lock = std::fs::File::open(&root)?;
-                if !lock_within(&lock, REMOVE_LOCK_WAIT)? {
-                    // A large file is being stored (synced) right now. gc calls this inside a
-                    // database transaction that other writers wait for: give the key up, the
-                    // next collection looks at it again.
-                    return Ok(false);
+                // The wait happens here, in the blocking task, and the removal only after the
+                // lock is taken: giving up never leaves a removal behind to happen later.
+                if !lock_within(&lock, wait)? {
+                    return Ok(Removal::Busy);
                 }
                 match std::fs::metadata(&path) {
                     Ok(meta) if old(meta.modified()?.into()) => {
                         std::fs::remove_file(&path)?;
-                        Ok(true)
+                        Ok(Removal::Removed)
                     }
-                    Ok(_) => Ok(false),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Ok(_) => Ok(Removal::Young),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Removal::Young),
                     Err(e) => Err(e),
                 }
             });
             return removed.await?.map_err(Error::io(format!("removing {key}")));
         }
         if !self.modified(key).await?.is_some_and(old) {
-            return Ok(false);
+            return Ok(Removal::Young);
         }
         self.delete(key).await?;
-        Ok(true)
+        Ok(Removal::Removed)
     }
 
     /// Removes the staging files (`KEY#N`) of multipart writes to a `file://` store that a crash

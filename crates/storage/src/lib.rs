@@ -19,7 +19,7 @@ mod files;
 
 pub use error::{Error, Result};
 
-pub use files::{Put, REMOVE_LOCK_WAIT};
+pub use files::{Put, REMOVE_LOCK_WAIT, Removal};
 use files::{missing_folders, sync_stored};
 
 /// Size of the parts an upload is cut into; with two parts in flight this bounds upload memory.

@@ -1,6 +1,6 @@
 //! Tests of the `file://` store's files: durable puts, and gc's removal under the store's lock.
 
-use super::{Put, REMOVE_LOCK_WAIT, Storage, missing_folders, sync_stored};
+use super::{Put, REMOVE_LOCK_WAIT, Removal, Storage, missing_folders, sync_stored};
 use crate::S3Options;
 
 fn local_store() -> (tempfile::TempDir, Storage) {
@@ -45,16 +45,24 @@ async fn only_objects_older_than_the_cutoff_are_removed() {
                 .expect("remove")
         }
     };
-    assert!(
+    assert_eq!(
         removed("blobs/sha256/aa/aaaa", true).await,
+        Removal::Removed,
         "would be removed"
     );
     assert!(old.exists(), "a dry run removes nothing");
-    assert!(removed("blobs/sha256/aa/aaaa", false).await);
+    assert_eq!(
+        removed("blobs/sha256/aa/aaaa", false).await,
+        Removal::Removed
+    );
     assert!(!old.exists());
-    assert!(!removed("blobs/sha256/bb/bbbb", false).await, "young");
+    assert_eq!(removed("blobs/sha256/bb/bbbb", false).await, Removal::Young);
     assert!(young.exists());
-    assert!(!removed("blobs/sha256/cc/cccc", false).await, "missing");
+    assert_eq!(
+        removed("blobs/sha256/cc/cccc", false).await,
+        Removal::Young,
+        "missing"
+    );
 }
 
 /// An hour-old blob `blobs/sha256/aa/aaaa`, the store's lock held shared (as by a put in
@@ -79,20 +87,27 @@ async fn gc_waits_for_a_store_in_progress_and_then_finds_the_blob_young() {
     let (dir, storage) = local_store();
     // A put_file in the middle of storing the same blob again holds the lock shared.
     let (blob, store_lock, cutoff) = old_blob_while_storing(&dir);
+    // A wait far longer than the test's: what is tested is the waiting, not its bound.
     let gc = {
         let storage = storage.clone();
         tokio::spawn(async move {
             storage
-                .remove_if_older("blobs/sha256/aa/aaaa", cutoff, false)
+                .remove_if_older_within(
+                    "blobs/sha256/aa/aaaa",
+                    cutoff,
+                    false,
+                    std::time::Duration::from_secs(60),
+                )
                 .await
         })
     };
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!gc.is_finished(), "gc waits for the store");
     // Without the lock gc would have removed the old blob by now.
     touched(&blob, std::time::SystemTime::now()).expect("the blob is still there");
     drop(store_lock);
     let removed = gc.await.expect("join").expect("remove");
-    assert!(!removed, "stored again: young");
+    assert_eq!(removed, Removal::Young, "stored again: young");
     assert!(blob.exists());
 }
 
@@ -107,7 +122,7 @@ async fn gc_gives_a_key_up_while_a_long_store_holds_the_lock() {
         .await
         .expect("remove");
     let waited = started.elapsed();
-    assert!(!removed, "given up while the store is busy");
+    assert_eq!(removed, Removal::Busy, "given up while the store is busy");
     assert!(blob.exists());
     assert!(
         waited >= REMOVE_LOCK_WAIT,
@@ -119,11 +134,12 @@ async fn gc_gives_a_key_up_while_a_long_store_holds_the_lock() {
     );
     // The next collection, with the store idle, removes it.
     drop(store_lock);
-    assert!(
+    assert_eq!(
         storage
             .remove_if_older("blobs/sha256/aa/aaaa", cutoff, false)
             .await
-            .expect("remove")
+            .expect("remove"),
+        Removal::Removed
     );
     assert!(!blob.exists());
 }
