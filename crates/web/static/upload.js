@@ -237,7 +237,9 @@
     }
     if (status.state === "failed") { forget(state.file); fail(status.message || ""); return; }
     var line = msg("validating");
-    if (status.rows_checked) line += " " + msg("rows", { n: num(status.rows_checked) });
+    if (status.rows_checked) {
+      line += " " + (status.rows_checked === 1 ? msg("rows-one") : msg("rows", { n: num(status.rows_checked) }));
+    }
     if (state.lastMilestone !== "validating") { state.lastMilestone = "validating"; say(msg("validating")); }
     show(line);
     state.timer = setTimeout(function () {

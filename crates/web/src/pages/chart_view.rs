@@ -19,9 +19,12 @@ use crate::respond::WebError;
 const TIME_COLUMNS: [&str; 5] = ["tahun", "bulan", "triwulan", "semester", "tanggal"];
 
 /// First words of measures that do not add up (shares, rates, averages, indices, prices):
-/// charted as a mean by default, since a total of percentages means nothing.
-const NOT_ADDITIVE: [&str; 14] = [
+/// charted as a mean by default, since a total of percentages means nothing. Whole words:
+/// `angkatan_kerja` (the labour force) adds up, `angka_partisipasi_sekolah` does not.
+const NOT_ADDITIVE: [&str; 16] = [
     "persen",
+    "persentase",
+    "prosentase",
     "rasio",
     "rata",
     "rerata",
@@ -142,13 +145,22 @@ pub(crate) async fn chart(
         .and_then(agg_of)
         .unwrap_or_else(|| default_agg(&y));
     // An x asked for is kept; by default the next time column is tried while the chart would
-    // be a single point.
+    // be a single point (one year of months), if it is a number or a date (month names would
+    // sort as words); when none has two values, the first is drawn.
     let candidates = match asked("x").filter(|x| columns.iter().any(|c| c.name == *x)) {
         Some(x) => vec![x.to_owned()],
         None => default_xs(columns),
     };
-    let mut tried = None;
-    for x in candidates {
+    let ordered = |name: &str| {
+        columns
+            .iter()
+            .any(|c| c.name == name && (c.year || matches!(c.kind.as_str(), "int" | "date")))
+    };
+    let (mut first, mut chosen) = (None, None);
+    for (i, x) in candidates.into_iter().enumerate() {
+        if i > 0 && !ordered(&x) {
+            continue;
+        }
         let time = TIME_COLUMNS.contains(&x.as_str())
             || columns
                 .iter()
@@ -172,13 +184,20 @@ pub(crate) async fn chart(
             ..DataQuery::default()
         };
         let data = catalog.query_data(actor, key, &query).await?;
-        let single = data.total <= 1;
-        tried = Some((x, jenis, data));
-        if !single {
+        let total = data.total;
+        if total > 1 {
+            chosen = Some((x, jenis, data));
+            break;
+        }
+        if first.is_none() {
+            first = Some((x, jenis, data));
+        }
+        if total == 0 {
+            // No rows (a filter matched nothing): no other column has more.
             break;
         }
     }
-    let Some((x, jenis, data)) = tried else {
+    let Some((x, jenis, data)) = chosen.or(first) else {
         return Ok(None);
     };
     let mut rows: Vec<(String, f64)> = data
@@ -290,7 +309,7 @@ fn default_xs(columns: &[TypedColumn]) -> Vec<String> {
 /// adds up).
 fn default_agg(y: &str) -> (Agg, &'static str) {
     let first = y.split('_').next().unwrap_or_default().to_lowercase();
-    if NOT_ADDITIVE.iter().any(|stem| first.starts_with(stem)) {
+    if NOT_ADDITIVE.contains(&first.as_str()) {
         (Agg::Mean, "mean")
     } else {
         (Agg::Sum, "sum")
@@ -336,4 +355,31 @@ fn title_of(columns: &[TypedColumn], name: &str) -> Option<String> {
 
 fn label(columns: &[TypedColumn], name: &str) -> String {
     title_of(columns, name).unwrap_or_else(|| name.replace('_', " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_agg;
+
+    #[test]
+    fn measures_that_do_not_add_up_are_averaged() {
+        for y in [
+            "persentase_capaian",
+            "rata_rata_lama_sekolah",
+            "angka_partisipasi_sekolah",
+            "IPM",
+            "tingkat_pengangguran",
+        ] {
+            assert_eq!(default_agg(y).1, "mean", "{y}");
+        }
+        for y in [
+            "jumlah_penduduk",
+            "angkatan_kerja",
+            "jumlah_sekolah_tingkat_sd",
+            "nilai",
+            "hargaan",
+        ] {
+            assert_eq!(default_agg(y).1, "sum", "{y}");
+        }
+    }
 }

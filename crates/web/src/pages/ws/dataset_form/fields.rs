@@ -340,9 +340,57 @@ pub(super) fn field_of(path: &str) -> String {
 }
 
 /// A date as a date field sends it (`2025-12-31`) or as a person types it where the browser
-/// shows a plain text box (`31-12-2025`, `31/12/2025`).
+/// shows a plain text box (`31-12-2025`, `31/12/2025`). The year has four digits: `31-12-25`
+/// is refused, not read as the year 25 (chrono's `%Y` takes fewer digits).
 fn form_date(text: &str) -> Option<chrono::NaiveDate> {
-    ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
-        .iter()
-        .find_map(|format| chrono::NaiveDate::parse_from_str(text.trim(), format).ok())
+    let text = text.trim();
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let digits = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    let format = match parts.as_slice() {
+        [y, m, d]
+            if digits(y, 4, 4) && digits(m, 2, 2) && digits(d, 2, 2) && !text.contains('/') =>
+        {
+            "%Y-%m-%d"
+        }
+        [d, m, y] if digits(d, 1, 2) && digits(m, 1, 2) && digits(y, 4, 4) => {
+            if text.contains('/') {
+                "%d/%m/%Y"
+            } else {
+                "%d-%m-%Y"
+            }
+        }
+        _ => return None,
+    };
+    chrono::NaiveDate::parse_from_str(text, format).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_date;
+
+    #[test]
+    fn dates_as_sent_or_typed() {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 12, 31);
+        for text in ["2025-12-31", "31-12-2025", "31/12/2025", " 31-12-2025 "] {
+            assert_eq!(form_date(text), day, "{text}");
+        }
+        assert_eq!(
+            form_date("1/2/2025"),
+            chrono::NaiveDate::from_ymd_opt(2025, 2, 1)
+        );
+        for text in [
+            "31-12-25",
+            "31/12/25",
+            "25-12-31",
+            "2025/12/31",
+            "31-12/2025",
+            "31-13-2025",
+            "besok",
+            "",
+        ] {
+            assert_eq!(form_date(text), None, "{text}");
+        }
+    }
 }
