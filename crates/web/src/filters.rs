@@ -91,19 +91,22 @@ pub fn format_int(lang: Lang, value: i128, decimals: usize) -> String {
     localise(lang, &text)
 }
 
+/// The decimals [`format_float`] shows by default: at most two, trailing zeros dropped
+/// (`87.5` → 1, `92.0` → 0, `89.754` → 2).
+pub fn decimals_shown(value: f64) -> usize {
+    let text = format!("{value:.2}");
+    let trimmed = text.trim_end_matches('0');
+    trimmed.len() - trimmed.find('.').map_or(trimmed.len(), |dot| dot + 1)
+}
+
 /// A float in the language's form: at most two decimals with trailing zeros dropped, or exactly
 /// `decimals`; NaN and infinities print as an en dash.
 pub fn format_float(lang: Lang, value: f64, decimals: Option<usize>) -> String {
     if !value.is_finite() {
         return NO_NUMBER.to_owned();
     }
-    let places = decimals.unwrap_or(2);
-    let mut text = format!("{value:.places$}");
-    if decimals.is_none() && text.contains('.') {
-        let trimmed = text.trim_end_matches('0').trim_end_matches('.').len();
-        text.truncate(trimmed);
-    }
-    localise(lang, &text)
+    let places = decimals.unwrap_or_else(|| decimals_shown(value));
+    localise(lang, &format!("{value:.places$}"))
 }
 
 /// `x|num` and `x|num(d)`.

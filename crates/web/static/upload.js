@@ -31,7 +31,7 @@
   var bar = form.querySelector("[data-upload-bar]");
   var text = form.querySelector("[data-upload-text]");
   var detail = form.querySelector("[data-upload-detail]");
-  var announce = form.querySelector("[data-upload-announce]") || text;
+  var announce = form.querySelector("[data-upload-announce]");
   var pauseButton = form.querySelector("[data-upload-pause]");
   var resumeButton = form.querySelector("[data-upload-resume]");
   var cancelButton = form.querySelector("[data-upload-cancel]");
@@ -119,7 +119,7 @@
     var milestone = Math.floor(percent / 10);
     if (milestone !== state.lastMilestone) {
       state.lastMilestone = milestone;
-      if (announce !== text) say("");   // bytes flow again: "preparing", "retrying" are past
+      say("");   // bytes flow again: "preparing", "retrying" are past
       announceMilestone(line);
     }
   }

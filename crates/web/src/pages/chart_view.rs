@@ -209,7 +209,7 @@ pub(crate) async fn chart(
                     .as_i64()
                     .and_then(|m| month_short(lang, m))
                     .map_or_else(|| n.to_string(), str::to_owned),
-                Some(v) => cell(lang, v, false),
+                Some(v) => cell(lang, v, None),
                 None => String::new(),
             };
             let value = r.get(1).and_then(serde_json::Value::as_f64).unwrap_or(0.0);

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Hidden, Pagination, query_string};
-use crate::filters::{format_float, format_int};
+use crate::filters::{decimals_shown, format_float, format_int};
 use crate::lang::Lang;
 
 /// Rows per preview page.
@@ -207,14 +207,15 @@ pub(crate) fn column_label(name: &str) -> String {
     })
 }
 
-/// A cell as the table shows it: numbers in the language's form (years as they are), other
-/// values as stored, missing values empty.
-pub(crate) fn cell(lang: Lang, value: &Value, numeric: bool) -> String {
+/// A cell as the table shows it: in a numeric column (`decimals` given: its fractions' places)
+/// numbers in the language's form; elsewhere (years, codes) values as stored; missing values
+/// empty.
+pub(crate) fn cell(lang: Lang, value: &Value, decimals: Option<usize>) -> String {
     match value {
         Value::Null => String::new(),
-        Value::Number(n) if numeric => match (n.as_i64(), n.as_f64()) {
+        Value::Number(n) if decimals.is_some() => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => format_int(lang, i128::from(i), 0),
-            (None, Some(f)) => format_float(lang, f, None),
+            (None, Some(f)) => format_float(lang, f, decimals),
             _ => n.to_string(),
         },
         Value::String(s) => s.clone(),
@@ -222,20 +223,16 @@ pub(crate) fn cell(lang: Lang, value: &Value, numeric: bool) -> String {
     }
 }
 
-/// The decimal places a numeric column's fractions need on this page: as many as its most
-/// precise value shows, at most two (as `num` rounds), none for whole numbers.
-fn decimal_places<'a>(values: impl Iterator<Item = &'a Value>) -> usize {
+/// The decimals a numeric column's fractions get on this page: as many as its most precise
+/// value shows by default ([`decimals_shown`]), so that the column lines up.
+fn column_decimals<'a>(values: impl Iterator<Item = &'a Value>) -> usize {
     values
         .filter_map(|v| match v {
             Value::Number(n) if n.as_i64().is_none() => n.as_f64(),
             _ => None,
         })
         .filter(|f| f.is_finite())
-        .map(|f| {
-            let text = format!("{f:.2}");
-            let trimmed = text.trim_end_matches('0');
-            trimmed.len() - trimmed.find('.').map_or(trimmed.len(), |dot| dot + 1)
-        })
+        .map(decimals_shown)
         .max()
         .unwrap_or(0)
 }
@@ -311,12 +308,12 @@ pub(crate) fn preview(
         })
         .collect();
     // A numeric column's decimals line up on the page: 87,50 · 89,75 · 92,00.
-    let places: Vec<Option<usize>> = columns
+    let decimals: Vec<Option<usize>> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
             c.numeric
-                .then(|| decimal_places(data.rows.iter().filter_map(|r| r.get(i))))
+                .then(|| column_decimals(data.rows.iter().filter_map(|r| r.get(i))))
         })
         .collect();
     let rows: Vec<Vec<String>> = data
@@ -324,14 +321,8 @@ pub(crate) fn preview(
         .iter()
         .map(|row| {
             row.iter()
-                .zip(&columns)
-                .zip(&places)
-                .map(|((v, c), places)| match (v, places) {
-                    (Value::Number(n), Some(places)) if n.as_i64().is_none() => n
-                        .as_f64()
-                        .map_or_else(|| n.to_string(), |f| format_float(lang, f, Some(*places))),
-                    _ => cell(lang, v, c.numeric),
-                })
+                .zip(&decimals)
+                .map(|(v, decimals)| cell(lang, v, *decimals))
                 .collect()
         })
         .collect();
